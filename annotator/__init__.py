@@ -1,0 +1,52 @@
+"""annotator: label actors, stances and reported speech in conflict news.
+
+``create_app`` builds the Flask app; importing the package does nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .resources import PACKAGE_DIR, resource_dir
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, database, extensions, blueprints and CLI commands.
+
+    ``config`` overrides the environment (tests pass ``DATABASE_URL`` and
+    ``SECRET_KEY`` here). ``ANNOTATOR_INSTANCE_PATH`` moves the instance folder,
+    which holds the SQLite database and the generated secret key.
+    """
+    from . import api, auth, cli, database, documents, errors, security
+    from .config import load_config
+    from .extensions import csrf, login_manager
+
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "ANNOTATOR_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()) if instance_path else None,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+    )
+    app.config.from_mapping(load_config(Path(app.instance_path), config))
+
+    database.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    security.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(documents.bp)
+    app.register_blueprint(api.bp)
+    cli.register_commands(app)
+    return app

@@ -1,0 +1,122 @@
+"""Accounts and API tokens: creating them, checking passwords and tokens.
+
+Passwords are hashed with scrypt through Werkzeug; API tokens are random and
+only their sha256 is stored, so a database leak gives away neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .models import ROLES, ApiToken, User
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "ann_"
+# Writing last_used_at on every API call would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+# Checked when a username does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message says why."""
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt (salted, memory-hard)."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def check_new_password(password: str) -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def check_username(username: str) -> None:
+    """Usernames appear in export ids (``<paragraph>/<annotator>``), so keep them plain."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise AccountError(
+            f"invalid username {username!r}: use 1 to 64 lowercase letters, digits, '.', '_' "
+            "or '-', starting with a letter or digit"
+        )
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The user called ``username``, or None."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+def create_user(session: Session, username: str, role: str, password: str) -> User:
+    """Create an account; refuse a taken name, an unknown role or a weak password."""
+    check_username(username)
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    check_new_password(password)
+    if find_user(session, username) is not None:
+        raise AccountError(f"user {username!r} already exists")
+    user = User(username=username, role=role, password_hash=hash_password(password), active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace a user's password."""
+    check_new_password(password)
+    user.password_hash = hash_password(password)
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this name and password, or None; timing does not reveal which failed."""
+    user = find_user(session, username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create an API token for ``user``; return the record and the token, which is never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        user=user,
+        name=name or "token",
+        token_hash=_token_hash(token),
+        prefix=token[: len(TOKEN_PREFIX) + 6],
+    )
+    session.add(record)
+    session.flush()
+    return record, token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active owner of a live token, or None; records when the token was last used."""
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    now = datetime.now(UTC)
+    if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        session.commit()
+    return record.user
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Make a token unusable from now on; the record stays for the audit trail."""
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(UTC)

@@ -1,0 +1,106 @@
+"""Read-only queries over documents: the list with progress, and one article in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from .models import Annotation, Document, Paragraph, User
+
+DONE_STATUSES = ("submitted", "skipped")
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One row of the documents page."""
+
+    id: str
+    title: str
+    source: str
+    published: date | None
+    language: str
+    paragraphs: int
+    boilerplate: int
+    done_by_me: int
+    # Paragraphs with at least one submitted annotation by anyone (reviewers and admins only).
+    annotated_by_anyone: int | None
+
+    @property
+    def annotatable(self) -> int:
+        return self.paragraphs - self.boilerplate
+
+
+def list_documents(session: Session, user: User) -> list[DocumentSummary]:
+    """Every document with paragraph counts and annotation progress, newest import last.
+
+    Annotators see their own progress; reviewers and admins also see how many
+    paragraphs anyone has submitted.
+    """
+    counts = (
+        select(
+            Paragraph.document_id,
+            func.count().label("paragraphs"),
+            func.sum(case((Paragraph.is_boilerplate, 1), else_=0)).label("boilerplate"),
+        )
+        .group_by(Paragraph.document_id)
+        .subquery()
+    )
+    mine = (
+        select(Paragraph.document_id, func.count().label("done"))
+        .join(Annotation, Annotation.paragraph_id == Paragraph.id)
+        .where(
+            Annotation.annotator_id == user.id,
+            Annotation.status.in_(DONE_STATUSES),
+            Paragraph.is_boilerplate.is_(False),
+        )
+        .group_by(Paragraph.document_id)
+        .subquery()
+    )
+    anyone = (
+        select(
+            Paragraph.document_id,
+            func.count(func.distinct(Paragraph.id)).label("annotated"),
+        )
+        .join(
+            Annotation,
+            and_(Annotation.paragraph_id == Paragraph.id, Annotation.status == "submitted"),
+        )
+        .where(Paragraph.is_boilerplate.is_(False))
+        .group_by(Paragraph.document_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Document,
+            func.coalesce(counts.c.paragraphs, 0),
+            func.coalesce(counts.c.boilerplate, 0),
+            func.coalesce(mine.c.done, 0),
+            func.coalesce(anyone.c.annotated, 0),
+        )
+        .outerjoin(counts, counts.c.document_id == Document.id)
+        .outerjoin(mine, mine.c.document_id == Document.id)
+        .outerjoin(anyone, anyone.c.document_id == Document.id)
+        .order_by(Document.source, Document.id)
+    )
+    return [
+        DocumentSummary(
+            id=doc.id,
+            title=doc.title,
+            source=doc.source,
+            published=doc.published,
+            language=doc.language,
+            paragraphs=int(paragraphs),
+            boilerplate=int(boilerplate),
+            done_by_me=int(done),
+            annotated_by_anyone=int(annotated) if user.can_review else None,
+        )
+        for doc, paragraphs, boilerplate, done, annotated in rows
+    ]
+
+
+def get_document(session: Session, document_id: str) -> Document | None:
+    """One document with its paragraphs loaded in order, or None."""
+    return session.get(Document, document_id)

@@ -1,0 +1,245 @@
+"""The ``annotator`` command: thin wrappers around the services, for admins and ``make run``.
+
+Every command also works as ``flask --app annotator <command>``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+from sqlalchemy import select
+
+from .accounts import (
+    AccountError,
+    check_new_password,
+    create_token,
+    create_user,
+    find_user,
+    revoke_token,
+    set_password,
+)
+from .database import get_engine, get_session
+from .ingest import FileOutcome, import_paths
+from .label_defaults import seed_default_labels
+from .migrate import upgrade_to_head
+from .models import ROLES, ApiToken, User
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD_ENV = "ANNOTATOR_ADMIN_PASSWORD"
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input")
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("init")
+def init_command() -> None:
+    """Create or upgrade the database to the newest schema and add the default labels."""
+    before, after = upgrade_to_head(get_engine())
+    db = get_session()
+    added = seed_default_labels(db)
+    db.commit()
+    if before == after:
+        click.echo(f"Database schema is up to date (revision {after}).")
+    else:
+        click.echo(f"Database schema upgraded from {before or 'empty'} to {after}.")
+    click.echo(f"Default labels added: {added}.")
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+def import_command(paths: tuple[str, ...]) -> None:
+    """Import articles (.txt, .jsonl) and actor registries (.json) from files and directories."""
+
+    def show(outcome: FileOutcome) -> None:
+        if outcome.status == "rejected":
+            click.secho(f"rejected  {outcome.message}", fg="red", err=True)
+            return
+        if outcome.status == "skipped":
+            click.echo(f"skipped   {outcome.message}")
+            return
+        parts = []
+        if outcome.documents_added or outcome.paragraphs_added:
+            parts.append(
+                f"{outcome.documents_added} document(s), {outcome.paragraphs_added} paragraphs "
+                f"({outcome.boilerplate_flagged} boilerplate)"
+            )
+        if outcome.documents_present == 1 and len(outcome.notes) == 1:
+            parts.append(outcome.notes.pop())
+        elif outcome.documents_present:
+            parts.append(f"{outcome.documents_present} already present")
+        if outcome.actors_added or outcome.aliases_added:
+            parts.append(f"{outcome.actors_added} actors, {outcome.aliases_added} aliases")
+        label = "imported " if outcome.status == "imported" else "unchanged"
+        click.echo(f"{label} {outcome.path}: {'; '.join(parts) or 'nothing new'}")
+        for note in outcome.notes:
+            click.echo(f"          {note}")
+
+    report = import_paths(get_session(), paths, on_file=show)
+    click.echo(report.summary())
+    if report.rejected:
+        raise SystemExit(1)
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="annotator", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username: str, role: str, password_stdin: bool) -> None:
+    """Create an account (there is no self-registration)."""
+    password = _read_password(password_stdin)
+    db = get_session()
+    try:
+        create_user(db, username, role, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.commit()
+    click.echo(f"Created {role} {username!r}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Set a new password for an account."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        set_password(user, _read_password(password_stdin))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.commit()
+    click.echo(f"Password of {username!r} changed.")
+
+
+@click.command("create-admin")
+def create_admin_command() -> None:
+    """Create the ``admin`` account once, printing its password (or using $ANNOTATOR_ADMIN_PASSWORD)."""
+    db = get_session()
+    if find_user(db, ADMIN_USERNAME) is not None:
+        click.echo(
+            f"Account {ADMIN_USERNAME!r} exists; its password was shown when it was created "
+            f"(change it with `annotator set-password {ADMIN_USERNAME}`)."
+        )
+        return
+    given = os.environ.get(ADMIN_PASSWORD_ENV)
+    password = given or secrets.token_urlsafe(15)
+    try:
+        check_new_password(password)
+        create_user(db, ADMIN_USERNAME, "admin", password)
+    except AccountError as error:
+        raise click.ClickException(f"${ADMIN_PASSWORD_ENV}: {error}") from None
+    db.commit()
+    if given:
+        click.echo(f"Created {ADMIN_USERNAME!r} with the password from ${ADMIN_PASSWORD_ENV}.")
+    else:
+        click.echo("")
+        click.echo(f"  Log in as:  {ADMIN_USERNAME}")
+        click.echo(f"  Password:   {password}")
+        click.echo("  (shown this once; change it with `annotator set-password admin`)")
+        click.echo("")
+
+
+@click.command("token")
+@click.argument("username")
+@click.option("--name", default="", help="A label to tell this token apart from others.")
+def token_command(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it once."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    record, token = create_token(db, user, name)
+    db.commit()
+    click.echo(token)
+    click.echo(
+        f"Token {record.id} ({record.prefix}...) for {username!r}: shown this once. "
+        "Send it as `Authorization: Bearer <token>`.",
+        err=True,
+    )
+
+
+@click.command("tokens")
+@click.argument("username")
+def tokens_command(username: str) -> None:
+    """List USERNAME's API tokens (never the tokens themselves)."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    for token in db.scalars(select(ApiToken).where(ApiToken.user_id == user.id)):
+        state = "revoked" if token.revoked_at else "active"
+        used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
+        click.echo(f"{token.id}\t{token.prefix}...\t{state}\t{token.name}\tlast used {used}")
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id: int) -> None:
+    """Revoke an API token by its id (see `annotator tokens USERNAME`)."""
+    db = get_session()
+    token = db.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"no token with id {token_id}")
+    revoke_token(token)
+    db.commit()
+    click.echo(f"Token {token_id} revoked.")
+
+
+@click.command("set-active")
+@click.argument("username")
+@click.option("--active/--inactive", required=True)
+def set_active_command(username: str, active: bool) -> None:
+    """Enable or disable an account; a disabled account cannot log in or use its tokens."""
+    db = get_session()
+    user: User | None = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    user.active = active
+    db.commit()
+    click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
+
+
+COMMANDS = (
+    init_command,
+    import_command,
+    create_user_command,
+    set_password_command,
+    create_admin_command,
+    token_command,
+    tokens_command,
+    revoke_token_command,
+    set_active_command,
+)
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command to ``app.cli``."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="annotator",
+    create_app=_create_app,
+    add_default_commands=True,
+    help="Annotate actors, stances and reported speech in conflict news.",
+)

@@ -1,0 +1,88 @@
+"""Configuration: defaults, the environment, and the secret key.
+
+Nothing here runs at import time; ``load_config`` is called by ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common spellings of a PostgreSQL URL and use psycopg 3 for all of them.
+
+    ``postgres://`` and ``postgresql://`` (as hosting providers hand them out) would
+    otherwise pick psycopg2, which we do not install.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def default_database_url(instance_path: Path) -> str:
+    """The embedded default: an SQLite file in the instance folder."""
+    return f"sqlite:///{instance_path / 'annotator.sqlite3'}"
+
+
+def read_or_create_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in the instance folder, creating it once with mode 0600.
+
+    Used only when ``SECRET_KEY`` is not in the environment, so a fresh install gets a
+    random key that survives restarts, and no key is ever written in code.
+    """
+    path = instance_path / SECRET_KEY_FILE
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if len(key) < 32:
+            raise RuntimeError(f"{path} holds a secret key shorter than 32 characters") from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Build the app configuration from defaults, the environment and ``overrides``.
+
+    ``overrides`` (the ``config`` argument of ``create_app``) wins over the
+    environment, which wins over the defaults.
+    """
+    overrides = dict(overrides or {})
+    env = os.environ
+    config: dict[str, Any] = {
+        "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance_path),
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        # Sessions: no JavaScript access, no cross-site sends; Secure when served over TLS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("ANNOTATOR_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env.get("ANNOTATOR_SECURE_COOKIES") == "1",
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        # CSRF is enforced by our own before_request hook (Bearer requests are exempt).
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        # An annotator keeps the workspace open for hours: tie the token to the session,
+        # not to a one-hour clock that would make a late autosave fail.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    }
+    if "SECRET_KEY" in overrides:
+        config["SECRET_KEY"] = overrides["SECRET_KEY"]
+    elif env.get("SECRET_KEY"):
+        config["SECRET_KEY"] = env["SECRET_KEY"]
+    else:
+        config["SECRET_KEY"] = read_or_create_secret_key(instance_path)
+    config.update(overrides)
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    return config

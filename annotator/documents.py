@@ -1,0 +1,34 @@
+"""Pages to browse the imported articles: the list, and one article to read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from .catalogue import get_document, list_documents
+from .database import get_session
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.route("/")
+def home() -> Response:
+    """The start page is the document list."""
+    return redirect(url_for("documents.index"))
+
+
+@bp.route("/documents")
+def index() -> str:
+    """All documents with their paragraph counts and annotation progress."""
+    documents = list_documents(get_session(), current_user)
+    return render_template("documents/index.html", documents=documents)
+
+
+@bp.route("/documents/<document_id>")
+def show(document_id: str) -> str:
+    """One article, every paragraph in order, page furniture greyed."""
+    document = get_document(get_session(), document_id)
+    if document is None:
+        abort(404)
+    return render_template("documents/show.html", document=document)

@@ -1,0 +1,35 @@
+"""Error answers: JSON under /api/, a page elsewhere; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from .security import is_api_request
+
+
+def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    if is_api_request(request):
+        return jsonify(error=message), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http_error(error: HTTPException) -> tuple[Response | str, int]:
+    return _render(error.code or 500, error.name, error.description or error.name)
+
+
+def _csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+    return _render(
+        400,
+        "Form expired or forged",
+        f"The request was refused because its CSRF token is missing or wrong ({error.description}). "
+        "Reload the page and try again.",
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers (unhandled exceptions arrive here as a 500)."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)

@@ -1,0 +1,17 @@
+"""WTForms forms (CSRF-protected through Flask-WTF)."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    """The login page's form."""
+
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField("Keep me logged in on this computer")
+
+
+class LogoutForm(FlaskForm):
+    """An empty form: logging out changes state, so it is a POST carrying a CSRF token."""

@@ -1,0 +1,45 @@
+"""The registry of canonical actors and their aliases."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class Actor(Base):
+    """A canonical actor (the Islamic State, the Syrian government, AFP...), keyed by a slug."""
+
+    __tablename__ = "actors"
+    __table_args__ = (CheckConstraint("length(key) BETWEEN 1 AND 64", name="key_length"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(ForeignKey("actor_types.name"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    aliases: Mapped[list[ActorAlias]] = relationship(
+        back_populates="actor", cascade="all, delete-orphan", order_by="ActorAlias.id"
+    )
+
+
+class ActorAlias(Base):
+    """Another name of an actor (ISIS, ISIL, Daesh, داعش...).
+
+    ``normalised`` is what matching compares; one actor cannot hold the same
+    normalised alias twice.
+    """
+
+    __tablename__ = "actor_aliases"
+    __table_args__ = (
+        UniqueConstraint("actor_key", "normalised"),
+        CheckConstraint("length(alias) > 0 AND length(normalised) > 0", name="not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_key: Mapped[str] = mapped_column(ForeignKey("actors.key", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(String(200))
+    normalised: Mapped[str] = mapped_column(String(200), index=True)
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")

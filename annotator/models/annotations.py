@@ -1,0 +1,164 @@
+"""Annotations: one per (paragraph, annotator), with entities, stances and quotes.
+
+Items keep the ids the client gave them ("e1", "s1", "q1") as ``local_id``;
+stances and quotes point at entities and quotes of the same annotation through
+composite foreign keys, so the database itself refuses a reference that leaves it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, JSONType, UTCDateTime, utcnow
+
+STATUSES = ("draft", "submitted", "skipped")
+
+
+class Annotation(Base):
+    """One annotator's work on one paragraph; ``version`` guards against silent overwrites."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (
+        UniqueConstraint("paragraph_id", "annotator_id"),
+        CheckConstraint("status IN ('draft', 'submitted', 'skipped')", name="status_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_annotations_annotator_status", "annotator_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paragraph_id: Mapped[str] = mapped_column(ForeignKey("paragraphs.id", ondelete="RESTRICT"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entities: Mapped[list[AnnotationEntity]] = relationship(cascade="all, delete-orphan")
+    stances: Mapped[list[AnnotationStance]] = relationship(cascade="all, delete-orphan")
+    quotes: Mapped[list[AnnotationQuote]] = relationship(cascade="all, delete-orphan")
+
+
+class AnnotationEntity(Base):
+    """A span naming an actor, typed, optionally linked to the registry."""
+
+    __tablename__ = "annotation_entities"
+    __table_args__ = (CheckConstraint('start >= 0 AND start < "end"', name="span_valid"),)
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(ForeignKey("entity_types.name"))
+    actor_key: Mapped[str | None] = mapped_column(ForeignKey("actors.key"), index=True)
+    # Whether the span was accepted from a suggestion rather than drawn by hand.
+    from_suggestion: Mapped[bool] = mapped_column(default=False)
+
+
+class AnnotationQuote(Base):
+    """Reported speech: speaker (an entity, or none), cue span, content span, type."""
+
+    __tablename__ = "annotation_quotes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["annotation_id", "speaker"],
+            ["annotation_entities.annotation_id", "annotation_entities.local_id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(
+            'content_start >= 0 AND content_start < content_end', name="content_valid"
+        ),
+        CheckConstraint(
+            "(cue_start IS NULL AND cue_end IS NULL) OR "
+            "(cue_start >= 0 AND cue_start < cue_end)",
+            name="cue_valid",
+        ),
+    )
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    speaker: Mapped[str | None] = mapped_column(String(32))
+    cue_start: Mapped[int | None] = mapped_column(Integer)
+    cue_end: Mapped[int | None] = mapped_column(Integer)
+    content_start: Mapped[int] = mapped_column(Integer)
+    content_end: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(ForeignKey("quote_types.name"))
+
+
+class AnnotationStance(Base):
+    """Holder is for or against a target (another entity, or a span of text)."""
+
+    __tablename__ = "annotation_stances"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["annotation_id", "holder"],
+            ["annotation_entities.annotation_id", "annotation_entities.local_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["annotation_id", "target_entity"],
+            ["annotation_entities.annotation_id", "annotation_entities.local_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["annotation_id", "quote"],
+            ["annotation_quotes.annotation_id", "annotation_quotes.local_id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(
+            "(target_entity IS NOT NULL AND target_start IS NULL AND target_end IS NULL) OR "
+            "(target_entity IS NULL AND target_start >= 0 AND target_start < target_end)",
+            name="one_target",
+        ),
+        CheckConstraint(
+            "target_entity IS NULL OR target_entity <> holder", name="holder_not_target"
+        ),
+    )
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(32))
+    target_entity: Mapped[str | None] = mapped_column(String(32))
+    target_start: Mapped[int | None] = mapped_column(Integer)
+    target_end: Mapped[int | None] = mapped_column(Integer)
+    polarity: Mapped[str] = mapped_column(ForeignKey("stance_polarities.name"))
+    quote: Mapped[str | None] = mapped_column(String(32))
+
+
+class AnnotationHistory(Base):
+    """Append-only record of every save: who, when, which version, the whole payload.
+
+    Database triggers refuse UPDATE and DELETE on this table (see the first migration).
+    """
+
+    __tablename__ = "annotation_history"
+    __table_args__ = (UniqueConstraint("annotation_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotations.id", ondelete="RESTRICT"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
