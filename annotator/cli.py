@@ -11,7 +11,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from .accounts import (
@@ -43,6 +43,7 @@ def _read_password(password_stdin: bool) -> str:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database to the newest schema and add the default labels."""
     before, after = upgrade_to_head(get_engine())
@@ -57,6 +58,7 @@ def init_command() -> None:
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 def import_command(paths: tuple[str, ...]) -> None:
     """Import articles (.txt, .jsonl) and actor registries (.json) from files and directories."""
@@ -92,6 +94,7 @@ def import_command(paths: tuple[str, ...]) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), default="annotator", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -108,6 +111,7 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
 
 
 @click.command("set-password")
+@with_appcontext
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password_command(username: str, password_stdin: bool) -> None:
@@ -125,6 +129,7 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 def create_admin_command() -> None:
     """Create the ``admin`` account once, printing its password (or using $ANNOTATOR_ADMIN_PASSWORD)."""
     db = get_session()
@@ -153,6 +158,7 @@ def create_admin_command() -> None:
 
 
 @click.command("token")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", default="", help="A label to tell this token apart from others.")
 def token_command(username: str, name: str) -> None:
@@ -172,6 +178,7 @@ def token_command(username: str, name: str) -> None:
 
 
 @click.command("tokens")
+@with_appcontext
 @click.argument("username")
 def tokens_command(username: str) -> None:
     """List USERNAME's API tokens (never the tokens themselves)."""
@@ -186,6 +193,7 @@ def tokens_command(username: str) -> None:
 
 
 @click.command("revoke-token")
+@with_appcontext
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id: int) -> None:
     """Revoke an API token by its id (see `annotator tokens USERNAME`)."""
@@ -199,6 +207,7 @@ def revoke_token_command(token_id: int) -> None:
 
 
 @click.command("set-active")
+@with_appcontext
 @click.argument("username")
 @click.option("--active/--inactive", required=True)
 def set_active_command(username: str, active: bool) -> None:

@@ -92,20 +92,24 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse_txt(data: bytes, source: str) -> ParsedArticle:
-    """Read a scraped article: title from the first non-furniture line, blocks as paragraphs."""
-    text = decode_text(data, source)
+def parse_txt(data: bytes, file: str, source: str | None = None) -> ParsedArticle:
+    """Read a scraped article: title from the first non-furniture line, blocks as paragraphs.
+
+    ``file`` names the file in error messages; ``source`` (default: ``file``) is what
+    the document records as its source, usually the bare file name.
+    """
+    text = decode_text(data, file)
     blocks = split_blocks(text)
     title = _find_title(blocks)
     if title is None:
-        raise RejectedFile(source, "no title found: every line looks like page furniture")
+        raise RejectedFile(file, "no title found: every line looks like page furniture")
     all_lines = [line for block in blocks for line in block.lines]
     paragraphs, dropped = _paragraphs_from_blocks(blocks, title)
     if not paragraphs:
-        raise RejectedFile(source, "the article has a title but no paragraphs")
+        raise RejectedFile(file, "the article has a title but no paragraphs")
     return ParsedArticle(
         title=title,
-        source=source,
+        source=source or file,
         paragraphs=paragraphs,
         published=find_published_date(all_lines),
         language=guess_language([p.text for p in paragraphs if not p.is_boilerplate]),

@@ -102,7 +102,7 @@ def import_file(session: Session, path: Path) -> FileOutcome:
         elif path.suffix == ".jsonl":
             outcome = _store_articles(session, parse_jsonl(data, name), name)
         else:
-            outcome = _store_articles(session, [parse_txt(data, path.name)], name)
+            outcome = _store_articles(session, [parse_txt(data, name, source=path.name)], name)
         session.commit()
         return outcome
     except RejectedFile as error:

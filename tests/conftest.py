@@ -1,0 +1,183 @@
+"""Shared fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL through
+TEST_DATABASE_URL), the app, its test client and CLI runner, and users to log in as."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from annotator import create_app
+from annotator.config import normalise_database_url
+from annotator.database import get_engine, get_session, make_engine
+from annotator.label_defaults import seed_default_labels
+from annotator.migrate import upgrade_to_head
+from annotator.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TEST_PASSWORD = "correct horse battery staple"
+# Hashing with scrypt costs tens of milliseconds: hash once for the whole run.
+_TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
+_COUNTER = itertools.count()
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return normalise_database_url(url) if url else None
+
+
+def _migrate_and_seed(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        upgrade_to_head(engine)
+        with Session(engine) as session:
+            seed_default_labels(session)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to head with default labels, copied for every test."""
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _migrate_and_seed(f"sqlite:///{path}")
+        yield str(path)
+        return
+    name = f"annotator_template_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _migrate_and_seed(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database for this test, already migrated and seeded with labels."""
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"annotator_test_{os.getpid()}_{next(_COUNTER)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on this test's fresh database."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session on the test database, inside an app context."""
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Create a user whose password is TEST_PASSWORD (hashed once per run, for speed)."""
+
+    def make(username: str = "alice", role: str = "annotator", active: bool = True) -> User:
+        with app.app_context():
+            session = get_session()
+            user = User(
+                username=username, role=role, active=active, password_hash=_TEST_PASSWORD_HASH
+            )
+            session.add(user)
+            session.commit()
+            return user
+
+    return make
+
+
+@pytest.fixture
+def seeded(app: Flask) -> None:
+    """The five seed articles and the actor registry, imported."""
+    with app.app_context():
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [SEEDS])
+        assert not report.rejected, [o.message for o in report.rejected]
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out through the real login form, CSRF token included."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, username: str = "alice", password: str = TEST_PASSWORD, next_url: str = ""):
+        page = self._client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self._client.post(
+            url, data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    def csrf_token(self) -> str:
+        """The CSRF token of the current session, read off a page as the browser would."""
+        return csrf_token_from(self._client.get("/documents").get_data(as_text=True))
+
+    def logout(self):
+        return self._client.post("/logout", data={"csrf_token": self.csrf_token()})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
