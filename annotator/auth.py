@@ -45,7 +45,7 @@ def login() -> str | Response:
             db.commit()
             return redirect(next_url or url_for("documents.index"))
         flash("Invalid username or password.", "error")
-        return render_template("login.html", form=form), 401
+        return render_template("login.html", form=form)
     return render_template("login.html", form=form)
 
 

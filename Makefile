@@ -1,0 +1,44 @@
+# The two commands of the quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test serve setup clean help
+
+help:
+	@echo "make run   set up .venv and the database, import seeds/, create the admin, serve on http://$(HOST):$(PORT)"
+	@echo "make test  install the test extras into .venv and run the whole suite"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "annotator needs Python 3.11 or newer (found %d.%d); run make PYTHON=python3.11" % sys.version_info[:2])'
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { echo "Python's venv module is missing: on Debian or Ubuntu run 'apt-get install python3-venv'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+	$(BIN)/annotator init
+	$(BIN)/annotator import seeds/
+	$(BIN)/annotator create-admin
+
+serve: $(VENV)/.installed
+	@echo "Serving annotator on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+		--access-logfile - 'annotator:create_app()'
+
+run: setup serve
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
