@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test serve setup clean help
+.PHONY: run test serve setup lint clean help
 
 help:
 	@echo "make run   set up .venv and the database, import seeds/, create the admin, serve on http://$(HOST):$(PORT)"
@@ -39,6 +39,11 @@ run: setup serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/ruff check annotator tests migrations
+	$(BIN)/ruff format --check annotator tests migrations/env.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

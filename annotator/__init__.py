@@ -25,9 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .config import load_config
     from .extensions import csrf, login_manager
 
-    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "ANNOTATOR_INSTANCE_PATH"
-    )
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("ANNOTATOR_INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else None,

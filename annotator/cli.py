@@ -131,7 +131,10 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 @click.command("create-admin")
 @with_appcontext
 def create_admin_command() -> None:
-    """Create the ``admin`` account once, printing its password (or using $ANNOTATOR_ADMIN_PASSWORD)."""
+    """Create the ``admin`` account once and print its password.
+
+    The password comes from $ANNOTATOR_ADMIN_PASSWORD when set; a second run changes nothing.
+    """
     db = get_session()
     if find_user(db, ADMIN_USERNAME) is not None:
         click.echo(

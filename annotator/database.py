@@ -6,8 +6,6 @@ nothing special. Code asks for ``get_session()`` inside an app context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -56,18 +54,6 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions[SESSIONMAKER_KEY]()
     return g.db_session
-
-
-@contextmanager
-def transaction() -> Iterator[Session]:
-    """Run a block in one transaction on the current session: commit on success, roll back on error."""
-    session = get_session()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -24,8 +24,8 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     return _render(
         400,
         "Form expired or forged",
-        f"The request was refused because its CSRF token is missing or wrong ({error.description}). "
-        "Reload the page and try again.",
+        "The request was refused because its CSRF token is missing or wrong "
+        f"({error.description}). Reload the page and try again.",
     )
 
 

@@ -26,14 +26,31 @@ class LabelSpec:
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 ENTITY_TYPES = (
     LabelSpec("PERSON", "Person", "#E69F00", "1", "A named or described individual."),
-    LabelSpec("ARMED_GROUP", "Armed group", "#D55E00", "2",
-              "Non-state armed groups, militias, factions that fight."),
-    LabelSpec("STATE_ACTOR", "State actor", "#0072B2", "3",
-              "Governments, armies, ministries, security services, states as actors."),
-    LabelSpec("ORGANIZATION", "Organization", "#009E73", "4",
-              "Parties, NGOs, UN bodies and other organisations that do not fight."),
+    LabelSpec(
+        "ARMED_GROUP",
+        "Armed group",
+        "#D55E00",
+        "2",
+        "Non-state armed groups, militias, factions that fight.",
+    ),
+    LabelSpec(
+        "STATE_ACTOR",
+        "State actor",
+        "#0072B2",
+        "3",
+        "Governments, armies, ministries, security services, states as actors.",
+    ),
+    LabelSpec(
+        "ORGANIZATION",
+        "Organization",
+        "#009E73",
+        "4",
+        "Parties, NGOs, UN bodies and other organisations that do not fight.",
+    ),
     LabelSpec("MEDIA", "Media", "#CC79A7", "5", "News agencies, outlets, channels, websites."),
-    LabelSpec("LOCATION", "Location", "#56B4E9", "6", "Places: countries as places, cities, camps."),
+    LabelSpec(
+        "LOCATION", "Location", "#56B4E9", "6", "Places: countries as places, cities, camps."
+    ),
 )
 
 STANCE_POLARITIES = (
@@ -50,14 +67,38 @@ QUOTE_TYPES = (
 
 # After ACLED's actor categories, plus media and international organisations.
 ACTOR_TYPES = (
-    ("STATE_FORCES", "State forces", "Military, police and other forces of a state on its own territory."),
-    ("REBEL_GROUP", "Rebel group", "Armed groups seeking to overthrow or replace a national government."),
-    ("POLITICAL_MILITIA", "Political militia", "Armed groups acting for political ends, often tied to a party or a government."),
-    ("IDENTITY_MILITIA", "Identity militia", "Armed groups organised around an ethnic, religious, local or other identity."),
+    (
+        "STATE_FORCES",
+        "State forces",
+        "Military, police and other forces of a state on its own territory.",
+    ),
+    (
+        "REBEL_GROUP",
+        "Rebel group",
+        "Armed groups seeking to overthrow or replace a national government.",
+    ),
+    (
+        "POLITICAL_MILITIA",
+        "Political militia",
+        "Armed groups acting for political ends, often tied to a party or a government.",
+    ),
+    (
+        "IDENTITY_MILITIA",
+        "Identity militia",
+        "Armed groups organised around an ethnic, religious, local or other identity.",
+    ),
     ("CIVILIANS", "Civilians", "Unarmed people and civilian bodies."),
-    ("EXTERNAL_OTHER_FORCES", "External/other forces", "Forces of a state acting outside its own territory, private security, and others."),
+    (
+        "EXTERNAL_OTHER_FORCES",
+        "External/other forces",
+        "Forces of a state acting outside its own territory, private security, and others.",
+    ),
     ("MEDIA", "Media", "News agencies, outlets and channels."),
-    ("INTERNATIONAL_ORGANIZATION", "International organisation", "The United Nations, its agencies, and other intergovernmental bodies."),
+    (
+        "INTERNATIONAL_ORGANIZATION",
+        "International organisation",
+        "The United Nations, its agencies, and other intergovernmental bodies.",
+    ),
 )
 
 

@@ -58,9 +58,11 @@ def store_actor(
                 f"actor {key!r} exists as {actor.name!r} ({actor.type}); kept it, "
                 f"not {name!r} ({type_})"
             )
-    present = set(
-        session.scalars(select(ActorAlias.normalised).where(ActorAlias.actor_key == key))
-    ) if not change.actor_added else set()
+    present = (
+        set(session.scalars(select(ActorAlias.normalised).where(ActorAlias.actor_key == key)))
+        if not change.actor_added
+        else set()
+    )
     for alias in [name, *aliases]:
         alias = " ".join(unicodedata.normalize("NFC", alias).split())
         normalised = normalise_alias(alias)

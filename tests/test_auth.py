@@ -22,7 +22,9 @@ def test_login_page_renders_without_a_session(client: FlaskClient) -> None:
     assert 'name="password"' in response.get_data(as_text=True)
 
 
-def test_login_then_logout(client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]) -> None:
+def test_login_then_logout(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]
+) -> None:
     """A user logs in, sees the documents, logs out and is sent back to the login page."""
     make_user("alice")
     response = auth.login()
@@ -39,7 +41,11 @@ def test_login_then_logout(client: FlaskClient, auth: AuthActions, make_user: Ca
     ("username", "password"), [("alice", "wrong password"), ("nobody", TEST_PASSWORD)]
 )
 def test_bad_credentials_are_refused_alike(
-    client: FlaskClient, auth: AuthActions, make_user: Callable[..., User], username: str, password: str
+    client: FlaskClient,
+    auth: AuthActions,
+    make_user: Callable[..., User],
+    username: str,
+    password: str,
 ) -> None:
     """A wrong password and an unknown user get the same answer, and no session."""
     make_user("alice")
@@ -49,10 +55,13 @@ def test_bad_credentials_are_refused_alike(
     assert client.get("/documents").status_code == 302
 
 
-def test_inactive_user_cannot_log_in(auth: AuthActions, make_user: Callable[..., User]) -> None:
+def test_inactive_user_cannot_log_in(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]
+) -> None:
     """A disabled account cannot log in even with the right password."""
     make_user("bob", active=False)
     assert "Invalid username or password." in auth.login("bob").get_data(as_text=True)
+    assert client.get("/documents").status_code == 302
 
 
 def test_deactivation_ends_an_open_session(
@@ -88,7 +97,13 @@ def test_safe_next_redirect_after_login(auth: AuthActions, make_user: Callable[.
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/x"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/x",
+    ],
 )
 def test_next_cannot_leave_the_site(
     auth: AuthActions, make_user: Callable[..., User], target: str
@@ -123,7 +138,9 @@ def test_token_authenticates_api_without_cookie(
     response = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.get_json() == {
-        "username": "alice", "role": "annotator", "authenticated_by": "token"
+        "username": "alice",
+        "role": "annotator",
+        "authenticated_by": "token",
     }
     assert "Set-Cookie" not in response.headers
     with app.app_context():
@@ -160,8 +177,9 @@ def test_revoked_token_and_inactive_owner_are_refused(
     assert client.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 401
 
 
-def test_token_on_a_page_route_is_not_a_login(client: FlaskClient, runner: FlaskCliRunner,
-                                              make_user: Callable[..., User]) -> None:
+def test_token_on_a_page_route_is_not_a_login(
+    client: FlaskClient, runner: FlaskCliRunner, make_user: Callable[..., User]
+) -> None:
     """Tokens open the API only; HTML pages still need a session."""
     make_user("alice")
     token = runner.invoke(args=["token", "alice"]).stdout.strip()

@@ -40,7 +40,9 @@ def test_create_user_from_stdin_hashes_the_password(app: Flask, runner: FlaskCli
 
 def test_create_user_from_prompt(app: Flask, runner: FlaskCliRunner) -> None:
     """Without --password-stdin the password is asked twice at a prompt."""
-    result = runner.invoke(args=["create-user", "ann"], input="prompted password\nprompted password\n")
+    result = runner.invoke(
+        args=["create-user", "ann"], input="prompted password\nprompted password\n"
+    )
     assert result.exit_code == 0, result.output
     assert _user(app, "ann").role == "annotator"
 
@@ -51,8 +53,16 @@ def test_create_user_refusals(runner: FlaskCliRunner, make_user: Callable[..., U
     cases = [
         (["create-user", "bob", "--password-stdin"], "short\n", "at least 10 characters"),
         (["create-user", "alice", "--password-stdin"], "long enough password\n", "already exists"),
-        (["create-user", "Bad/Name", "--password-stdin"], "long enough password\n", "invalid username"),
-        (["create-user", "bob", "--role", "king", "--password-stdin"], "long enough password\n", "king"),
+        (
+            ["create-user", "Bad/Name", "--password-stdin"],
+            "long enough password\n",
+            "invalid username",
+        ),
+        (
+            ["create-user", "bob", "--role", "king", "--password-stdin"],
+            "long enough password\n",
+            "king",
+        ),
     ]
     for args, stdin, message in cases:
         result = runner.invoke(args=args, input=stdin)
@@ -89,6 +99,8 @@ def test_create_admin_takes_password_from_environment(
 def test_set_password(app: Flask, runner: FlaskCliRunner, make_user: Callable[..., User]) -> None:
     """An admin can reset a forgotten password."""
     make_user("alice")
-    result = runner.invoke(args=["set-password", "alice", "--password-stdin"], input="brand new password\n")
+    result = runner.invoke(
+        args=["set-password", "alice", "--password-stdin"], input="brand new password\n"
+    )
     assert result.exit_code == 0, result.output
     assert check_password_hash(_user(app, "alice").password_hash, "brand new password")

@@ -67,8 +67,11 @@ def test_postgres_urls_use_psycopg3(url: str) -> None:
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
     """The embedded database is opened for concurrent use and enforces foreign keys."""
     app = create_app(
-        {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 40,
-         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
     )
     with app.app_context(), get_engine().connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -52,7 +52,9 @@ def test_reviewers_see_progress_of_anyone(
         paragraph = session.scalar(
             select(Paragraph).where(Paragraph.is_boilerplate.is_(False)).order_by(Paragraph.id)
         )
-        session.add(Annotation(paragraph_id=paragraph.id, annotator_id=alice.id, status="submitted"))
+        session.add(
+            Annotation(paragraph_id=paragraph.id, annotator_id=alice.id, status="submitted")
+        )
         session.commit()
         document_id = paragraph.document_id
     auth.login("rita")
@@ -85,8 +87,9 @@ def test_reading_view_lists_paragraphs_in_order_with_boilerplate_greyed(
     assert detail["paragraphs"][0]["is_boilerplate"] is True
 
 
-def test_unknown_document_is_404(client: FlaskClient, auth: AuthActions,
-                                 make_user: Callable[..., User]) -> None:
+def test_unknown_document_is_404(
+    client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]
+) -> None:
     """A wrong document id gives a 404 page, and a JSON 404 on the API."""
     make_user("alice")
     auth.login()

@@ -19,20 +19,25 @@ from .conftest import SEEDS
 # file: (paragraphs stored, of which boilerplate, title, published)
 SEED_EXPECTATIONS = {
     "000_3a518dfd6c205ffd.txt": (
-        11, 4,
+        11,
+        4,
         'Indirect Calls Between "ISIS" and "Al-Nusra Front" and the Syrian regime through the '
         "Palestinian Liberation Organization",
         date(2015, 8, 3),
     ),
     "001_781f2796c57e0874.txt": (
-        18, 3,
+        18,
+        3,
         "Assad to Team Up with Palestinians as ISIS Seizes More Territory Inside Syrian Capital",
         None,
     ),
     "002_4c6e6194c4324946.txt": (18, 1, "IS loses ground in Syria's Yarmouk camp", None),
     "003_98117f67f363eafe.txt": (12, 4, "ISIS Negotiates With Rebels in Eastern Ghouta", None),
     "004_80636f374dd973fc.txt": (
-        13, 4, "Jaysh al-Islam denies stopping negotiations with Russia", date(2018, 3, 27)
+        13,
+        4,
+        "Jaysh al-Islam denies stopping negotiations with Russia",
+        date(2018, 3, 27),
     ),
 }
 
@@ -130,9 +135,7 @@ def test_reimport_adds_nothing_and_says_so(runner: FlaskCliRunner, db: Session) 
     assert db.scalar(select(func.count()).select_from(Paragraph)) == 72
 
 
-def test_same_article_under_another_name_is_already_present(
-    tmp_path: Path, db: Session
-) -> None:
+def test_same_article_under_another_name_is_already_present(tmp_path: Path, db: Session) -> None:
     """Content decides identity: a renamed copy of an article is not imported twice."""
     copy = tmp_path / "renamed.txt"
     copy.write_bytes((SEEDS / "002_4c6e6194c4324946.txt").read_bytes())
@@ -167,9 +170,13 @@ def test_bom_crlf_nbsp_lines_and_nfc(tmp_path: Path, db: Session) -> None:
 def test_jsonl_with_text_and_paragraphs_keeps_given_id(tmp_path: Path, db: Session) -> None:
     """JSONL articles import in both shapes; a given id, meta and date are kept."""
     lines = [
-        {"id": "afp-2015-04-07", "title": "Camp fighting", "published": "2015-04-07",
-         "meta": {"url": "https://example.org/a"},
-         "text": "IS fighters retreated, a resident said.\n\nAid agencies warned of a crisis."},
+        {
+            "id": "afp-2015-04-07",
+            "title": "Camp fighting",
+            "published": "2015-04-07",
+            "meta": {"url": "https://example.org/a"},
+            "text": "IS fighters retreated, a resident said.\n\nAid agencies warned of a crisis.",
+        },
         {"title": "Second article", "paragraphs": ["One paragraph.", "Another paragraph 🙂."]},
     ]
     path = tmp_path / "batch.jsonl"
@@ -181,7 +188,10 @@ def test_jsonl_with_text_and_paragraphs_keeps_given_id(tmp_path: Path, db: Sessi
     assert given is not None
     assert given.published == date(2015, 4, 7)
     assert given.meta == {"url": "https://example.org/a"}
-    assert _texts(given) == ["IS fighters retreated, a resident said.", "Aid agencies warned of a crisis."]
+    assert _texts(given) == [
+        "IS fighters retreated, a resident said.",
+        "Aid agencies warned of a crisis.",
+    ]
     assert given.paragraphs[0].id == "afp-2015-04-07-p0"
     second = db.scalar(select(Document).where(Document.title == "Second article"))
     assert second is not None and _texts(second)[1] == "Another paragraph 🙂."
@@ -196,8 +206,16 @@ def test_jsonl_with_text_and_paragraphs_keeps_given_id(tmp_path: Path, db: Sessi
         ("blank.txt", b"  \n\xc2\xa0\n", "only white space"),
         ("latin1.txt", "Title line here\n\nCaf\u00e9 au lait".encode("latin-1"), ":3: not UTF-8"),
         ("binary.txt", b"Title\n\n\x00\x01\x02\x03", ":3: binary file"),
-        ("bad.jsonl", b'{"title": "A", "text": "fine"}\n{"title": "B", "text": \n', ":2: not valid JSON"),
-        ("notext.jsonl", b'{"title": "A", "text": "fine"}\n{"title": "B"}\n', ":2: the record needs its text"),
+        (
+            "bad.jsonl",
+            b'{"title": "A", "text": "fine"}\n{"title": "B", "text": \n',
+            ":2: not valid JSON",
+        ),
+        (
+            "notext.jsonl",
+            b'{"title": "A", "text": "fine"}\n{"title": "B"}\n',
+            ":2: the record needs its text",
+        ),
         ("array.jsonl", b'["title", "text"]\n', ":1: each line must be a JSON object"),
         ("typo.jsonl", b'{"title": "A", "paragraph": ["x"]}\n', ":1:"),
         ("baddate.jsonl", b'{"title": "A", "text": "x", "published": "yesterday"}\n', "published"),
@@ -278,8 +296,20 @@ def test_actor_registry_imports_aliases_including_arabic(db: Session) -> None:
     assert state is not None and state.type == "REBEL_GROUP"
     aliases = {a.alias for a in state.aliases}
     assert {"ISIS", "IS", "ISIL", "Daesh", "Islamic State of Iraq and Syria", "داعش"} <= aliases
-    for key in ("al-nusra-front", "syrian-government", "plo", "jaysh-al-islam", "russia", "afp",
-                "sana", "unrwa", "united-nations", "hezbollah", "shabiha", "free-syrian-army"):
+    for key in (
+        "al-nusra-front",
+        "syrian-government",
+        "plo",
+        "jaysh-al-islam",
+        "russia",
+        "afp",
+        "sana",
+        "unrwa",
+        "united-nations",
+        "hezbollah",
+        "shabiha",
+        "free-syrian-army",
+    ):
         assert db.get(Actor, key) is not None, key
     nusra = db.scalars(
         select(ActorAlias.actor_key).where(ActorAlias.normalised == "jabhat al nusra")

@@ -38,7 +38,12 @@ def test_default_labels_are_seeded(db: Session) -> None:
     """A fresh database has the conflict-news labels with hotkeys 1 to 6."""
     entity_types = db.query(EntityType).order_by(EntityType.position).all()
     assert [e.name for e in entity_types] == [
-        "PERSON", "ARMED_GROUP", "STATE_ACTOR", "ORGANIZATION", "MEDIA", "LOCATION"
+        "PERSON",
+        "ARMED_GROUP",
+        "STATE_ACTOR",
+        "ORGANIZATION",
+        "MEDIA",
+        "LOCATION",
     ]
     assert [e.hotkey for e in entity_types] == ["1", "2", "3", "4", "5", "6"]
     assert {p.name for p in db.query(StancePolarity)} == {"SUPPORT", "OPPOSE", "NEUTRAL"}
@@ -90,15 +95,27 @@ def test_database_refuses_stances_that_leave_the_annotation(
     )
     _fails(db, insert, {"a": annotation.id, "h": "e1", "t": "e9"})
     _fails(db, insert, {"a": annotation.id, "h": "e1", "t": "e1"})
-    db.add(AnnotationStance(annotation_id=annotation.id, local_id="s1", holder="e1",
-                            target_entity="e2", polarity="OPPOSE"))
+    db.add(
+        AnnotationStance(
+            annotation_id=annotation.id,
+            local_id="s1",
+            holder="e1",
+            target_entity="e2",
+            polarity="OPPOSE",
+        )
+    )
     db.commit()
 
 
 def test_one_annotation_per_paragraph_and_annotator(db: Session, annotation: Annotation) -> None:
     """The same annotator cannot hold two annotations of one paragraph."""
-    db.add(Annotation(paragraph_id=annotation.paragraph_id, annotator_id=annotation.annotator_id,
-                      status="draft"))
+    db.add(
+        Annotation(
+            paragraph_id=annotation.paragraph_id,
+            annotator_id=annotation.annotator_id,
+            status="draft",
+        )
+    )
     with pytest.raises(IntegrityError):
         db.flush()
     db.rollback()
@@ -106,11 +123,20 @@ def test_one_annotation_per_paragraph_and_annotator(db: Session, annotation: Ann
 
 def test_history_is_append_only(db: Session, annotation: Annotation) -> None:
     """History rows can be added but never changed or deleted, whatever the code tries."""
-    db.add(AnnotationHistory(annotation_id=annotation.id, version=1, status="draft",
-                             saved_by_id=annotation.annotator_id, payload={"entities": []}))
+    db.add(
+        AnnotationHistory(
+            annotation_id=annotation.id,
+            version=1,
+            status="draft",
+            saved_by_id=annotation.annotator_id,
+            payload={"entities": []},
+        )
+    )
     db.commit()
-    for statement in ("UPDATE annotation_history SET status = 'submitted'",
-                      "DELETE FROM annotation_history"):
+    for statement in (
+        "UPDATE annotation_history SET status = 'submitted'",
+        "DELETE FROM annotation_history",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             db.execute(text(statement))
         db.rollback()

@@ -13,7 +13,9 @@ from annotator.models import Document, Paragraph, User
 from .conftest import TEST_PASSWORD, AuthActions
 
 
-def test_login_form_without_csrf_token_is_refused(client: FlaskClient, make_user: Callable[..., User]) -> None:
+def test_login_form_without_csrf_token_is_refused(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
     """A forged login post (no CSRF token) does not log anyone in."""
     make_user("alice")
     response = client.post("/login", data={"username": "alice", "password": TEST_PASSWORD})
@@ -125,10 +127,21 @@ def test_article_text_is_escaped(
         session = get_session()
         session.add(
             Document(
-                id="xss", title="<script>alert('t')</script>", source="x.txt", language="en",
-                meta={}, content_sha256="0" * 64,
-                paragraphs=[Paragraph(id="xss-p0", position=0, text="<img src=x onerror=alert(1)>",
-                                      text_sha256="0" * 64, is_boilerplate=False)],
+                id="xss",
+                title="<script>alert('t')</script>",
+                source="x.txt",
+                language="en",
+                meta={},
+                content_sha256="0" * 64,
+                paragraphs=[
+                    Paragraph(
+                        id="xss-p0",
+                        position=0,
+                        text="<img src=x onerror=alert(1)>",
+                        text_sha256="0" * 64,
+                        is_boilerplate=False,
+                    )
+                ],
             )
         )
         session.commit()

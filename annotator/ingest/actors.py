@@ -54,7 +54,8 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
     for index, item in enumerate(document["actors"]):
         if item["key"] in seen:
             raise RejectedFile(
-                source, f"$.actors[{index}]: key {item['key']!r} repeats $.actors[{seen[item['key']]}]"
+                source,
+                f"$.actors[{index}]: key {item['key']!r} repeats $.actors[{seen[item['key']]}]",
             )
         seen[item["key"]] = index
         records.append(

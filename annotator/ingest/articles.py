@@ -153,8 +153,8 @@ def parse_article_record(record: Any, file: str, line: int) -> ParsedArticle:
     if has_text == has_paragraphs:
         raise RejectedFile(
             file,
-            "the record needs its text: give either \"text\" (paragraphs separated by blank "
-            "lines) or \"paragraphs\" (a list of strings), not both",
+            'the record needs its text: give either "text" (paragraphs separated by blank '
+            'lines) or "paragraphs" (a list of strings), not both',
             line,
         )
     title = _clean_title(record.get("title"))
@@ -211,9 +211,7 @@ def _find_title(blocks: list[Block]) -> str | None:
     return None
 
 
-def _paragraphs_from_blocks(
-    blocks: list[Block], title: str
-) -> tuple[list[ParsedParagraph], int]:
+def _paragraphs_from_blocks(blocks: list[Block], title: str) -> tuple[list[ParsedParagraph], int]:
     """Drop title lines and repeated paragraphs; flag furniture. Returns (paragraphs, dropped)."""
     title_key = fold(title)
     seen: set[str] = set()

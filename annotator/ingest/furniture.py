@@ -94,9 +94,17 @@ MONTHS = {
         name: number
         for number, names in enumerate(
             (
-                ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-                ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-                ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+                ("january", "jan"),
+                ("february", "feb"),
+                ("march", "mar"),
+                ("april", "apr"),
+                ("may",),
+                ("june", "jun"),
+                ("july", "jul"),
+                ("august", "aug"),
+                ("september", "sep", "sept"),
+                ("october", "oct"),
+                ("november", "nov"),
                 ("december", "dec"),
             ),
             start=1,
@@ -108,11 +116,18 @@ MONTHS = {
         name: number
         for number, names in enumerate(
             (
-                ("يناير", "كانون الثاني"), ("فبراير", "شباط"), ("مارس", "آذار"),
-                ("أبريل", "ابريل", "إبريل", "نيسان"), ("مايو", "أيار", "ايار"),
-                ("يونيو", "حزيران"), ("يوليو", "تموز"), ("أغسطس", "اغسطس", "آب"),
-                ("سبتمبر", "أيلول", "ايلول"), ("أكتوبر", "اكتوبر", "تشرين الأول"),
-                ("نوفمبر", "تشرين الثاني"), ("ديسمبر", "كانون الأول"),
+                ("يناير", "كانون الثاني"),
+                ("فبراير", "شباط"),
+                ("مارس", "آذار"),
+                ("أبريل", "ابريل", "إبريل", "نيسان"),
+                ("مايو", "أيار", "ايار"),
+                ("يونيو", "حزيران"),
+                ("يوليو", "تموز"),
+                ("أغسطس", "اغسطس", "آب"),
+                ("سبتمبر", "أيلول", "ايلول"),
+                ("أكتوبر", "اكتوبر", "تشرين الأول"),
+                ("نوفمبر", "تشرين الثاني"),
+                ("ديسمبر", "كانون الأول"),
             ),
             start=1,
         )
@@ -123,8 +138,12 @@ _DATE_KEYWORD = r"(?:published|posted|updated|date|تم النشر بتاريخ|
 _DATE_LINE_START = re.compile(rf"^\s*{_DATE_KEYWORD}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})[-/.](\d{1,2})[-/.](\d{1,4})(?!\d)")
 _MONTH_NAME = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAME})\.?[,،]?\s+(\d{{4}})", re.IGNORECASE)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAME})\.?[,،]?\s+(\d{{4}})", re.IGNORECASE
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})", re.IGNORECASE
+)
 
 
 def words(line: str) -> list[str]:

@@ -140,7 +140,9 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path | FileOutcome]:
                 if child.suffix in SUPPORTED_SUFFIXES:
                     yield child
                 else:
-                    yield FileOutcome(str(child), "skipped", f"{child}: not a .txt, .jsonl or .json file")
+                    yield FileOutcome(
+                        str(child), "skipped", f"{child}: not a .txt, .jsonl or .json file"
+                    )
         elif path.is_file():
             if path.suffix in SUPPORTED_SUFFIXES:
                 yield path

@@ -38,7 +38,9 @@ def decode_text(data: bytes, file: str) -> str:
         raise RejectedFile(file, "the file is empty")
     nul = data.find(b"\x00")
     if nul != -1:
-        raise RejectedFile(file, "binary file (it contains NUL bytes)", data.count(b"\n", 0, nul) + 1)
+        raise RejectedFile(
+            file, "binary file (it contains NUL bytes)", data.count(b"\n", 0, nul) + 1
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

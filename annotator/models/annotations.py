@@ -80,12 +80,9 @@ class AnnotationQuote(Base):
             ["annotation_entities.annotation_id", "annotation_entities.local_id"],
             ondelete="CASCADE",
         ),
+        CheckConstraint("content_start >= 0 AND content_start < content_end", name="content_valid"),
         CheckConstraint(
-            'content_start >= 0 AND content_start < content_end', name="content_valid"
-        ),
-        CheckConstraint(
-            "(cue_start IS NULL AND cue_end IS NULL) OR "
-            "(cue_start >= 0 AND cue_start < cue_end)",
+            "(cue_start IS NULL AND cue_end IS NULL) OR (cue_start >= 0 AND cue_start < cue_end)",
             name="cue_valid",
         ),
     )

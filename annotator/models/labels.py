@@ -22,9 +22,7 @@ class LabelMixin:
     @classmethod
     def __table_args__(cls) -> tuple[CheckConstraint, ...]:
         return (
-            CheckConstraint(
-                "length(colour) = 7 AND substr(colour, 1, 1) = '#'", name="colour_hex"
-            ),
+            CheckConstraint("length(colour) = 7 AND substr(colour, 1, 1) = '#'", name="colour_hex"),
             CheckConstraint("name = upper(name) AND length(name) > 0", name="name_upper"),
         )
 

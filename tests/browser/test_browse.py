@@ -21,10 +21,14 @@ def test_login_browse_and_read_an_article(
     expect(page).to_have_url(re.compile(r"/documents$"))
     rows = page.locator("table.documents tbody tr")
     expect(rows).to_have_count(5)
-    expect(page.get_by_role("link", name="Jaysh al-Islam denies stopping negotiations with Russia")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Jaysh al-Islam denies stopping negotiations with Russia")
+    ).to_be_visible()
 
     page.get_by_role("link", name="IS loses ground in Syria's Yarmouk camp").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("IS loses ground in Syria's Yarmouk camp")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "IS loses ground in Syria's Yarmouk camp"
+    )
     paragraphs = page.locator("li.paragraph")
     expect(paragraphs).to_have_count(18)
     furniture = page.locator("li.paragraph.boilerplate")
