@@ -70,9 +70,10 @@ def create_user(session: Session, username: str, role: str, password: str) -> Us
 
 
 def set_password(user: User, password: str) -> None:
-    """Replace a user's password."""
+    """Replace a user's password and end their sessions everywhere."""
     check_new_password(password)
     user.password_hash = hash_password(password)
+    user.end_all_sessions()
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -19,12 +19,19 @@ bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the session's user; a deactivated account is logged out on its next request."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Load the session's user from ``<id>.<session_version>``.
+
+    A deactivated account, or one whose sessions were revoked (password change,
+    deactivation), is logged out on its next request, remember cookie included.
+    """
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +52,6 @@ def login() -> str | Response:
             db.commit()
             return redirect(next_url or url_for("documents.index"))
         flash("Invalid username or password.", "error")
-        return render_template("login.html", form=form)
     return render_template("login.html", form=form)
 
 
@@ -54,7 +60,9 @@ def logout() -> Response:
     """End the session (a POST with a CSRF token, so no page can log you out)."""
     form = LogoutForm()
     if form.validate_on_submit():
-        logout_user()
+        # Clear first: logout_user() leaves a mark in the session that makes the
+        # response delete the remember-me cookie; clearing afterwards would erase it.
         session.clear()
+        logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

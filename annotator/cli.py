@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from .accounts import (
     AccountError,
-    check_new_password,
     create_token,
     create_user,
     find_user,
@@ -145,7 +144,6 @@ def create_admin_command() -> None:
     given = os.environ.get(ADMIN_PASSWORD_ENV)
     password = given or secrets.token_urlsafe(15)
     try:
-        check_new_password(password)
         create_user(db, ADMIN_USERNAME, "admin", password)
     except AccountError as error:
         raise click.ClickException(f"${ADMIN_PASSWORD_ENV}: {error}") from None
@@ -220,6 +218,8 @@ def set_active_command(username: str, active: bool) -> None:
     if user is None:
         raise click.ClickException(f"no user {username!r}")
     user.active = active
+    if not active:
+        user.end_all_sessions()
     db.commit()
     click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
 

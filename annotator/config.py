@@ -38,16 +38,23 @@ def read_or_create_secret_key(instance_path: Path) -> str:
     """
     path = instance_path / SECRET_KEY_FILE
     instance_path.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < 32:
-            raise RuntimeError(f"{path} holds a secret key shorter than 32 characters") from None
-        return key
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
+    if not path.exists():
+        # Write a complete file under a temporary name, then link it into place: a
+        # second process starting at the same moment never reads a half-written key.
+        key = secrets.token_hex(32)
+        temporary = instance_path / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
     return key
 
 
@@ -76,6 +83,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         # not to a one-hour clock that would make a late autosave fail.
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Signed sessions are refused after a day; "keep me logged in" renews them.
+        "PERMANENT_SESSION_LIFETIME": 24 * 3600,
     }
     if "SECRET_KEY" in overrides:
         config["SECRET_KEY"] = overrides["SECRET_KEY"]

@@ -19,6 +19,7 @@ SESSIONMAKER_KEY = "annotator.sessionmaker"
 def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine for ``url`` with the pragmas the embedded SQLite default needs."""
     if url.startswith("sqlite"):
+        # pysqlite's timeout is SQLite's busy timeout: wait for a writer instead of failing.
         engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
@@ -26,7 +27,6 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from .models import Actor, ActorAlias
 
-ACTOR_KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ACTOR_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ALIAS_LENGTH = 200  # the width of actor_aliases.alias and .normalised
 _DASHES = re.compile(r"[-\u2010-\u2015\u2212_]+")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 
@@ -47,6 +48,8 @@ def store_actor(
     a difference is reported in ``notes`` rather than overwritten.
     """
     change = RegistryChange()
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    description = unicodedata.normalize("NFC", description)
     actor = session.get(Actor, key)
     if actor is None:
         actor = Actor(key=key, name=name, type=type_, description=description)

@@ -19,7 +19,6 @@ from flask import (
     Response,
     current_app,
     g,
-    has_request_context,
     jsonify,
     redirect,
     request,
@@ -79,7 +78,7 @@ class BearerAwareSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:  # noqa: D102
-        if has_request_context() and bearer_token(request) is not None:
+        if bearer_token(request) is not None:
             return
         super().save_session(app, session, response)
 

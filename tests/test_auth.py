@@ -185,3 +185,42 @@ def test_token_on_a_page_route_is_not_a_login(
     token = runner.invoke(args=["token", "alice"]).stdout.strip()
     response = client.get("/documents", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 302
+
+
+def test_logout_also_forgets_keep_me_logged_in(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """After logout, the remember-me cookie no longer logs the browser back in."""
+    from .conftest import csrf_token_from
+
+    make_user("alice")
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={"username": "alice", "password": TEST_PASSWORD, "remember": "y", "csrf_token": token},
+    )
+    assert client.get_cookie("remember_token") is not None
+    logout = client.post(
+        "/logout",
+        data={"csrf_token": csrf_token_from(client.get("/documents").get_data(as_text=True))},
+    )
+    assert any(c.startswith("remember_token=;") for c in logout.headers.getlist("Set-Cookie"))
+    assert client.get("/documents").status_code == 302
+
+
+def test_password_change_ends_copied_sessions(
+    app: Flask,
+    client: FlaskClient,
+    auth: AuthActions,
+    runner: FlaskCliRunner,
+    make_user: Callable[..., User],
+) -> None:
+    """A stolen session cookie stops working once the password is changed."""
+    make_user("alice")
+    auth.login()
+    assert client.get("/documents").status_code == 200
+    result = runner.invoke(
+        args=["set-password", "alice", "--password-stdin"], input="another long password\n"
+    )
+    assert result.exit_code == 0
+    assert client.get("/documents").status_code == 302

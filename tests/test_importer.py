@@ -337,3 +337,73 @@ def test_actor_registry_with_unknown_type_is_rejected_whole(tmp_path: Path, db: 
     report = import_paths(db, [path])
     assert "$.actors[1].type: unknown actor type 'WIZARDS'" in report.files[0].message
     assert db.get(Actor, "good") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "abc\\n", "title": "A", "text": "x"}', "$.id"),
+        ('{"title": "A", "text": "x", "language": "en\\n"}', "$.language"),
+        ('{"title": "A", "text": "bad \\u0000 byte"}', "$.text: control character U+0000"),
+        ('{"title": "A", "text": "x", "meta": {"k": "\\u0007"}}', "$.meta.k: control character"),
+        ('{"title": "A", "paragraphs": ["one\\n\\ntwo"]}', "$.paragraphs[0] holds a blank line"),
+        ('{"title": "A", "text": "x", "meta": {"n": NaN}}', "not valid JSON"),
+    ],
+)
+def test_jsonl_values_are_checked_like_text_files(
+    tmp_path: Path, db: Session, line: str, message: str
+) -> None:
+    """What a .txt file may not hold, a JSON string may not smuggle in either."""
+    path = tmp_path / "odd.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    report = import_paths(db, [path])
+    assert report.files[0].status == "rejected"
+    assert f"{path}:1: " in report.files[0].message
+    assert message in report.files[0].message
+    assert db.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_jsonl_text_line_endings_big_numbers_and_source(tmp_path: Path, db: Session) -> None:
+    """Lone CRs split paragraphs, big integers in meta stay exact, source names file and line."""
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        '\n{"title": "A", "text": "Para a.\\r\\rPara b.", "meta": {"n": 123456789012345678901234567890}}\n',
+        encoding="utf-8",
+    )
+    report = import_paths(db, [path])
+    assert not report.rejected, report.files[0].message
+    document = db.scalar(select(Document))
+    assert _texts(document) == ["Para a.", "Para b."]
+    assert document.meta == {"n": 123456789012345678901234567890}
+    assert document.source == "batch.jsonl:2"
+
+
+def test_direction_marks_on_their_own_line_separate_paragraphs(tmp_path: Path, db: Session) -> None:
+    """A line holding only an RLM (common in scraped Arabic) counts as blank."""
+    path = tmp_path / "rlm.txt"
+    path.write_text("A headline for the rlm test\n\nPara one.\n\u200f\nPara two.", encoding="utf-8")
+    import_paths(db, [path])
+    assert _texts(db.scalar(select(Document))) == ["Para one.", "Para two."]
+
+
+@pytest.mark.parametrize(
+    ("actor", "message"),
+    [
+        ({"key": "isis\n", "name": "X", "type": "MEDIA"}, "$.actors[0].key"),
+        (
+            {"key": "x", "name": "X", "type": "MEDIA", "aliases": ["ß" * 150]},
+            "$.actors[0].aliases[0]",
+        ),
+        ({"key": "x", "name": "X\u0007", "type": "MEDIA"}, "control character"),
+    ],
+)
+def test_bad_registry_entries_are_rejected(
+    tmp_path: Path, db: Session, actor: dict, message: str
+) -> None:
+    """Registry keys must be exact slugs and aliases must fit, on every database."""
+    path = tmp_path / "actors.json"
+    path.write_bytes(orjson.dumps({"schema": "annotator.actors.v1", "actors": [actor]}))
+    report = import_paths(db, [path])
+    assert report.files[0].status == "rejected"
+    assert message in report.files[0].message
+    assert db.scalar(select(func.count()).select_from(Actor)) == 0

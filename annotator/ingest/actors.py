@@ -12,8 +12,9 @@ import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from ..registry import ACTOR_KEY_PATTERN, MAX_ALIAS_LENGTH, normalise_alias
 from .errors import RejectedFile
-from .text import decode_text
+from .text import decode_text, find_control_in_json, normalise_text
 
 REGISTRY_SCHEMA_NAME = "annotator.actors.v1"
 
@@ -49,9 +50,23 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
     error = best_match(registry_validator().iter_errors(document))
     if error is not None:
         raise RejectedFile(source, f"{error.json_path}: {error.message}")
+    control = find_control_in_json(document, "$")
+    if control is not None:
+        raise RejectedFile(source, f"{control[0]}: control character {control[1]}")
     records: list[ActorRecord] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(document["actors"]):
+        # JSON Schema patterns use re.search, where "$" also matches before a final newline.
+        if not ACTOR_KEY_PATTERN.fullmatch(item["key"]):
+            raise RejectedFile(source, f"$.actors[{index}].key: {item['key']!r} is not a slug")
+        for alias_index, alias in enumerate([item["name"], *item.get("aliases", ())]):
+            if len(normalise_alias(alias)) > MAX_ALIAS_LENGTH:
+                where = "name" if alias_index == 0 else f"aliases[{alias_index - 1}]"
+                raise RejectedFile(
+                    source,
+                    f"$.actors[{index}].{where}: longer than {MAX_ALIAS_LENGTH} characters "
+                    "once normalised",
+                )
         if item["key"] in seen:
             raise RejectedFile(
                 source,
@@ -61,10 +76,15 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
         records.append(
             ActorRecord(
                 key=item["key"],
-                name=item["name"],
+                name=_single_line(item["name"]),
                 type=item["type"],
-                aliases=tuple(item.get("aliases", ())),
-                description=item.get("description", ""),
+                aliases=tuple(_single_line(a) for a in item.get("aliases", ())),
+                description=normalise_text(item.get("description", "")).strip(),
             )
         )
     return records
+
+
+def _single_line(value: str) -> str:
+    """NFC, with runs of white space (line breaks included) folded to one space."""
+    return " ".join(normalise_text(value).split())

@@ -7,35 +7,45 @@ touched only by ``annotator.ingest.service``.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from .errors import RejectedFile
 from .furniture import block_reason, find_published_date, is_related_heading, line_reason
 from .language import guess_language
-from .text import Block, clean_line, decode_text, fold, is_blank, split_blocks
+from .text import (
+    Block,
+    decode_text,
+    find_control_in_json,
+    fold,
+    is_blank,
+    normalise_text,
+    split_blocks,
+)
 
-DOCUMENT_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+DOCUMENT_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+LANGUAGE_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 RELATED_FOOTER = "related-news footer"
 
 ARTICLE_LINE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "properties": {
-        "id": {"type": "string", "pattern": DOCUMENT_ID_PATTERN.pattern},
+        "id": {"type": "string", "pattern": f"^{DOCUMENT_ID_PATTERN.pattern}$"},
         "title": {"type": "string", "minLength": 1},
         "text": {"type": "string"},
         "paragraphs": {"type": "array", "items": {"type": "string"}},
         "meta": {"type": "object"},
         "published": {"type": "string", "format": "date"},
-        "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+        "language": {"type": "string", "maxLength": 16, "pattern": f"^{LANGUAGE_PATTERN.pattern}$"},
     },
     "additionalProperties": False,
 }
@@ -125,8 +135,10 @@ def parse_jsonl(data: bytes, source: str) -> list[ParsedArticle]:
         if is_blank(raw):
             continue
         try:
-            record = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
+            # The standard library keeps big integers in "meta" exact (orjson would round
+            # them to floats); NaN and Infinity are not JSON and are refused.
+            record = json.loads(raw, parse_constant=_refuse_constant)
+        except ValueError as error:
             raise RejectedFile(source, f"not valid JSON: {error}", number) from None
         if isinstance(record, dict) and "schema" in record:
             raise RejectedFile(
@@ -148,6 +160,13 @@ def parse_article_record(record: Any, file: str, line: int) -> ParsedArticle:
     if error is not None:
         where = error.json_path if error.json_path != "$" else "the record"
         raise RejectedFile(file, f"{where}: {error.message}", line)
+    # JSON Schema patterns use re.search, where "$" also matches before a final newline.
+    for key, pattern in (("id", DOCUMENT_ID_PATTERN), ("language", LANGUAGE_PATTERN)):
+        if key in record and not pattern.fullmatch(record[key]):
+            raise RejectedFile(file, f"$.{key}: {record[key]!r} is not a valid {key}", line)
+    control = find_control_in_json(record, "$")
+    if control is not None:
+        raise RejectedFile(file, f"{control[0]}: control character {control[1]}", line)
     has_text = "text" in record and not is_blank(record["text"])
     has_paragraphs = "paragraphs" in record
     if has_text == has_paragraphs:
@@ -163,13 +182,18 @@ def parse_article_record(record: Any, file: str, line: int) -> ParsedArticle:
             raise RejectedFile(file, '"title" is required with "paragraphs"', line)
         blocks = []
         for index, item in enumerate(record["paragraphs"]):
-            if is_blank(item):
+            item_blocks = split_blocks(normalise_text(item))
+            if not item_blocks:
                 raise RejectedFile(file, f"$.paragraphs[{index}] is empty", line)
-            normalised = unicodedata.normalize("NFC", item).replace("\r\n", "\n")
-            blocks.append(Block(tuple(clean_line(x) for x in normalised.split("\n")), line))
+            if len(item_blocks) > 1:
+                raise RejectedFile(
+                    file,
+                    f"$.paragraphs[{index}] holds a blank line: make each paragraph its own item",
+                    line,
+                )
+            blocks.append(Block(item_blocks[0].lines, line))
     else:
-        text = unicodedata.normalize("NFC", record["text"]).replace("\r\n", "\n")
-        blocks = split_blocks(text)
+        blocks = split_blocks(normalise_text(record["text"]))
         if title is None:
             title = _find_title(blocks)
             if title is None:
@@ -184,7 +208,7 @@ def parse_article_record(record: Any, file: str, line: int) -> ParsedArticle:
     )
     return ParsedArticle(
         title=title,
-        source=f"{file}:{line}",
+        source=f"{Path(file).name}:{line}",
         paragraphs=paragraphs,
         published=published,
         language=record.get("language")
@@ -194,6 +218,10 @@ def parse_article_record(record: Any, file: str, line: int) -> ParsedArticle:
         line=line,
         duplicates_dropped=dropped,
     )
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _clean_title(value: str | None) -> str | None:

@@ -8,12 +8,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import RejectedFile
 
-# White space (no-break spaces included) plus invisible characters editors leave on "empty" lines.
-_INVISIBLE = "\u200b\u2060\ufeff"
+# White space (no-break spaces included) plus the invisible characters editors and scrapers
+# leave on "empty" lines: zero-width space and joiners, word joiner, BOM, soft hyphen, and the
+# direction marks common in scraped Arabic (LRM, RLM, ALM).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
 _EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return, and DEL.
 _FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -27,6 +31,37 @@ class Block:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+
+def normalise_text(text: str) -> str:
+    """Unify line endings (CRLF and lone CR become LF) and NFC-normalise."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def find_control_character(text: str) -> tuple[str, int] | None:
+    """The first forbidden control character as ("U+XXXX", line number), or None."""
+    match = _FORBIDDEN_CONTROLS.search(text)
+    if match is None:
+        return None
+    return f"U+{ord(match.group()):04X}", text.count("\n", 0, match.start()) + 1
+
+
+def find_control_in_json(value: Any, path: str) -> tuple[str, str] | None:
+    """The path and code of the first forbidden control character in a JSON value."""
+    if isinstance(value, str):
+        found = find_control_character(value)
+        return (path, found[0]) if found else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = find_control_in_json(key, path) or find_control_in_json(item, f"{path}.{key}")
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = find_control_in_json(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
 
 
 def decode_text(data: bytes, file: str) -> str:
@@ -49,14 +84,12 @@ def decode_text(data: bytes, file: str) -> str:
         raise RejectedFile(
             file, f"not UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8", line
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    match = _FORBIDDEN_CONTROLS.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
+    text = normalise_text(text)
+    control = find_control_character(text)
+    if control is not None:
         raise RejectedFile(
-            file, f"binary or corrupt text: control character U+{ord(match.group()):04X}", line
+            file, f"binary or corrupt text: control character {control[0]}", control[1]
         )
-    text = unicodedata.normalize("NFC", text)
     if is_blank(text):
         raise RejectedFile(file, "the file holds only white space")
     return text
