@@ -35,7 +35,8 @@ serve: $(VENV)/.installed
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 		--access-logfile - 'annotator:create_app()'
 
-run: setup serve
+run: setup
+	@$(MAKE) --no-print-directory serve
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
