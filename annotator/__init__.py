@@ -21,7 +21,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``SECRET_KEY`` here). ``ANNOTATOR_INSTANCE_PATH`` moves the instance folder,
     which holds the SQLite database and the generated secret key.
     """
-    from . import api, auth, cli, database, documents, errors, security
+    from . import (
+        actors,
+        api,
+        auth,
+        cli,
+        database,
+        documents,
+        errors,
+        guidelines,
+        security,
+        workspace,
+    )
     from .config import load_config
     from .extensions import csrf, login_manager
 
@@ -46,5 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(workspace.bp)
+    app.register_blueprint(actors.bp)
+    app.register_blueprint(guidelines.bp)
     cli.register_commands(app)
     return app

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from .accounts import authenticate
 from .database import get_session
 from .extensions import login_manager
-from .forms import LoginForm, LogoutForm
+from .forms import ActionForm, LoginForm
 from .models import User
 from .security import public, safe_next_url
 
@@ -58,7 +58,7 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     """End the session (a POST with a CSRF token, so no page can log you out)."""
-    form = LogoutForm()
+    form = ActionForm()
     if form.validate_on_submit():
         # Clear first: logout_user() leaves a mark in the session that makes the
         # response delete the remember-me cookie; clearing afterwards would erase it.

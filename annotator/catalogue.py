@@ -9,8 +9,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from .models import Annotation, Document, Paragraph, User
-
-DONE_STATUSES = ("submitted", "skipped")
+from .queue import DONE_STATUSES
 
 
 @dataclass(frozen=True)

@@ -13,5 +13,5 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this computer")
 
 
-class LogoutForm(FlaskForm):
-    """An empty form: logging out changes state, so it is a POST carrying a CSRF token."""
+class ActionForm(FlaskForm):
+    """An empty form for a POST button (log out, confirm an alias): it carries the CSRF token."""

@@ -6,10 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Actor, ActorAlias
+from .models import Actor, ActorAlias, ActorType
 
 ACTOR_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ALIAS_LENGTH = 200  # the width of actor_aliases.alias and .normalised
@@ -75,3 +75,107 @@ def store_actor(
         actor.aliases.append(ActorAlias(alias=alias, normalised=normalised))
         change.aliases_added += 1
     return change
+
+
+class RegistryError(ValueError):
+    """A registry change that cannot be made; the message says why."""
+
+
+def slugify(name: str) -> str:
+    """A registry key from a name: "Jaysh al-Islam" gives "jaysh-al-islam"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name.casefold()))[:64].strip("-")
+
+
+def create_actor(
+    session: Session, name: str, type_: str, aliases: list[str], key: str | None = None
+) -> Actor:
+    """Create an actor on the spot (reviewers and admins); refuse a taken key or a bad type."""
+    name = " ".join(unicodedata.normalize("NFC", name).split())
+    if not name:
+        raise RegistryError("name: an actor needs a name")
+    if len(name) > MAX_ALIAS_LENGTH:
+        raise RegistryError(f"name: at most {MAX_ALIAS_LENGTH} characters")
+    key = key or slugify(name)
+    if not key or not ACTOR_KEY_PATTERN.fullmatch(key):
+        raise RegistryError(f"key: {key!r} is not a slug (lowercase letters, digits, dashes)")
+    if session.get(ActorType, type_) is None:
+        raise RegistryError(f"type: unknown actor type {type_!r}")
+    if session.get(Actor, key) is not None:
+        raise RegistryError(f"key: an actor {key!r} already exists")
+    for alias in aliases:
+        if len(normalise_alias(alias)) > MAX_ALIAS_LENGTH:
+            raise RegistryError(f"aliases: {alias[:40]!r}... is too long")
+    store_actor(session, key, name, type_, aliases)
+    session.flush()
+    actor = session.get(Actor, key)
+    assert actor is not None
+    return actor
+
+
+def propose_alias(
+    session: Session, actor: Actor, alias: str, user_id: int, confirmed: bool
+) -> ActorAlias:
+    """Add an alias to ``actor``: confirmed at once when a reviewer adds it, else proposed."""
+    alias = " ".join(unicodedata.normalize("NFC", alias).split())
+    normalised = normalise_alias(alias)
+    if not normalised:
+        raise RegistryError("alias: give the alias text")
+    if len(normalised) > MAX_ALIAS_LENGTH:
+        raise RegistryError(f"alias: at most {MAX_ALIAS_LENGTH} characters")
+    existing = session.scalar(
+        select(ActorAlias).where(
+            ActorAlias.actor_key == actor.key, ActorAlias.normalised == normalised
+        )
+    )
+    if existing is not None:
+        raise RegistryError(
+            f"alias: {actor.name} already has {existing.alias!r} ({existing.status})"
+        )
+    record = ActorAlias(
+        alias=alias,
+        normalised=normalised,
+        status="confirmed" if confirmed else "proposed",
+        proposed_by_id=user_id,
+        reviewed_by_id=user_id if confirmed else None,
+    )
+    actor.aliases.append(record)
+    session.flush()
+    return record
+
+
+def search_actors(session: Session, query: str, limit: int = 20) -> list[Actor]:
+    """Actors whose confirmed aliases (the name is one) match ``query``.
+
+    Exact matches come first, then prefixes, then matches anywhere in the alias.
+    """
+    normalised = normalise_alias(query)
+    if not normalised:
+        return list(session.scalars(select(Actor).order_by(Actor.name).limit(limit)))
+    escaped = normalised.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.execute(
+        select(ActorAlias.actor_key, ActorAlias.normalised).where(
+            ActorAlias.status == "confirmed",
+            ActorAlias.normalised.like(f"%{escaped}%", escape="\\"),
+        )
+    ).all()
+    rank: dict[str, int] = {}
+    for key, alias in rows:
+        score = 0 if alias == normalised else 1 if alias.startswith(normalised) else 2
+        rank[key] = min(rank.get(key, 3), score)
+    if not rank:
+        return []
+    actors = {a.key: a for a in session.scalars(select(Actor).where(Actor.key.in_(rank)))}
+    ordered = sorted(actors.values(), key=lambda a: (rank[a.key], a.name.casefold()))
+    return ordered[:limit]
+
+
+def registry_fingerprint(session: Session) -> tuple[int, int, int]:
+    """Changes whenever the set of confirmed aliases or of actors changes (for caching)."""
+    count, highest = session.execute(
+        select(func.count(), func.coalesce(func.max(ActorAlias.id), 0)).where(
+            ActorAlias.status == "confirmed"
+        )
+    ).one()
+    actors = session.scalar(select(func.count()).select_from(Actor)) or 0
+    return int(count), int(highest), int(actors)

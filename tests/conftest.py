@@ -9,6 +9,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from annotator import create_app
+from annotator.accounts import create_token
 from annotator.config import normalise_database_url
 from annotator.database import get_engine, get_session, make_engine
 from annotator.label_defaults import seed_default_labels
@@ -117,9 +119,17 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
-    """A session on the test database, inside an app context."""
+    """A session on the test database, outside any app context.
+
+    Holding an app context open for the whole test would make every test-client
+    request share one ``g`` (the logged-in user, the CSRF token, the db session);
+    this session is independent of the requests, as a second process would be.
+    """
     with app.app_context():
-        yield get_session()
+        engine = get_engine()
+    session = Session(engine, expire_on_commit=False)
+    yield session
+    session.close()
 
 
 @pytest.fixture
@@ -181,3 +191,30 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+class Api:
+    """A client that calls the API with a Bearer token, as a script would."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **kwargs: Any):
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def put(self, path: str, body: Any):
+        return self.client.put(path, json=body, headers=self.headers)
+
+
+@pytest.fixture
+def api_as(app: Flask, client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., Api]:
+    def make(username: str = "alice", role: str = "annotator") -> Api:
+        user = make_user(username, role=role)
+        with app.app_context():
+            session = get_session()
+            _, token = create_token(session, session.merge(user))
+            session.commit()
+        return Api(client, token)
+
+    return make

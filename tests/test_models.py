@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from annotator.database import get_engine
 from annotator.migrate import head_revision
 from annotator.models import (
     Annotation,
@@ -28,7 +27,7 @@ from annotator.models import (
 
 def test_migrations_match_the_models(db: Session) -> None:
     """A model change without a migration fails here, before it reaches a user's database."""
-    with get_engine().connect() as connection:
+    with db.get_bind().connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert context.get_current_revision() == head_revision()
         assert compare_metadata(context, Base.metadata) == []

@@ -1,13 +1,16 @@
 """Typed SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
-from .actors import Actor, ActorAlias
+from .actors import ALIAS_STATUSES, Actor, ActorAlias
 from .annotations import (
+    DECISIONS,
     STATUSES,
+    SUGGESTION_KINDS,
     Annotation,
     AnnotationEntity,
     AnnotationHistory,
     AnnotationQuote,
     AnnotationStance,
+    SuggestionDecision,
 )
 from .base import Base, utcnow
 from .documents import Document, Paragraph
@@ -15,7 +18,10 @@ from .labels import ActorType, EntityType, QuoteType, StancePolarity
 from .users import ROLES, ApiToken, User
 
 __all__ = [
+    "ALIAS_STATUSES",
+    "DECISIONS",
     "ROLES",
+    "SUGGESTION_KINDS",
     "STATUSES",
     "Actor",
     "ActorAlias",
@@ -32,6 +38,7 @@ __all__ = [
     "Paragraph",
     "QuoteType",
     "StancePolarity",
+    "SuggestionDecision",
     "User",
     "utcnow",
 ]

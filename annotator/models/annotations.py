@@ -19,12 +19,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, JSONType, UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted", "skipped")
+DECISIONS = ("accepted", "rejected")
+SUGGESTION_KINDS = ("entity", "cue")
 
 
 class Annotation(Base):
@@ -44,12 +47,23 @@ class Annotation(Base):
     status: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     comment: Mapped[str | None] = mapped_column(Text)
+    # Flagged for a reviewer (a problem with the paragraph); the comment says what.
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    entities: Mapped[list[AnnotationEntity]] = relationship(cascade="all, delete-orphan")
-    stances: Mapped[list[AnnotationStance]] = relationship(cascade="all, delete-orphan")
-    quotes: Mapped[list[AnnotationQuote]] = relationship(cascade="all, delete-orphan")
+    entities: Mapped[list[AnnotationEntity]] = relationship(
+        cascade="all, delete-orphan", order_by="AnnotationEntity.position"
+    )
+    stances: Mapped[list[AnnotationStance]] = relationship(
+        cascade="all, delete-orphan", order_by="AnnotationStance.position"
+    )
+    quotes: Mapped[list[AnnotationQuote]] = relationship(
+        cascade="all, delete-orphan", order_by="AnnotationQuote.position"
+    )
+    suggestion_decisions: Mapped[list[SuggestionDecision]] = relationship(
+        cascade="all, delete-orphan", order_by="SuggestionDecision.position"
+    )
 
 
 class AnnotationEntity(Base):
@@ -62,6 +76,8 @@ class AnnotationEntity(Base):
         ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
     )
     local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Order as the annotator saved them, so a reload gives back exactly what was saved.
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(ForeignKey("entity_types.name"))
@@ -91,6 +107,7 @@ class AnnotationQuote(Base):
         ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
     )
     local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     speaker: Mapped[str | None] = mapped_column(String(32))
     cue_start: Mapped[int | None] = mapped_column(Integer)
     cue_end: Mapped[int | None] = mapped_column(Integer)
@@ -133,12 +150,40 @@ class AnnotationStance(Base):
         ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
     )
     local_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     holder: Mapped[str] = mapped_column(String(32))
     target_entity: Mapped[str | None] = mapped_column(String(32))
     target_start: Mapped[int | None] = mapped_column(Integer)
     target_end: Mapped[int | None] = mapped_column(Integer)
     polarity: Mapped[str] = mapped_column(ForeignKey("stance_polarities.name"))
     quote: Mapped[str | None] = mapped_column(String(32))
+
+
+class SuggestionDecision(Base):
+    """What the annotator did with one suggestion (an alias match or a cue): accepted or rejected.
+
+    Suggestions never become labels by themselves; this records, per annotation,
+    which ones a person accepted and which they turned down.
+    """
+
+    __tablename__ = "suggestion_decisions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('entity', 'cue')", name="kind_known"),
+        CheckConstraint("decision IN ('accepted', 'rejected')", name="decision_known"),
+        CheckConstraint('start >= 0 AND start < "end"', name="span_valid"),
+    )
+
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True
+    )
+    suggestion_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(32))
+    actor_key: Mapped[str | None] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(16))
 
 
 class AnnotationHistory(Base):

@@ -1,0 +1,133 @@
+"""The actor registry over HTTP: type-ahead, new actors, proposing and confirming aliases.
+
+Anyone logged in may search and propose an alias; reviewers and admins create
+actors and confirm (or reject) proposed aliases, which then suggest everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from .database import get_session
+from .forms import ActionForm
+from .models import Actor, ActorAlias, ActorType, User
+from .registry import RegistryError, create_actor, propose_alias, search_actors
+
+bp = Blueprint("actors", __name__)
+
+
+def actor_json(actor: Actor, *, with_proposed: bool = False) -> dict[str, Any]:
+    """The API shape of an actor: confirmed aliases (and proposed ones when asked)."""
+    body: dict[str, Any] = {
+        "id": actor.key,
+        "name": actor.name,
+        "type": actor.type,
+        "aliases": [a.alias for a in actor.aliases if a.status == "confirmed"],
+    }
+    if with_proposed:
+        body["proposed_aliases"] = [a.alias for a in actor.aliases if a.status == "proposed"]
+    return body
+
+
+def _require_reviewer() -> None:
+    if not current_user.can_review:
+        abort(403, description="only reviewers and admins may do this")
+
+
+@bp.get("/api/actors")
+def search() -> Response:
+    """Type-ahead over actor names and aliases, best match first."""
+    query = request.args.get("q", "")[:200]
+    return jsonify([actor_json(a) for a in search_actors(get_session(), query)])
+
+
+@bp.get("/api/actor-types")
+def actor_types() -> Response:
+    """The actor types an actor may have (for the create-actor form)."""
+    rows = get_session().scalars(select(ActorType).order_by(ActorType.position))
+    return jsonify([{"name": t.name, "display_name": t.display_name} for t in rows])
+
+
+@bp.post("/api/actors")
+def create() -> tuple[Response, int]:
+    """Create an actor on the spot (reviewers and admins)."""
+    _require_reviewer()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors=[{"path": "$", "message": "send a JSON object"}]), 422
+    name, type_ = body.get("name"), body.get("type")
+    aliases, key = body.get("aliases", []), body.get("key")
+    if not isinstance(name, str) or not isinstance(type_, str):
+        return jsonify(errors=[{"path": "$", "message": "name and type are required strings"}]), 422
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        return jsonify(errors=[{"path": "aliases", "message": "a list of strings"}]), 422
+    if key is not None and not isinstance(key, str):
+        return jsonify(errors=[{"path": "key", "message": "a string"}]), 422
+    db = get_session()
+    try:
+        actor = create_actor(db, name, type_, aliases, key)
+    except RegistryError as error:
+        path, _, message = str(error).partition(": ")
+        return jsonify(errors=[{"path": path, "message": message}]), 422
+    db.commit()
+    return jsonify(actor_json(actor)), 201
+
+
+@bp.post("/api/actors/<key>/aliases")
+def add_alias(key: str) -> tuple[Response, int]:
+    """Propose an alias (confirmed at once when a reviewer or admin adds it)."""
+    db = get_session()
+    actor = db.get(Actor, key)
+    if actor is None:
+        abort(404)
+    body = request.get_json(silent=True)
+    alias = body.get("alias") if isinstance(body, dict) else None
+    if not isinstance(alias, str):
+        return jsonify(errors=[{"path": "alias", "message": "a string is required"}]), 422
+    try:
+        record = propose_alias(db, actor, alias, current_user.id, confirmed=current_user.can_review)
+    except RegistryError as error:
+        return jsonify(errors=[{"path": "alias", "message": str(error).partition(": ")[2]}]), 422
+    db.commit()
+    return jsonify(id=record.id, alias=record.alias, status=record.status, actor=actor.key), 201
+
+
+@bp.get("/actors/proposals")
+def proposals() -> str:
+    """Reviewers: the aliases annotators proposed, to confirm or reject."""
+    _require_reviewer()
+    db = get_session()
+    rows = db.execute(
+        select(ActorAlias, Actor, User)
+        .join(Actor, Actor.key == ActorAlias.actor_key)
+        .outerjoin(User, User.id == ActorAlias.proposed_by_id)
+        .where(ActorAlias.status == "proposed")
+        .order_by(ActorAlias.id)
+    ).all()
+    return render_template("actors/proposals.html", rows=rows, form=ActionForm())
+
+
+@bp.post("/actors/proposals/<int:alias_id>")
+def decide(alias_id: int) -> Response:
+    """Confirm or reject one proposed alias."""
+    _require_reviewer()
+    db = get_session()
+    record = db.get(ActorAlias, alias_id)
+    if record is None or record.status != "proposed":
+        abort(404)
+    if request.form.get("decision") == "confirm":
+        record.status = "confirmed"
+        record.reviewed_by_id = current_user.id
+        flash(f"Confirmed {record.alias!r}: it is suggested from now on.", "info")
+    elif request.form.get("decision") == "reject":
+        db.delete(record)
+        flash(f"Rejected {record.alias!r}.", "info")
+    else:
+        abort(400, description="decision must be confirm or reject")
+    db.commit()
+    return redirect(url_for("actors.proposals"))
