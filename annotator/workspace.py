@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from .actors import actor_json
 from .annotation_store import (
     VersionConflict,
     annotation_payload,
@@ -101,6 +102,10 @@ def get_paragraph(paragraph_id: str) -> Response:
         abort(404)
     annotator = _annotator_to_read(db)
     document = paragraph.document
+    annotation = annotation_payload(find_annotation(db, paragraph.id, annotator.id))
+    entity_suggestions = _matcher(db).suggest(paragraph.text)
+    actor_keys = {e["actor"] for e in annotation["entities"] if e["actor"]}
+    actor_keys |= {s["actor"] for s in entity_suggestions}
     return jsonify(
         id=paragraph.id,
         document={"id": document.id, "title": document.title},
@@ -113,10 +118,11 @@ def get_paragraph(paragraph_id: str) -> Response:
         },
         annotator=annotator.username,
         read_only=annotator.id != current_user.id,
-        annotation=annotation_payload(find_annotation(db, paragraph.id, annotator.id)),
-        suggestions={
-            "entities": _matcher(db).suggest(paragraph.text),
-            "cues": suggest_cues(paragraph.text),
+        annotation=annotation,
+        suggestions={"entities": entity_suggestions, "cues": suggest_cues(paragraph.text)},
+        actors={
+            actor.key: actor_json(actor)
+            for actor in db.scalars(select(Actor).where(Actor.key.in_(actor_keys)))
         },
         progress=progress(db, current_user).__dict__,
     )

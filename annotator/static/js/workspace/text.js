@@ -1,0 +1,117 @@
+// Offsets: the server speaks Unicode code points (Python string indexes); the DOM speaks
+// UTF-16 code units. Every conversion between the two lives here.
+
+const WORD_SEGMENTER = new Intl.Segmenter(undefined, { granularity: "word" });
+const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const POSSESSIVE = /['\u2019]s$/i;
+
+/** The paragraph text with code-point indexing, words and grapheme boundaries. */
+export class CodePointText {
+  constructor(text) {
+    this.text = text;
+    this.points = Array.from(text); // one entry per code point
+    this.length = this.points.length;
+    // utf16At[i]: the UTF-16 index where code point i starts (utf16At[length] = text.length).
+    this.utf16At = new Array(this.length + 1);
+    let unit = 0;
+    for (let i = 0; i < this.length; i += 1) {
+      this.utf16At[i] = unit;
+      unit += this.points[i].length;
+    }
+    this.utf16At[this.length] = unit;
+    this.words = [];
+    for (const part of WORD_SEGMENTER.segment(text)) {
+      if (part.isWordLike) {
+        this.words.push({
+          start: this.toCodePoint(part.index),
+          end: this.toCodePoint(part.index + part.segment.length),
+        });
+      }
+    }
+    this.graphemeBoundaries = new Set([this.length]);
+    for (const part of GRAPHEME_SEGMENTER.segment(text)) {
+      this.graphemeBoundaries.add(this.toCodePoint(part.index));
+    }
+  }
+
+  /** The code-point index of a UTF-16 index (rounded down inside a surrogate pair). */
+  toCodePoint(utf16Index) {
+    let low = 0;
+    let high = this.length;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.utf16At[middle] <= utf16Index) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The UTF-16 index of a code-point index. */
+  toUtf16(codePoint) {
+    return this.utf16At[Math.max(0, Math.min(codePoint, this.length))];
+  }
+
+  /** text[start:end] in code points, as Python slices. */
+  slice(start, end) {
+    return this.points.slice(start, end).join("");
+  }
+
+  /**
+   * Widen a selection to whole words and trim the space and punctuation at its edges.
+   * A possessive ending ('s) is left out unless the selection reached into it.
+   * Returns null when the selection holds no word at all.
+   */
+  snapToWords(start, end) {
+    const touched = this.words.filter((word) => word.end > start && word.start < end);
+    if (touched.length === 0) return null;
+    const first = touched[0];
+    const last = touched[touched.length - 1];
+    let snappedEnd = last.end;
+    const lastText = this.slice(last.start, last.end);
+    if (POSSESSIVE.test(lastText) && end <= last.end - 2 && last.end - 2 > last.start) {
+      snappedEnd = last.end - 2;
+    }
+    return { start: first.start, end: snappedEnd };
+  }
+
+  /** Widen a selection to whole graphemes, so an emoji or a letter with its marks is never split. */
+  snapToGraphemes(start, end) {
+    let snappedStart = start;
+    while (snappedStart > 0 && !this.graphemeBoundaries.has(snappedStart)) snappedStart -= 1;
+    let snappedEnd = end;
+    while (snappedEnd < this.length && !this.graphemeBoundaries.has(snappedEnd)) snappedEnd += 1;
+    return snappedStart < snappedEnd ? { start: snappedStart, end: snappedEnd } : null;
+  }
+
+  /** The index of the word containing or following code point ``at``. */
+  wordIndexAt(at) {
+    const index = this.words.findIndex((word) => word.end > at);
+    return index === -1 ? this.words.length - 1 : index;
+  }
+}
+
+/** The code-point offset of a DOM point (node, UTF-16 offset) inside ``container``. */
+export function codePointOffset(container, text, node, offset) {
+  const range = document.createRange();
+  range.setStart(container, 0);
+  range.setEnd(node, offset);
+  return text.toCodePoint(range.toString().length);
+}
+
+/**
+ * The quote type the quotation marks suggest: DIRECT when the content is quoted whole,
+ * MIXED when quoted in part, INDIRECT otherwise. ``text`` is a CodePointText.
+ */
+export function suggestQuoteType(text, start, end) {
+  const opening = "\"“«„'‘";
+  const closing = "\"”»“'’";
+  const before = text.slice(Math.max(0, start - 2), start).trim();
+  const after = text.slice(end, end + 2).trim();
+  const inside = text.slice(start, end);
+  const wrapped =
+    (before !== "" && opening.includes(before[before.length - 1]) && after !== "" && closing.includes(after[0])) ||
+    (opening.includes(inside[0]) && closing.includes(inside[inside.length - 1]));
+  if (wrapped) return "DIRECT";
+  if (/["“”«»]/.test(inside)) return "MIXED";
+  return "INDIRECT";
+}
