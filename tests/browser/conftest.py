@@ -51,25 +51,66 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """The test app served over HTTP on 127.0.0.1; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+class LiveServer:
+    """The test app served on a free loopback port.
+
+    ``refuse_saves`` makes every annotation save answer 503, as a proxy in front of a
+    server that is down would: the tests of what survives an outage use it.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.refuse_saves = False
+        self._app = app
+        self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _wsgi(self, environ: dict, start_response: Callable) -> Iterator[bytes]:  # type: ignore[type-arg]
+        path = environ.get("PATH_INFO", "")
+        if (
+            self.refuse_saves
+            and environ["REQUEST_METHOD"] == "PUT"
+            and path.endswith("/annotation")
+        ):
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return iter([b"the server is down"])
+        return self._app(environ, start_response)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
 
 
 @pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
-    """A fresh browser tab (own cookies and storage) that fails the test on CSP violations."""
-    context = browser.new_context(base_url=live_server)  # type: ignore[attr-defined]
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The test app served over HTTP on 127.0.0.1."""
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def page(
+    browser: object, live_server: LiveServer, request: pytest.FixtureRequest
+) -> Iterator[object]:
+    """A fresh browser tab (own cookies and storage) that fails the test on script errors and
+    CSP violations, apart from console errors the test declares it expects."""
+    context = browser.new_context(base_url=live_server.url)  # type: ignore[attr-defined]
     context.set_default_timeout(10_000)
     page = context.new_page()
+    marker = request.node.get_closest_marker("expected_console_errors")
+    expected = marker.args if marker else ()
     problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        if message.type == "error" and not any(e in text for e in expected):  # type: ignore[attr-defined]
+            problems.append(text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()

@@ -164,8 +164,16 @@ function restoreLocalCopy() {
   );
 }
 
+/** Whether two payloads hold the same labels (version and status aside), key order aside. */
 function sameContent(a, b) {
-  const strip = (p) => JSON.stringify({ ...p, version: 0, status: "" });
+  const canonical = (value) => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+    }
+    return value;
+  };
+  const strip = (p) => JSON.stringify(canonical({ ...p, version: 0, status: "" }));
   return strip(a) === strip(b);
 }
 

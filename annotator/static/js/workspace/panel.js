@@ -251,10 +251,13 @@ export class Panel {
     this.search(search.value);
   }
 
+  /** Fetch results for ``query``; an answer to an older query never replaces a newer one. */
   async search(query) {
+    const ticket = (this.searchTicket = (this.searchTicket || 0) + 1);
     const response = await fetch(`/api/actors?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
-    if (!response.ok) return;
+    if (!response.ok || ticket !== this.searchTicket) return;
     this.results = await response.json();
+    this.resultsQuery = query;
     this.resultIndex = this.results.length ? 0 : -1;
     this.renderResults(query);
   }
@@ -292,6 +295,15 @@ export class Panel {
       this.renderResults($("actor-search").value);
     } else if (event.key === "Enter") {
       event.preventDefault();
+      const query = $("actor-search").value;
+      if (this.resultsQuery !== query) {
+        // Typed faster than the type-ahead answered: search what is typed now, then choose.
+        clearTimeout(this.searchTimer);
+        this.search(query).then(() => {
+          if (this.resultIndex >= 0 && this.options[this.resultIndex]) this.chooseOption(this.options[this.resultIndex]);
+        });
+        return;
+      }
       if (this.resultIndex >= 0 && options[this.resultIndex]) this.chooseOption(options[this.resultIndex]);
     } else if (event.key === "Escape") {
       event.preventDefault();

@@ -105,13 +105,15 @@ export function codePointOffset(container, text, node, offset) {
 export function suggestQuoteType(text, start, end) {
   const opening = "\"“«„'‘";
   const closing = "\"”»“'’";
-  const before = text.slice(Math.max(0, start - 2), start).trim();
-  const after = text.slice(end, end + 2).trim();
+  // Look past white space before the content, and past white space and punctuation after
+  // it: in “... notably Yarmouk,” said Meqdad the comma stands between content and mark.
+  const before = text.slice(Math.max(0, start - 3), start).replace(/\s+$/u, "");
+  const after = text.slice(end, end + 4).replace(/^[\s,.;:!?]+/u, "");
   const inside = text.slice(start, end);
   const wrapped =
     (before !== "" && opening.includes(before[before.length - 1]) && after !== "" && closing.includes(after[0])) ||
     (opening.includes(inside[0]) && closing.includes(inside[inside.length - 1]));
   if (wrapped) return "DIRECT";
-  if (/["“”«»]/.test(inside)) return "MIXED";
+  if (/["“”«»]/u.test(inside)) return "MIXED";
   return "INDIRECT";
 }

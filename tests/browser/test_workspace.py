@@ -1,0 +1,354 @@
+"""In a real browser: an annotator labels the three layers with mouse and keyboard, and
+every label survives a reload, a second tab and a dead network."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.models import Document, Paragraph, User
+
+from ..conftest import TEST_PASSWORD
+from .conftest import LiveServer
+
+MEQDAD = "“Syria and the PLO are determined to fight terrorism"
+
+
+def _paragraph_id(db: Session, source: str, startswith: str) -> str:
+    document = db.scalar(select(Document).where(Document.source == source))
+    return next(p.id for p in document.paragraphs if p.text.startswith(startswith))
+
+
+def _open(page: Page, paragraph_id: str) -> None:
+    page.goto(f"/annotate/{paragraph_id}")
+    expect(page.locator("#workspace")).to_have_attribute("data-ready", "true")
+
+
+def _server_annotation(page: Page, paragraph_id: str) -> dict[str, Any]:
+    """The annotation as the server has it, fetched from inside the logged-in page."""
+    return page.evaluate(
+        "async (id) => (await (await fetch(`/api/paragraphs/${id}`)).json())",
+        paragraph_id,
+    )
+
+
+def drag_select(page: Page, fragment: str, occurrence: int = 0, alt: bool = False) -> None:
+    """Select ``fragment`` in the paragraph with a real mouse drag, as a person would."""
+    box = page.evaluate(
+        """([fragment, occurrence]) => {
+            const root = document.getElementById("paragraph-text");
+            const full = root.textContent;
+            let at = -1;
+            for (let i = 0; i <= occurrence; i += 1) at = full.indexOf(fragment, at + 1);
+            if (at < 0) throw new Error("fragment not found: " + fragment);
+            const locate = (offset, preferEnd) => {
+                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                let seen = 0;
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const length = node.data.length;
+                    if (offset < seen + length || (preferEnd && offset === seen + length)) {
+                        return [node, offset - seen];
+                    }
+                    seen += length;
+                }
+                throw new Error("offset outside the text");
+            };
+            const [startNode, startOffset] = locate(at, false);
+            const [endNode, endOffset] = locate(at + fragment.length, true);
+            const first = document.createRange();
+            first.setStart(startNode, startOffset);
+            first.setEnd(startNode, Math.min(startOffset + 1, startNode.data.length));
+            const last = document.createRange();
+            last.setStart(endNode, Math.max(endOffset - 1, 0));
+            last.setEnd(endNode, endOffset);
+            const a = first.getClientRects()[0];
+            const b = last.getClientRects()[last.getClientRects().length - 1];
+            return {x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2};
+        }""",
+        [fragment, occurrence],
+    )
+    if alt:
+        page.keyboard.down("Alt")
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=5)
+    page.mouse.up()
+    if alt:
+        page.keyboard.up("Alt")
+
+
+@pytest.fixture
+def annotator(
+    page: Page, login: Callable[[str, str], None], make_user: Callable[..., User], seeded: None
+) -> Page:
+    make_user("alice", role="reviewer")
+    login("alice", TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/documents$"))
+    return page
+
+
+def test_label_all_three_layers_with_mouse_and_keyboard_then_reload(
+    annotator: Page, db: Session
+) -> None:
+    """Seed 001's example, made by hand: entities, an actor link, a suggestion, a quote, a stance."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    _open(page, paragraph_id)
+    text = page.locator("#paragraph-text")
+
+    # Accept a suggestion with a click: "PLO" becomes an entity linked to the PLO.
+    page.locator(".seg.sugg", has_text="PLO").first.click()
+    expect(page.locator("#entity-list")).to_contain_text("PLO")
+
+    # Label "Syria" with the keyboard alone: Home puts the word cursor on it, 3 is STATE_ACTOR.
+    text.focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("3")
+    expect(page.locator("#entity-list")).to_contain_text("Syria · State actor")
+
+    # Link it to the Syrian government through the actor type-ahead.
+    page.keyboard.press("a")
+    search = page.locator("#actor-search")
+    expect(search).to_be_focused()
+    search.fill("syrian gov")
+    expect(page.locator("#actor-results")).to_contain_text("Syrian government")
+    page.keyboard.press("Enter")
+    expect(page.locator("#actor-current")).to_have_text("Linked to Syrian government")
+
+    # Label "terrorism" with a mouse drag (snapping to the word) and the hotkey 2.
+    drag_select(page, "terrorism")
+    page.keyboard.press("2")
+    expect(page.locator("#entity-list")).to_contain_text("terrorism · Armed group")
+
+    # Label "Meqdad" with a drag that starts mid-word: it snaps to the whole word.
+    drag_select(page, "eqda")
+    page.keyboard.press("1")
+    expect(page.locator("#entity-list")).to_contain_text("Meqdad · Person")
+
+    # The quote: select what was said, Q, click the speaker, click the suggested cue "said".
+    drag_select(
+        page,
+        "Syria and the PLO are determined to fight terrorism, which has reached Palestinian camps in Syria, notably Yarmouk",
+    )
+    page.keyboard.press("q")
+    expect(page.locator("#mode-line")).to_contain_text("speaker")
+    page.locator(".seg.candidate", has_text="Meqdad").first.click()
+    expect(page.locator("#mode-line")).to_contain_text("reporting verb")
+    page.locator(".seg.candidate", has_text="said").first.click()
+    expect(page.locator("#quote-list")).to_contain_text("“Meqdad” · said")
+    expect(page.locator("#quote-list")).to_contain_text("· DIRECT")
+
+    # The stance: select the holder "Syria" ([ and ] walk the entities), S, target, -, quote.
+    page.locator("#entity-list button.item", has_text="Syria · State actor").click()
+    page.keyboard.press("s")
+    page.locator(".seg.candidate", has_text="terrorism").first.click()
+    page.keyboard.press("-")
+    expect(page.locator("#mode-line")).to_contain_text("quote that expresses it")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#stance-list")).to_contain_text("“Syria” OPPOSE “terrorism” (in q1)")
+
+    # Submit with the keyboard: the page moves on to the next paragraph of the queue.
+    text.focus()
+    page.keyboard.press("Control+Enter")
+    expect(page).not_to_have_url(re.compile(re.escape(paragraph_id)))
+
+    # Reload the paragraph: everything is there, exactly.
+    _open(page, paragraph_id)
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    paragraph_text = db.get(Paragraph, paragraph_id).text
+    spans = {paragraph_text[e["start"] : e["end"]]: e for e in saved["entities"]}
+    assert set(spans) == {"PLO", "Syria", "terrorism", "Meqdad"}
+    assert spans["PLO"]["actor"] == "plo" and spans["PLO"]["from_suggestion"] is True
+    assert spans["Syria"]["actor"] == "syrian-government"
+    assert spans["Syria"]["label"] == "STATE_ACTOR" and spans["Meqdad"]["label"] == "PERSON"
+    quote = saved["quotes"][0]
+    assert paragraph_text[quote["content"]["start"] : quote["content"]["end"]].startswith(
+        "Syria and the PLO"
+    )
+    assert paragraph_text[quote["cue"]["start"] : quote["cue"]["end"]] == "said"
+    assert quote["speaker"] == spans["Meqdad"]["id"] and quote["type"] == "DIRECT"
+    stance = saved["stances"][0]
+    assert (stance["holder"], stance["target"], stance["polarity"], stance["quote"]) == (
+        spans["Syria"]["id"],
+        spans["terrorism"]["id"],
+        "OPPOSE",
+        quote["id"],
+    )
+    assert saved["status"] == "submitted"
+    decisions = {d["id"]: d["decision"] for d in saved["suggestions"]}
+    assert "accepted" in decisions.values()
+    expect(page.locator("#entity-list .layer-item")).to_have_count(4)
+    expect(page.locator("#stance-list")).to_contain_text("OPPOSE")
+    expect(page.locator(".seg.quote-cue")).to_have_text("said")
+
+
+UNICODE_LINE = (
+    '{"id": "unicode-doc", "title": "Unicode workspace test", "paragraphs": ['
+    '"The family 👨\u200d👩\u200d👧\u200d👦 fled when ISIS came, the cafe\u0301 owner Zoë said.", '
+    '"قال المتحدث إن داعش انسحب من مخيم اليرموك."]}'
+)
+
+
+@pytest.fixture
+def unicode_ids(app: Flask, tmp_path) -> list[str]:
+    from annotator.database import get_session
+    from annotator.ingest import import_paths
+
+    path = tmp_path / "unicode.jsonl"
+    path.write_text(UNICODE_LINE + "\n", encoding="utf-8")
+    with app.app_context():
+        session = get_session()
+        assert not import_paths(session, [path]).rejected
+        return [p.id for p in session.get(Document, "unicode-doc").paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("index", "fragment", "label_key", "label"),
+    [(0, "ISIS", "2", "ARMED_GROUP"), (0, "Zoë", "1", "PERSON"), (1, "داعش", "2", "ARMED_GROUP")],
+)
+def test_offsets_round_trip_as_code_points_with_emoji_marks_and_arabic(
+    annotator: Page,
+    unicode_ids: list[str],
+    db: Session,
+    index: int,
+    fragment: str,
+    label_key: str,
+    label: str,
+) -> None:
+    """A drag over text after a ZWJ family emoji, a combining accent, or in Arabic saves code points."""
+    page = annotator
+    paragraph_id = unicode_ids[index]
+    _open(page, paragraph_id)
+    drag_select(page, fragment)
+    page.keyboard.press(label_key)
+    expect(page.locator("#save-state")).to_have_text(
+        re.compile(r"Saved \(version 1\)"), timeout=8000
+    )
+    text = db.get(Paragraph, paragraph_id).text
+    entity = _server_annotation(page, paragraph_id)["annotation"]["entities"][0]
+    assert text[entity["start"] : entity["end"]] == fragment
+    assert entity["label"] == label
+    # Reloaded, the highlight sits on exactly those characters again.
+    _open(page, paragraph_id)
+    expect(page.locator(".seg.ent")).to_have_text(fragment)
+
+
+def test_alt_drag_keeps_part_of_a_word_but_never_splits_an_emoji(
+    annotator: Page, unicode_ids: list[str], db: Session
+) -> None:
+    """Holding Alt turns word snapping off; grapheme clusters still stay whole."""
+    page = annotator
+    paragraph_id = unicode_ids[0]
+    _open(page, paragraph_id)
+    drag_select(page, "fam", alt=True)
+    page.keyboard.press("1")
+    drag_select(page, "👨\u200d👩", alt=True)
+    page.keyboard.press("1")
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"Saved"), timeout=8000)
+    text = db.get(Paragraph, paragraph_id).text
+    entities = _server_annotation(page, paragraph_id)["annotation"]["entities"]
+    assert sorted(text[e["start"] : e["end"]] for e in entities) == sorted(
+        ["fam", "👨\u200d👩\u200d👧\u200d👦"]
+    )
+
+
+@pytest.mark.expected_console_errors("status of 503")
+def test_autosave_then_offline_reload_then_recovery(
+    annotator: Page, db: Session, live_server: LiveServer
+) -> None:
+    """Changes made while the server cannot save survive a reload and are sent when it can."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", "Militants from the Islamic State")
+    _open(page, paragraph_id)
+    page.locator(".seg.sugg", has_text="Islamic State").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved (version 1)", timeout=8000)
+
+    live_server.refuse_saves = True
+    drag_select(page, "Palestinian fighters")
+    page.keyboard.press("2")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "offline", timeout=8000)
+    expect(page.locator("#save-state")).to_contain_text("kept here")
+
+    page.reload()
+    expect(page.locator("#workspace")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#banner")).to_contain_text("Restored changes kept in this browser")
+    expect(page.locator("#entity-list")).to_contain_text("Palestinian fighters")
+    expect(page.locator("#save-state")).to_have_attribute("data-state", "offline", timeout=8000)
+    assert len(_server_annotation(page, paragraph_id)["annotation"]["entities"]) == 1
+
+    live_server.refuse_saves = False
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=15000)
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    text = db.get(Paragraph, paragraph_id).text
+    assert sorted(text[e["start"] : e["end"]] for e in saved["entities"]) == [
+        "Islamic State group",
+        "Palestinian fighters",
+    ]
+    stored = page.evaluate("(key) => localStorage.getItem(key)", f"annotator:alice:{paragraph_id}")
+    assert stored is None
+
+
+def test_second_tab_gets_a_conflict_not_a_silent_overwrite(annotator: Page, db: Session) -> None:
+    """Two tabs on one paragraph: the stale one is told and offered a reload."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", "Militants from the Islamic State")
+    _open(page, paragraph_id)
+    other = page.context.new_page()
+    _open(other, paragraph_id)
+
+    page.locator(".seg.sugg", has_text="Islamic State").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved (version 1)", timeout=8000)
+
+    drag_select(other, "Palestinian fighters")
+    other.keyboard.press("2")
+    expect(other.locator("#banner")).to_contain_text("changed in another tab", timeout=8000)
+    expect(other.locator("#save-state")).to_have_text("Not saved: changed elsewhere")
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    assert saved["version"] == 1 and len(saved["entities"]) == 1
+
+    other.get_by_role("button", name="Reload the server's copy").click()
+    expect(other.locator("#workspace")).to_have_attribute("data-ready", "true")
+    expect(other.locator("#entity-list")).to_contain_text("Islamic State")
+    expect(other.locator("#entity-list")).not_to_contain_text("Palestinian fighters")
+    other.close()
+
+
+def test_invalid_submit_shows_errors_and_reject_suggestion_is_recorded(
+    annotator: Page, db: Session
+) -> None:
+    """Rejected suggestions are recorded; a flag without a comment is refused in the page."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", "Militants from the Islamic State")
+    _open(page, paragraph_id)
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("#suggestion-list .suggestion.is-focused")).to_have_count(1)
+    page.keyboard.press("x")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 1)", timeout=8000)
+    decisions = _server_annotation(page, paragraph_id)["annotation"]["suggestions"]
+    assert [d["decision"] for d in decisions] == ["rejected"]
+    page.keyboard.press("f")
+    expect(page.locator("#flag-dialog")).to_be_visible()
+    page.locator("#flag-comment").fill("The paragraph is cut off in the middle.")
+    page.get_by_role("button", name="Flag and skip").click()
+    expect(page).not_to_have_url(re.compile(re.escape(paragraph_id)))
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    assert saved["status"] == "skipped" and saved["flagged"] is True
+    assert saved["comment"] == "The paragraph is cut off in the middle."
+
+
+def test_guidelines_are_one_click_away(annotator: Page, db: Session) -> None:
+    """The guidelines link opens the rendered Markdown with the worked examples."""
+    page = annotator
+    page.goto("/guidelines")
+    expect(page.get_by_role("heading", name="Annotation guidelines")).to_be_visible()
+    expect(page.locator("table").first).to_contain_text("ARMED_GROUP")
+    expect(page.locator("body")).to_contain_text("Meqdad")
