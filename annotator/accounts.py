@@ -12,7 +12,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .models import ROLES, ApiToken, User
@@ -107,7 +107,11 @@ def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active owner of a live token, or None; records when the token was last used."""
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    record = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_hash(token))
+    )
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
     now = datetime.now(UTC)

@@ -68,10 +68,13 @@ def _after(current: tuple[str, str, int]):  # type: ignore[no-untyped-def]
 
 def progress(session: Session, user: User) -> Progress:
     """How many of the annotatable paragraphs ``user`` has submitted or skipped."""
-    total = session.scalar(
-        select(func.count()).select_from(Paragraph).where(Paragraph.is_boilerplate.is_(False))
+    total = (
+        select(func.count())
+        .select_from(Paragraph)
+        .where(Paragraph.is_boilerplate.is_(False))
+        .scalar_subquery()
     )
-    done = session.scalar(
+    done = (
         select(func.count())
         .select_from(Annotation)
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
@@ -80,5 +83,7 @@ def progress(session: Session, user: User) -> Progress:
             Annotation.status.in_(DONE_STATUSES),
             Paragraph.is_boilerplate.is_(False),
         )
+        .scalar_subquery()
     )
-    return Progress(done=int(done or 0), total=int(total or 0))
+    done_count, total_count = session.execute(select(done, total)).one()
+    return Progress(done=int(done_count or 0), total=int(total_count or 0))

@@ -172,10 +172,12 @@ def search_actors(session: Session, query: str, limit: int = 20) -> list[Actor]:
 
 def registry_fingerprint(session: Session) -> tuple[int, int, int]:
     """Changes whenever the set of confirmed aliases or of actors changes (for caching)."""
-    count, highest = session.execute(
-        select(func.count(), func.coalesce(func.max(ActorAlias.id), 0)).where(
-            ActorAlias.status == "confirmed"
+    confirmed = ActorAlias.status == "confirmed"
+    count, highest, actors = session.execute(
+        select(
+            select(func.count()).where(confirmed).scalar_subquery(),
+            select(func.coalesce(func.max(ActorAlias.id), 0)).where(confirmed).scalar_subquery(),
+            select(func.count()).select_from(Actor).scalar_subquery(),
         )
     ).one()
-    actors = session.scalar(select(func.count()).select_from(Actor)) or 0
     return int(count), int(highest), int(actors)

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.wrappers import Response
 
 from .actors import actor_json
@@ -122,7 +122,9 @@ def get_paragraph(paragraph_id: str) -> Response:
         suggestions={"entities": entity_suggestions, "cues": suggest_cues(paragraph.text)},
         actors={
             actor.key: actor_json(actor)
-            for actor in db.scalars(select(Actor).where(Actor.key.in_(actor_keys)))
+            for actor in db.scalars(
+                select(Actor).options(selectinload(Actor.aliases)).where(Actor.key.in_(actor_keys))
+            )
         },
         progress=progress(db, current_user).__dict__,
     )
