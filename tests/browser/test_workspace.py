@@ -352,3 +352,107 @@ def test_guidelines_are_one_click_away(annotator: Page, db: Session) -> None:
     expect(page.get_by_role("heading", name="Annotation guidelines")).to_be_visible()
     expect(page.locator("table").first).to_contain_text("ARMED_GROUP")
     expect(page.locator("body")).to_contain_text("Meqdad")
+
+
+def test_nested_spans_stay_visible_and_clickable_labels_change_and_delete(
+    annotator: Page, db: Session
+) -> None:
+    """An entity inside another keeps its own highlight; clicks reach both; Delete removes one."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "000_3a518dfd6c205ffd.txt", "MR.Khaled Abdel Majid")
+    _open(page, paragraph_id)
+    drag_select(page, "Palestinian Factions Alliance close to the Syrian regime")
+    page.keyboard.press("4")
+    # The inner "Syrian regime" is still offered as a suggestion: accept it with a click.
+    page.locator(".seg.sugg", has_text="Syrian regime").first.click()
+    expect(page.locator("#entity-list .layer-item")).to_have_count(2)
+    inner = page.locator(".seg.ent", has_text="Syrian regime").first
+    assert inner.evaluate("el => el.dataset.entities.split(' ').length") == 2
+    expect(page.locator("#actor-current")).to_contain_text("Syrian government")
+
+    # Click once: the inner span; click again at the same place: the outer one.
+    page.keyboard.press("Escape")
+    inner.click()
+    expect(page.locator("#entity-label")).to_have_value("STATE_ACTOR")
+    inner.click()
+    expect(page.locator("#entity-label")).to_have_value("ORGANIZATION")
+    # Change the outer label with a hotkey, then delete it; the inner one stays.
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("2")
+    expect(page.locator("#entity-list")).to_contain_text("the Syrian regime · Armed group")
+    page.keyboard.press("Delete")
+    expect(page.locator("#entity-list .layer-item")).to_have_count(1)
+    expect(page.locator("#entity-list")).to_contain_text("Syrian regime · State actor")
+
+
+def test_stance_on_a_proposition_with_the_keyboard_and_accept_all(
+    annotator: Page, db: Session
+) -> None:
+    """Seed 000: the Syrian regime SUPPORTS "the withdrawal of armed groups without their weapons"."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "000_3a518dfd6c205ffd.txt", "Mr. Abdel Majid stated")
+    _open(page, paragraph_id)
+    page.get_by_role("button", name="Accept all").click()
+    expect(page.locator("#suggestion-list .suggestion .small", has_text="Accept")).to_have_count(0)
+    regime = page.locator("#entity-list button.item", has_text="Syrian regime")
+    regime.click()
+    page.keyboard.press("s")
+    drag_select(page, "the withdrawal of armed groups without their weapons")
+    page.keyboard.press("Enter")
+    page.keyboard.press("+")
+    expect(page.locator("#stance-list")).to_contain_text(
+        "“Syrian regime” SUPPORT “the withdrawal… their weapons”"
+    )
+    expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
+    text = db.get(Paragraph, paragraph_id).text
+    stance = _server_annotation(page, paragraph_id)["annotation"]["stances"][0]
+    assert text[stance["target"]["start"] : stance["target"]["end"]] == (
+        "the withdrawal of armed groups without their weapons"
+    )
+    assert stance["polarity"] == "SUPPORT" and stance["quote"] is None
+
+
+def test_propose_an_alias_and_create_an_actor_from_the_page(annotator: Page, db: Session) -> None:
+    """A reviewer links a span to a new actor on the spot and adds an alias to another."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", '"There are intermittent')
+    _open(page, paragraph_id)
+    drag_select(page, "Palestinian Popular Struggle Front")
+    page.keyboard.press("4")
+    expect(page.locator("#actor-current")).to_contain_text("Palestinian Popular Struggle Front")
+    drag_select(page, "Palestinian factions")
+    page.keyboard.press("2")
+    page.keyboard.press("a")
+    page.locator("#actor-search").fill("Yarmouk Palestinian factions")
+    page.get_by_role("option", name=re.compile("Create actor")).click()
+    page.locator("#new-actor-type").select_option("POLITICAL_MILITIA")
+    page.get_by_role("button", name="Create actor").click()
+    expect(page.locator("#actor-current")).to_have_text(
+        re.compile("Linked to Yarmouk Palestinian factions")
+    )
+    # The span text is not yet an alias of the actor: offer to add it.
+    propose = page.locator("#propose-alias")
+    expect(propose).to_be_hidden()  # created with the span text as an alias already
+    page.locator("#entity-list button.item", has_text="Palestinian Popular Struggle Front").click()
+    page.keyboard.press("a")
+    page.locator("#actor-search").fill("Fatah")
+    page.keyboard.press("Enter")
+    expect(page.locator("#actor-current")).to_have_text("Linked to Fatah")
+    expect(propose).to_be_visible()
+    propose.click()
+    expect(page.locator("#mode-line")).to_contain_text("is now an alias of Fatah")
+    results = page.evaluate("async () => (await fetch('/api/actors?q=popular%20struggle')).json()")
+    assert {r["id"] for r in results} >= {"fatah", "palestinian-popular-struggle-front"}
+
+
+def test_progress_counts_up_after_submit_and_skip(annotator: Page) -> None:
+    """The progress indicator shows my done paragraphs out of all to annotate."""
+    page = annotator
+    page.goto("/annotate")
+    expect(page.locator("#workspace")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#progress")).to_have_text("0 / 56 done")
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Control+Shift+Enter")
+    expect(page.locator("#progress")).to_have_text("1 / 56 done")
+    page.get_by_role("button", name=re.compile("Submit")).click()
+    expect(page.locator("#progress")).to_have_text("2 / 56 done")

@@ -31,7 +31,6 @@ const ws = {
   focusedSuggestion: null,
   mode: null,
   candidateIndex: -1,
-  lastClick: { at: null, index: 0 },
   readOnly: false,
   saver: null,
   panel: null,
@@ -596,10 +595,9 @@ function clickAt(at) {
     render();
     return;
   }
-  const sameSpot = ws.lastClick.at !== null && options.some((o) => o.item.start <= ws.lastClick.at && o.item.end > ws.lastClick.at) && ws.lastClick.at === at;
-  const index = sameSpot ? (ws.lastClick.index + 1) % options.length : 0;
-  ws.lastClick = { at, index };
-  const option = options[index];
+  // A click on the selected entity moves on to the next span around the same spot.
+  const current = options.findIndex((o) => o.kind === "entity" && ws.selected && ws.selected.kind === "entity" && ws.selected.id === o.item.id);
+  const option = options[current === -1 ? 0 : (current + 1) % options.length];
   if (option.kind === "suggestion") acceptSuggestion(option.item);
   else select({ kind: "entity", id: option.item.id });
 }

@@ -321,7 +321,8 @@ export class Panel {
     const entity = this.selectedEntity();
     if (!entity) return;
     if (option.kind === "create") {
-      this.openActorDialog(option.name);
+      // What is typed now, even if the type-ahead has not caught up with it yet.
+      this.openActorDialog($("actor-search").value.trim() || option.name);
       return;
     }
     if (option.kind === "actor") {
