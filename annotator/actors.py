@@ -27,6 +27,7 @@ def actor_json(actor: Actor, *, with_proposed: bool = False) -> dict[str, Any]:
         "id": actor.key,
         "name": actor.name,
         "type": actor.type,
+        "label": actor.entity_label,
         "aliases": [a.alias for a in actor.aliases if a.status == "confirmed"],
     }
     if with_proposed:

@@ -40,7 +40,13 @@ class RegistryChange:
 
 
 def store_actor(
-    session: Session, key: str, name: str, type_: str, aliases: list[str], description: str = ""
+    session: Session,
+    key: str,
+    name: str,
+    type_: str,
+    aliases: list[str],
+    description: str = "",
+    entity_label: str | None = None,
 ) -> RegistryChange:
     """Add an actor, or add the aliases an existing one lacks.
 
@@ -52,10 +58,18 @@ def store_actor(
     description = unicodedata.normalize("NFC", description)
     actor = session.get(Actor, key)
     if actor is None:
-        actor = Actor(key=key, name=name, type=type_, description=description)
+        actor = Actor(
+            key=key, name=name, type=type_, description=description, entity_label=entity_label
+        )
         session.add(actor)
         change.actor_added = True
     else:
+        if actor.entity_label is None and entity_label is not None:
+            actor.entity_label = entity_label  # filling a gap overwrites nothing
+        elif entity_label is not None and actor.entity_label != entity_label:
+            change.notes.append(
+                f"actor {key!r} suggests {actor.entity_label}; kept it, not {entity_label}"
+            )
         if actor.name != name or actor.type != type_:
             change.notes.append(
                 f"actor {key!r} exists as {actor.name!r} ({actor.type}); kept it, "
@@ -170,14 +184,15 @@ def search_actors(session: Session, query: str, limit: int = 20) -> list[Actor]:
     return ordered[:limit]
 
 
-def registry_fingerprint(session: Session) -> tuple[int, int, int]:
-    """Changes whenever the set of confirmed aliases or of actors changes (for caching)."""
+def registry_fingerprint(session: Session) -> tuple[int, ...]:
+    """Changes whenever confirmed aliases, actors or their entity labels change (for caching)."""
     confirmed = ActorAlias.status == "confirmed"
-    count, highest, actors = session.execute(
+    row = session.execute(
         select(
             select(func.count()).where(confirmed).scalar_subquery(),
             select(func.coalesce(func.max(ActorAlias.id), 0)).where(confirmed).scalar_subquery(),
             select(func.count()).select_from(Actor).scalar_subquery(),
+            select(func.count(Actor.entity_label)).scalar_subquery(),
         )
     ).one()
-    return int(count), int(highest), int(actors)
+    return tuple(int(value) for value in row)

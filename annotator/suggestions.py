@@ -49,6 +49,7 @@ class AliasEntry:
     actor_name: str
     actor_type: str
     alias: str
+    entity_label: str | None = None
 
 
 def _is_case_sensitive(alias: str) -> bool:
@@ -100,7 +101,8 @@ class AliasMatcher:
                     "start": match.start(),
                     "end": match.end(),
                     "text": match.group(),
-                    "label": ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type, "ORGANIZATION"),
+                    "label": entry.entity_label
+                    or ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type, "ORGANIZATION"),
                     "actor": entry.actor_key,
                     "actor_name": entry.actor_name,
                     # An alias shared by several actors: the others, for the annotator to pick.

@@ -204,7 +204,7 @@ def _matcher(db: Session) -> AliasMatcher:
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
     rows = db.execute(
-        select(Actor.key, Actor.name, Actor.type, ActorAlias.alias)
+        select(Actor.key, Actor.name, Actor.type, ActorAlias.alias, Actor.entity_label)
         .join(ActorAlias, ActorAlias.actor_key == Actor.key)
         .where(ActorAlias.status == "confirmed")
     ).all()

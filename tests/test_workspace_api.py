@@ -103,9 +103,10 @@ def test_get_paragraph_gives_text_context_empty_annotation_and_suggestions(
     assert body["context"]["previous"]["text"].startswith("“With the exception")
     assert body["context"]["next"]["text"].startswith("After the meeting")
     assert body["annotation"]["version"] == 0 and body["annotation"]["entities"] == []
-    suggested = {(s["text"], s["actor"]) for s in body["suggestions"]["entities"]}
-    assert ("PLO", "plo") in suggested
-    assert ("Syrian Arab News Agency", "sana") in suggested
+    suggested = {(s["text"], s["actor"], s["label"]) for s in body["suggestions"]["entities"]}
+    # The registry's label for the PLO wins over the one its actor type would give.
+    assert ("PLO", "plo", "ORGANIZATION") in suggested
+    assert ("Syrian Arab News Agency", "sana", "MEDIA") in suggested
     assert "said" in {c["text"] for c in body["suggestions"]["cues"]}
     assert body["progress"] == {"done": 0, "total": 56}
 

@@ -26,6 +26,7 @@ class ActorRecord:
     type: str
     aliases: tuple[str, ...]
     description: str
+    label: str | None = None
 
 
 @cache
@@ -80,6 +81,7 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
                 type=item["type"],
                 aliases=tuple(_single_line(a) for a in item.get("aliases", ())),
                 description=normalise_text(item.get("description", "")).strip(),
+                label=item.get("label"),
             )
         )
     return records

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..models import ActorType, Document, Paragraph
+from ..models import ActorType, Document, EntityType, Paragraph
 from ..registry import store_actor
 from .actors import ActorRecord, parse_registry
 from .articles import ParsedArticle, paragraph_id, parse_jsonl, parse_txt, text_sha256
@@ -237,7 +237,14 @@ def _store_articles(session: Session, articles: list[ParsedArticle], file: str) 
 
 def _store_registry(session: Session, records: list[ActorRecord], file: str) -> FileOutcome:
     known_types = set(session.scalars(select(ActorType.name)))
+    known_labels = set(session.scalars(select(EntityType.name)))
     for index, record in enumerate(records):
+        if record.label is not None and record.label not in known_labels:
+            raise RejectedFile(
+                file,
+                f"$.actors[{index}].label: unknown entity type {record.label!r} "
+                f"(known: {', '.join(sorted(known_labels))})",
+            )
         if record.type not in known_types:
             raise RejectedFile(
                 file,
@@ -247,7 +254,13 @@ def _store_registry(session: Session, records: list[ActorRecord], file: str) -> 
     outcome = FileOutcome(file, "imported")
     for record in records:
         change = store_actor(
-            session, record.key, record.name, record.type, list(record.aliases), record.description
+            session,
+            record.key,
+            record.name,
+            record.type,
+            list(record.aliases),
+            record.description,
+            entity_label=record.label,
         )
         outcome.actors_added += change.actor_added
         outcome.aliases_added += change.aliases_added

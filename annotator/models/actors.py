@@ -22,6 +22,9 @@ class Actor(Base):
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(ForeignKey("actor_types.name"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The entity type suggested for its mentions, when its actor type does not say it
+    # (the PLO is a political militia by ACLED's types, but mentions are ORGANIZATION).
+    entity_label: Mapped[str | None] = mapped_column(ForeignKey("entity_types.name"))
 
     aliases: Mapped[list[ActorAlias]] = relationship(
         back_populates="actor", cascade="all, delete-orphan", order_by="ActorAlias.id"

@@ -1,4 +1,4 @@
-"""workspace: alias proposals, flags, item order, suggestion decisions
+"""workspace: alias proposals, flags, item order, suggestion decisions, actors' entity label
 
 Existing aliases become confirmed; existing annotations unflagged.
 
@@ -46,6 +46,10 @@ def upgrade() -> None:
             op.f('ck_actor_aliases_status_known'), "status IN ('confirmed', 'proposed')"
         )
 
+    with op.batch_alter_table('actors', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('entity_label', sa.String(length=32), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_actors_entity_label_entity_types'), 'entity_types', ['entity_label'], ['name'])
+
     with op.batch_alter_table('annotation_entities', schema=None) as batch_op:
         batch_op.add_column(sa.Column('position', sa.Integer(), server_default='0', nullable=False))
 
@@ -80,5 +84,9 @@ def downgrade() -> None:
         batch_op.drop_column('reviewed_by_id')
         batch_op.drop_column('proposed_by_id')
         batch_op.drop_column('status')
+
+    with op.batch_alter_table('actors', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_actors_entity_label_entity_types'), type_='foreignkey')
+        batch_op.drop_column('entity_label')
 
     op.drop_table('suggestion_decisions')
