@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, JSONType, UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted", "skipped")
-DECISIONS = ("accepted", "rejected")
+DECISIONS = ("accepted", "rejected", "ignored")
 SUGGESTION_KINDS = ("entity", "cue")
 
 
@@ -160,16 +160,17 @@ class AnnotationStance(Base):
 
 
 class SuggestionDecision(Base):
-    """What the annotator did with one suggestion (an alias match or a cue): accepted or rejected.
+    """What the annotator did with one suggestion (an alias match or a cue).
 
-    Suggestions never become labels by themselves; this records, per annotation,
-    which ones a person accepted and which they turned down.
+    Suggestions never become labels by themselves; this records, per annotation, which
+    ones a person accepted, which they turned down, and which were still undecided when
+    the paragraph was submitted or skipped ("ignored").
     """
 
     __tablename__ = "suggestion_decisions"
     __table_args__ = (
         CheckConstraint("kind IN ('entity', 'cue')", name="kind_known"),
-        CheckConstraint("decision IN ('accepted', 'rejected')", name="decision_known"),
+        CheckConstraint("decision IN ('accepted', 'rejected', 'ignored')", name="decision_known"),
         CheckConstraint('start >= 0 AND start < "end"', name="span_valid"),
     )
 

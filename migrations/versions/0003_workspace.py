@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('label', sa.String(length=32), nullable=True),
     sa.Column('actor_key', sa.String(length=64), nullable=True),
     sa.Column('decision', sa.String(length=16), nullable=False),
-    sa.CheckConstraint("decision IN ('accepted', 'rejected')", name=op.f('ck_suggestion_decisions_decision_known')),
+    sa.CheckConstraint("decision IN ('accepted', 'rejected', 'ignored')", name=op.f('ck_suggestion_decisions_decision_known')),
     sa.CheckConstraint("kind IN ('entity', 'cue')", name=op.f('ck_suggestion_decisions_kind_known')),
     sa.CheckConstraint('start >= 0 AND start < "end"', name=op.f('ck_suggestion_decisions_span_valid')),
     sa.ForeignKeyConstraint(['annotation_id'], ['annotations.id'], name=op.f('fk_suggestion_decisions_annotation_id_annotations'), ondelete='CASCADE'),

@@ -184,7 +184,15 @@ def test_label_all_three_layers_with_mouse_and_keyboard_then_reload(
     )
     assert saved["status"] == "submitted"
     decisions = {d["id"]: d["decision"] for d in saved["suggestions"]}
-    assert "accepted" in decisions.values()
+    assert decisions[f"sug-e-{spans['PLO']['start']}-{spans['PLO']['end']}"] == "accepted"
+    said = next(
+        d
+        for d in saved["suggestions"]
+        if d["kind"] == "cue" and d["start"] == quote["cue"]["start"]
+    )
+    assert said["decision"] == "accepted"
+    # The suggestions nobody decided on were recorded as ignored when the paragraph was submitted.
+    assert {d["decision"] for d in saved["suggestions"]} == {"accepted", "ignored"}
     expect(page.locator("#entity-list .layer-item")).to_have_count(4)
     expect(page.locator("#stance-list")).to_contain_text("OPPOSE")
     expect(page.locator(".seg.quote-cue")).to_have_text("said")

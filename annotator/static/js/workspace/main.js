@@ -767,6 +767,7 @@ async function finish(status) {
     showErrors(errors);
     return;
   }
+  ws.annotation.ignoreOpen(ws.suggestions);
   ws.saver.changed();
   const result = await ws.saver.save(status);
   if (!result.ok) return;

@@ -106,11 +106,19 @@ export class Annotation {
 
   /** Whether a suggestion still waits for a decision (and is not already an entity). */
   isOpen(suggestion) {
-    if (this.decisions.has(suggestion.id)) return false;
+    const decision = this.decisions.get(suggestion.id);
+    if (decision && decision.decision !== "ignored") return false;
     if (suggestion.kind === "entity") {
       return !this.entities.some((e) => e.start === suggestion.start && e.end === suggestion.end);
     }
     return !this.quotes.some((q) => q.cue && q.cue.start === suggestion.start && q.cue.end === suggestion.end);
+  }
+
+  /** Record the suggestions nobody decided on as "ignored" (on submit and skip). */
+  ignoreOpen(suggestions) {
+    for (const suggestion of suggestions) {
+      if (this.isOpen(suggestion)) this.decide(suggestion, "ignored");
+    }
   }
 
   /** The server's rules, checked before a save so mistakes show at once. */
