@@ -146,44 +146,50 @@ def save_annotation(
     """
     now = datetime.now(UTC)
     existing = find_annotation(session, paragraph_id, user.id)
-    try:
-        if existing is None:
-            if payload.version != 0:
-                raise VersionConflict(annotation_payload(None))
-            annotation = Annotation(
-                paragraph_id=paragraph_id,
-                annotator_id=user.id,
+    if existing is None:
+        if payload.version != 0:
+            raise VersionConflict(annotation_payload(None))
+        annotation = Annotation(
+            paragraph_id=paragraph_id,
+            annotator_id=user.id,
+            status=payload.status,
+            comment=payload.comment,
+            flagged=payload.flagged,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(annotation)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another request created this annotation between our read and our insert
+            # (the UNIQUE (paragraph, annotator) constraint): the caller is now stale.
+            session.rollback()
+            raise VersionConflict(_current_payload(session, paragraph_id, user.id)) from None
+        annotation_id, new_version = annotation.id, 1
+    else:
+        annotation_id = existing.id
+        # Compare-and-set in one statement: two tabs saving at once cannot both win.
+        result = session.execute(
+            update(Annotation)
+            .where(Annotation.id == annotation_id, Annotation.version == payload.version)
+            .values(
+                version=Annotation.version + 1,
                 status=payload.status,
                 comment=payload.comment,
                 flagged=payload.flagged,
-                version=1,
-                created_at=now,
                 updated_at=now,
             )
-            session.add(annotation)
-            session.flush()
-            annotation_id, new_version = annotation.id, 1
-        else:
-            annotation_id = existing.id
-            # Compare-and-set in one statement: two tabs saving at once cannot both win.
-            result = session.execute(
-                update(Annotation)
-                .where(Annotation.id == annotation_id, Annotation.version == payload.version)
-                .values(
-                    version=Annotation.version + 1,
-                    status=payload.status,
-                    comment=payload.comment,
-                    flagged=payload.flagged,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                session.rollback()
-                raise VersionConflict(_current_payload(session, paragraph_id, user.id))
-            new_version = payload.version + 1
-            for model in (AnnotationStance, AnnotationQuote, AnnotationEntity, SuggestionDecision):
-                session.execute(delete(model).where(model.annotation_id == annotation_id))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            session.rollback()
+            raise VersionConflict(_current_payload(session, paragraph_id, user.id))
+        new_version = payload.version + 1
+        for model in (AnnotationStance, AnnotationQuote, AnnotationEntity, SuggestionDecision):
+            session.execute(delete(model).where(model.annotation_id == annotation_id))
+    try:
         _insert_layers(session, annotation_id, payload)
         session.add(
             AnnotationHistory(
@@ -196,10 +202,10 @@ def save_annotation(
             )
         )
         session.commit()
-    except IntegrityError:
-        # Another request created or advanced this annotation between our read and write.
+    except BaseException:
+        # Any other refusal (a bug, a schema older than the code) is an error, not a conflict.
         session.rollback()
-        raise VersionConflict(_current_payload(session, paragraph_id, user.id)) from None
+        raise
     session.expire_all()
     return SaveResult(version=new_version, annotation_id=annotation_id)
 

@@ -464,3 +464,127 @@ def test_progress_counts_up_after_submit_and_skip(annotator: Page) -> None:
     expect(page.locator("#progress")).to_have_text("1 / 56 done")
     page.get_by_role("button", name=re.compile("Submit")).click()
     expect(page.locator("#progress")).to_have_text("2 / 56 done")
+
+
+def test_reviewer_reads_another_annotation_without_changing_anything(
+    page: Page,
+    login: Callable[[str, str], None],
+    make_user: Callable[..., User],
+    seeded: None,
+    db: Session,
+    client,
+) -> None:
+    """?annotator= shows someone else's work read-only: no key, box or list saves anything."""
+    from annotator.accounts import create_token
+
+    alice = make_user("alice")
+    make_user("rita", role="reviewer")
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    _, token = create_token(db, db.merge(alice))
+    db.commit()
+    body = {
+        "version": 0,
+        "status": "submitted",
+        "comment": "alice's note",
+        "stances": [],
+        "quotes": [],
+        "entities": [{"id": "e1", "start": 1, "end": 6, "label": "STATE_ACTOR", "actor": None}],
+    }
+    assert (
+        client.put(
+            f"/api/paragraphs/{paragraph_id}/annotation",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        ).status_code
+        == 200
+    )
+    login("rita", TEST_PASSWORD)
+    page.goto(f"/annotate/{paragraph_id}?annotator=alice")
+    expect(page.locator("#workspace")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#banner")).to_contain_text("reading alice's annotation")
+    expect(page.locator("#comment")).to_be_disabled()
+    expect(page.locator("#entity-list .delete")).to_have_count(0)
+    page.locator("#paragraph-text").focus()
+    for key in ("End", "2", "Delete", "q", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(2500)
+    expect(page.locator("#entity-list .layer-item")).to_have_count(1)
+    own = _server_annotation(page, paragraph_id)["annotation"]
+    assert own["version"] == 0  # rita saved nothing of her own
+    theirs = page.evaluate(
+        "async (id) => (await (await fetch(`/api/paragraphs/${id}?annotator=alice`)).json())",
+        paragraph_id,
+    )["annotation"]
+    assert theirs["version"] == 1 and len(theirs["entities"]) == 1
+
+
+def test_hiding_the_tab_saves_without_a_false_conflict_and_undo_restores(
+    annotator: Page, db: Session
+) -> None:
+    """Switching tabs right after an edit saves it; later edits still save; Ctrl+Z undoes."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", "Militants from the Islamic State")
+    _open(page, paragraph_id)
+    drag_select(page, "Palestinian fighters")
+    page.keyboard.press("2")
+    page.evaluate("""() => {
+        Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+        Object.defineProperty(document, "visibilityState", {value: "visible", configurable: true});
+    }""")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 1)", timeout=8000)
+    page.locator(".seg.sugg", has_text="Islamic State").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    expect(page.locator("#banner")).to_be_hidden()
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Delete")
+    expect(page.locator("#entity-list .layer-item")).to_have_count(1)
+    page.keyboard.press("Control+z")
+    expect(page.locator("#entity-list .layer-item")).to_have_count(2)
+    expect(page.locator("#save-state")).to_have_text(re.compile(r"Saved \(version [34]\)"), timeout=8000)
+    assert len(_server_annotation(page, paragraph_id)["annotation"]["entities"]) == 2
+
+
+def test_drag_from_outside_is_cut_to_the_paragraph_and_keyboard_drops_possessives(
+    annotator: Page, db: Session
+) -> None:
+    """A drag starting in the context above ends up as words of the paragraph; ’s stays out."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", "ISIS’s advance")
+    _open(page, paragraph_id)
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("2")
+    expect(page.locator("#entity-list")).to_contain_text("ISIS · Armed group → Islamic State")
+    previous = page.locator("#context-previous").bounding_box()
+    word = page.locator(".seg", has_text="advance").first.bounding_box()
+    page.mouse.move(previous["x"] + 20, previous["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(word["x"] + word["width"] / 2, word["y"] + word["height"] / 2, steps=5)
+    page.mouse.up()
+    page.keyboard.press("4")
+    text = db.get(Paragraph, paragraph_id).text
+    expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
+    spans = sorted(
+        text[e["start"] : e["end"]]
+        for e in _server_annotation(page, paragraph_id)["annotation"]["entities"]
+    )
+    assert spans[0] == "ISIS"
+    assert spans[1].startswith("ISIS’s advance") and not spans[1].startswith(" ")
+
+
+def test_a_flag_shows_and_can_be_removed(annotator: Page, db: Session) -> None:
+    """A flagged paragraph says so above the text, and Unflag takes the flag back."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "003_98117f67f363eafe.txt", "ISIS withdrawal coincided")
+    _open(page, paragraph_id)
+    page.keyboard.press("f")
+    page.locator("#flag-comment").fill("Two stories are merged here.")
+    page.get_by_role("button", name="Flag and skip").click()
+    expect(page).not_to_have_url(re.compile(re.escape(paragraph_id)))
+    _open(page, paragraph_id)
+    expect(page.locator("#flag-state")).to_contain_text("Flagged: Two stories are merged here.")
+    page.get_by_role("button", name="Unflag").click()
+    expect(page.locator("#flag-state")).to_be_hidden()
+    expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
+    assert _server_annotation(page, paragraph_id)["annotation"]["flagged"] is False

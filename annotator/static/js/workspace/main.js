@@ -69,10 +69,13 @@ async function load() {
   };
   ws.annotation = new Annotation(ws.data.annotation, vocabulary);
   ws.readOnly = Boolean(ws.data.read_only);
+  root.dataset.readOnly = String(ws.readOnly);
+  ws.undo = [];
   ws.saver = new Saver({
     url: `/api/paragraphs/${encodeURIComponent(ws.paragraphId)}/annotation`,
     storageKey: `annotator:${ws.user}:${ws.paragraphId}`,
     csrfToken: ws.csrfToken,
+    readOnly: Boolean(ws.data.read_only),
     getPayload: (status) => ws.annotation.payload(status ?? ws.annotation.status),
     onState: setSaveState,
     onConflict: showConflict,
@@ -88,10 +91,15 @@ async function load() {
     deleteItem: (item) => { ws.selected = item; deleteSelected(); },
   });
   fillStatic();
+  ws.lastState = ws.annotation.payload();
+  renderFlag();
   render();
   setSaveState("saved", ws.annotation.version ? `Saved (version ${ws.annotation.version})` : "Nothing saved yet");
   if (ws.readOnly) {
     showBanner(`You are reading ${ws.data.annotator}'s annotation: it cannot be changed here.`, "info");
+    for (const id of ["comment", "submit-button", "skip-button", "flag-button", "quote-button", "stance-button", "accept-all"]) {
+      $(id).disabled = true;
+    }
   } else {
     restoreLocalCopy();
   }
@@ -149,10 +157,10 @@ function restoreLocalCopy() {
     return;
   }
   showBanner(
-    `This browser kept changes made on version ${mine.version}, but the server now has version ${ws.annotation.version}, saved elsewhere.`,
+    `This browser kept changes that had not reached the server when the page was left (made on version ${mine.version}); the server now has version ${ws.annotation.version}. Keep the changes from this browser unless you edited this paragraph elsewhere since.`,
     "warning",
     [
-      ["Use my changes", () => {
+      ["Keep the changes from this browser", () => {
         ws.annotation.load({ ...mine, version: ws.annotation.version });
         $("comment").value = ws.annotation.comment;
         hideBanner();
@@ -307,7 +315,7 @@ function showConflict(body) {
       ["Reload the server's copy", () => { ws.saver.clearLocal(); window.location.reload(); }],
       ["Keep mine and save it over", () => {
         ws.annotation.version = server.version;
-        ws.saver.stopped = false;
+        ws.saver.resume();
         hideBanner();
         ws.saver.changed();
         ws.saver.save();
@@ -339,8 +347,36 @@ function hideErrors() {
 
 function changed() {
   if (ws.readOnly) return;
+  // Keep the state before this change for Ctrl+Z (the last 50 changes).
+  if (ws.lastState) ws.undo.push(ws.lastState);
+  if (ws.undo.length > 50) ws.undo.shift();
+  ws.lastState = ws.annotation.payload();
   ws.saver.changed();
+  renderFlag();
   render();
+}
+
+function undo() {
+  const previous = ws.undo.pop();
+  if (!previous) {
+    showMessage("Nothing to undo.");
+    return;
+  }
+  ws.annotation.load({ ...previous, version: ws.annotation.version, status: ws.annotation.status });
+  $("comment").value = ws.annotation.comment;
+  ws.lastState = ws.annotation.payload();
+  ws.selected = null;
+  ws.mode = null;
+  ws.saver.changed();
+  showMessage("Undone.");
+  renderFlag();
+  render();
+}
+
+function renderFlag() {
+  const flag = $("flag-state");
+  flag.hidden = !ws.annotation.flagged;
+  $("flag-text").textContent = ws.annotation.flagged ? `Flagged: ${ws.annotation.comment}` : "";
 }
 
 function select(item) {
@@ -419,8 +455,11 @@ function deleteSelected() {
   if (ws.readOnly || !ws.selected) return;
   const { kind, id } = ws.selected;
   if (kind === "entity") {
-    const { stances } = ws.annotation.removeEntity(id);
-    showMessage(stances ? `Deleted ${id} and ${stances} stance${stances === 1 ? "" : "s"} that depended on it.` : `Deleted ${id}.`);
+    const { stances, quotes } = ws.annotation.removeEntity(id);
+    const parts = [`Deleted ${id}`];
+    if (stances) parts.push(`${stances} stance${stances === 1 ? "" : "s"} that depended on it`);
+    if (quotes.length) parts.push(`${quotes.join(", ")} now ${quotes.length === 1 ? "has" : "have"} no speaker`);
+    showMessage(`${parts.join("; ")}. Ctrl+Z undoes.`);
   } else if (kind === "quote") {
     ws.annotation.removeQuote(id);
     showMessage(`Deleted ${id}.`);
@@ -552,10 +591,16 @@ function polarityForKey(key) {
 function onMouseUp(event) {
   if (!ws.text) return;
   const selection = window.getSelection();
-  if (selection && !selection.isCollapsed && textBox.contains(selection.anchorNode) && textBox.contains(selection.focusNode)) {
+  if (selection && !selection.isCollapsed && selection.rangeCount) {
     const range = selection.getRangeAt(0);
-    const a = codePointOffset(textBox, ws.text, range.startContainer, range.startOffset);
-    const b = codePointOffset(textBox, ws.text, range.endContainer, range.endOffset);
+    if (!range.intersectsNode(textBox)) return;
+    // A drag that starts or ends outside the paragraph is cut to the paragraph.
+    const whole = document.createRange();
+    whole.selectNodeContents(textBox);
+    const a = range.compareBoundaryPoints(Range.START_TO_START, whole) <= 0
+      ? 0 : codePointOffset(textBox, ws.text, range.startContainer, range.startOffset);
+    const b = range.compareBoundaryPoints(Range.END_TO_END, whole) >= 0
+      ? ws.text.length : codePointOffset(textBox, ws.text, range.endContainer, range.endOffset);
     const snapped = event.altKey ? ws.text.snapToGraphemes(Math.min(a, b), Math.max(a, b)) : ws.text.snapToWords(Math.min(a, b), Math.max(a, b));
     selection.removeAllRanges();
     if (snapped) {
@@ -563,12 +608,14 @@ function onMouseUp(event) {
       ws.anchorWord = ws.text.wordIndexAt(snapped.start);
       ws.cursorWord = ws.text.wordIndexAt(Math.max(snapped.start, snapped.end - 1));
       ws.focusedSuggestion = null;
+      ws.candidateIndex = -1;
       if (!ws.mode) ws.selected = null;
     }
     render();
     textBox.focus();
     return;
   }
+  if (!textBox.contains(event.target)) return;
   const segment = event.target.closest && event.target.closest(".seg");
   if (!segment) return;
   clickAt(Number(segment.dataset.start));
@@ -618,8 +665,10 @@ function setCursor(index, extend) {
   if (!extend || ws.anchorWord === null) ws.anchorWord = ws.cursorWord;
   const first = words[Math.min(ws.anchorWord, ws.cursorWord)];
   const last = words[Math.max(ws.anchorWord, ws.cursorWord)];
-  ws.selection = { start: first.start, end: last.end };
+  // As with the mouse, a possessive ending stays out: "ISIS’s" selects "ISIS".
+  ws.selection = ws.text.snapToWords(first.start, Math.max(first.start + 1, ws.text.withoutPossessive(last)));
   ws.focusedSuggestion = null;
+  ws.candidateIndex = -1;
   if (!ws.mode) ws.selected = null;
   render();
 }
@@ -639,6 +688,13 @@ function onKeyDown(event) {
     finish(event.shiftKey ? "skipped" : "submitted");
     return;
   }
+  if (ctrl && (key === "z" || key === "Z") && !ws.readOnly) {
+    event.preventDefault();
+    undo();
+    return;
+  }
+  // Tab moves between suggestions only from the paragraph; elsewhere it moves the focus.
+  if (key === "Tab" && event.target !== textBox && event.target !== document.body) return;
   if (ctrl || event.altKey) return;
   // A focused button answers Enter and Space itself.
   if ((key === "Enter" || key === " ") && event.target.closest && event.target.closest("button, a")) return;
@@ -646,7 +702,10 @@ function onKeyDown(event) {
   if (handled) event.preventDefault();
 }
 
+const READ_ONLY_KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End", "Escape", "?", "[", "]"]);
+
 function handleKey(key, shift) {
+  if (ws.readOnly && !READ_ONLY_KEYS.has(key)) return false;
   if (ws.mode) {
     const list = candidates();
     if (key === "Tab") {
@@ -784,6 +843,7 @@ async function finish(status) {
 function openFlagDialog() {
   if (ws.readOnly) return;
   const dialog = $("flag-dialog");
+  dialog.returnValue = "";
   $("flag-comment").value = ws.annotation.comment;
   dialog.showModal();
 }
@@ -801,7 +861,9 @@ function onFlagClosed() {
 
 // ---------------------------------------------------------------- start
 
-textBox.addEventListener("mouseup", onMouseUp);
+document.addEventListener("mouseup", onMouseUp);
+// Dragging selected text would start a drag-and-drop instead of a new selection.
+textBox.addEventListener("dragstart", (event) => event.preventDefault());
 document.addEventListener("keydown", onKeyDown);
 $("quote-button").addEventListener("click", startQuote);
 $("stance-button").addEventListener("click", startStance);
@@ -810,12 +872,21 @@ $("skip-button").addEventListener("click", () => finish("skipped"));
 $("flag-button").addEventListener("click", openFlagDialog);
 $("flag-dialog").addEventListener("close", onFlagClosed);
 $("accept-all").addEventListener("click", acceptAll);
+$("unflag-button").addEventListener("click", () => {
+  ws.annotation.flagged = false;
+  showMessage("The flag is removed; the comment stays.");
+  changed();
+});
 $("help-button").addEventListener("click", () => $("help-dialog").showModal());
 $("comment").addEventListener("input", () => {
+  if (ws.readOnly) return;
   ws.annotation.comment = $("comment").value;
   ws.saver.changed();
+  renderFlag();
 });
 window.addEventListener("pagehide", () => ws.saver && ws.saver.flushOnLeave());
+// Back to a page kept in the browser's cache: its state may predate the save made on leaving.
+window.addEventListener("pageshow", (event) => { if (event.persisted) window.location.reload(); });
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden" && ws.saver) ws.saver.flushOnLeave();
 });

@@ -56,11 +56,17 @@ export class Annotation {
   /** Delete an entity with the stances that hang on it; quotes it spoke lose their speaker. */
   removeEntity(id) {
     const entity = this.entity(id);
-    if (!entity) return { stances: 0 };
+    if (!entity) return { stances: 0, quotes: [] };
     this.entities = this.entities.filter((e) => e.id !== id);
     const before = this.stances.length;
     this.stances = this.stances.filter((s) => s.holder !== id && s.target !== id);
-    for (const quote of this.quotes) if (quote.speaker === id) quote.speaker = null;
+    const quotes = [];
+    for (const quote of this.quotes) {
+      if (quote.speaker === id) {
+        quote.speaker = null;
+        quotes.push(quote.id);
+      }
+    }
     if (entity.from_suggestion) {
       for (const decision of this.decisions.values()) {
         if (decision.kind === "entity" && decision.start === entity.start && decision.end === entity.end) {
@@ -68,7 +74,7 @@ export class Annotation {
         }
       }
     }
-    return { stances: before - this.stances.length };
+    return { stances: before - this.stances.length, quotes };
   }
 
   addQuote(content, type) {

@@ -194,6 +194,10 @@ export class Panel {
     item.dataset.id = id;
     const button = itemButton(text, { selected: this.isSelected(kind, id), data: { kind, id } });
     button.addEventListener("click", () => this.actions.select({ kind, id }));
+    if (this.ws.readOnly) {
+      item.append(button);
+      return item;
+    }
     const remove = itemButton("×", { title: `Delete ${id}` });
     remove.classList.add("small", "secondary", "delete");
     remove.setAttribute("aria-label", `Delete ${id}`);
@@ -214,6 +218,7 @@ export class Panel {
       select.appendChild(option);
     }
     select.value = value;
+    select.disabled = this.ws.readOnly;
     select.addEventListener("change", () => onChange(select.value));
     wrapper.appendChild(select);
     return wrapper;
@@ -227,6 +232,8 @@ export class Panel {
     editor.hidden = !entity;
     if (!entity) return;
     $("entity-label").value = entity.label;
+    $("entity-label").disabled = this.ws.readOnly;
+    $("actor-search").disabled = this.ws.readOnly;
     const actor = entity.actor ? this.ws.actors.get(entity.actor) : null;
     $("actor-current").textContent = entity.actor
       ? `Linked to ${actor ? actor.name : entity.actor}${this.ws.actorSuggested === entity.id ? " (suggested from its aliases)" : ""}`
@@ -254,7 +261,13 @@ export class Panel {
   /** Fetch results for ``query``; an answer to an older query never replaces a newer one. */
   async search(query) {
     const ticket = (this.searchTicket = (this.searchTicket || 0) + 1);
-    const response = await fetch(`/api/actors?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+    let response;
+    try {
+      response = await fetch(`/api/actors?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+    } catch (error) {
+      this.actions.showMessage("The actor search cannot reach the server; try again in a moment.");
+      return;
+    }
     if (!response.ok || ticket !== this.searchTicket) return;
     this.results = await response.json();
     this.resultsQuery = query;
@@ -339,9 +352,14 @@ export class Panel {
   /** After a span is labelled by hand: link it to the actor one of whose aliases it is. */
   async suggestActor(entity) {
     const text = this.entityText(entity);
-    const response = await fetch(`/api/actors?q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
-    if (!response.ok) return;
-    const results = await response.json();
+    let results;
+    try {
+      const response = await fetch(`/api/actors?q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
+      if (!response.ok) return;
+      results = await response.json();
+    } catch (error) {
+      return; // offline: the entity stays unlinked, which the panel shows
+    }
     const key = normaliseAlias(text);
     const match = results.find((actor) => actor.aliases.some((alias) => normaliseAlias(alias) === key));
     if (!match || entity.actor || !this.ws.annotation.entity(entity.id)) return;
@@ -355,12 +373,18 @@ export class Panel {
     const entity = this.selectedEntity();
     if (!entity || !entity.actor) return;
     const alias = this.entityText(entity);
-    const response = await fetch(`/api/actors/${encodeURIComponent(entity.actor)}/aliases`, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.ws.csrfToken },
-      body: JSON.stringify({ alias }),
-    });
+    let response;
+    try {
+      response = await fetch(`/api/actors/${encodeURIComponent(entity.actor)}/aliases`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": this.ws.csrfToken },
+        body: JSON.stringify({ alias }),
+      });
+    } catch (error) {
+      this.actions.showMessage("Could not reach the server to propose the alias; try again.");
+      return;
+    }
     const body = await response.json().catch(() => ({}));
     if (response.status === 201) {
       const actor = this.ws.actors.get(entity.actor);

@@ -1,16 +1,17 @@
-// Saving: autosave two seconds after the last change and when the page is left, a copy in
-// local storage until the server confirms it, retries when the network fails, and a clear
-// stop on a version conflict (HTTP 409): never a silent overwrite.
+// Saving: autosave two seconds after the last change and when the page is hidden or left,
+// a copy in local storage until the server confirms it, retries when the network fails,
+// and a clear stop on a version conflict (HTTP 409): never a silent overwrite.
 
 const AUTOSAVE_DELAY_MS = 2000;
 const RETRY_DELAYS_MS = [2000, 5000, 10000, 30000];
 
 export class Saver {
-  constructor({ url, storageKey, csrfToken, getPayload, onState, onConflict, onInvalid, onSaved }) {
+  constructor({ url, storageKey, csrfToken, readOnly, getPayload, onState, onConflict, onInvalid, onSaved }) {
     this.url = url;
     this.storageKey = storageKey;
     this.csrfToken = csrfToken;
-    this.getPayload = getPayload; // () => payload with the current version
+    this.readOnly = readOnly;
+    this.getPayload = getPayload; // (status?) => payload with the current version
     this.onState = onState;
     this.onConflict = onConflict;
     this.onInvalid = onInvalid;
@@ -26,10 +27,11 @@ export class Saver {
 
   /** Something changed: keep it locally at once, save it to the server a little later. */
   changed() {
-    if (this.stopped) return;
+    if (this.readOnly) return;
     this.dirty = true;
     this.changeCount += 1;
-    this.writeLocal();
+    this.writeLocal(); // even after a conflict: nothing typed is lost
+    if (this.stopped) return;
     this.onState("unsaved", "Unsaved changes");
     this.schedule(AUTOSAVE_DELAY_MS);
   }
@@ -60,31 +62,47 @@ export class Saver {
     try { localStorage.removeItem(this.storageKey); } catch (error) { /* nothing kept */ }
   }
 
+  /** Resume saving after the user chose how to settle a conflict. */
+  resume() {
+    this.stopped = false;
+  }
+
   /**
    * Send the current state. Resolves to {ok: true, version} on success, {ok: false, reason}
-   * otherwise; one request at a time, and changes made meanwhile are sent afterwards.
+   * otherwise. One request at a time: a save asked for meanwhile waits for the one under way
+   * (whose answer, version included, is fully handled first), then sends what is newer.
    */
-  async save(status) {
+  async save(status, { keepalive = false } = {}) {
+    if (this.readOnly) return { ok: false, reason: "read-only" };
     if (this.stopped) return { ok: false, reason: "stopped" };
     clearTimeout(this.timer);
-    if (this.inFlight) {
+    while (this.inFlight) {
       await this.inFlight.catch(() => {});
-      if (!this.dirty && status === undefined) return { ok: true };
     }
+    if (this.stopped) return { ok: false, reason: "stopped" };
+    if (!this.dirty && status === undefined) return { ok: true };
+    const attempt = this.send(status, keepalive);
+    this.inFlight = attempt;
+    try {
+      return await attempt;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  async send(status, keepalive) {
     const sentChange = this.changeCount;
     const payload = this.getPayload(status);
     this.onState("saving", "Saving…");
-    this.inFlight = this.put(payload);
     let response;
+    let body = {};
     try {
-      response = await this.inFlight;
+      response = await this.put(payload, keepalive);
+      body = await response.json().catch(() => ({}));
     } catch (error) {
-      this.inFlight = null;
       return this.failed("Offline: your changes are kept in this browser and will be sent again");
     }
-    this.inFlight = null;
     if (response.status === 200) {
-      const body = await response.json();
       this.retries = 0;
       this.onSaved(body.version, payload);
       if (this.changeCount === sentChange) {
@@ -98,7 +116,6 @@ export class Saver {
       return { ok: true, version: body.version };
     }
     if (response.status === 409) {
-      const body = await response.json();
       this.stopped = true;
       clearTimeout(this.timer);
       this.onState("conflict", "Not saved: changed elsewhere");
@@ -106,7 +123,6 @@ export class Saver {
       return { ok: false, reason: "conflict" };
     }
     if (response.status === 422) {
-      const body = await response.json();
       this.onState("invalid", "Not saved: see the errors below");
       this.onInvalid(body.errors || []);
       return { ok: false, reason: "invalid" };
@@ -141,10 +157,13 @@ export class Saver {
     });
   }
 
-  /** The page is being left: send what is unsaved without waiting for the answer. */
+  /**
+   * The page is hidden or being left: save now. The request outlives the page (keepalive);
+   * if the page stays, its answer updates the version like any other save.
+   */
   flushOnLeave() {
-    if (!this.dirty || this.stopped || this.inFlight) return;
+    if (!this.dirty || this.stopped || this.readOnly) return;
     this.writeLocal();
-    this.put(this.getPayload(), true).catch(() => {});
+    this.save(undefined, { keepalive: true });
   }
 }

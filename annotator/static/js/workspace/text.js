@@ -83,6 +83,12 @@ export class CodePointText {
     return snappedStart < snappedEnd ? { start: snappedStart, end: snappedEnd } : null;
   }
 
+  /** Where a word ends once a possessive ending ('s, ’s) is left out. */
+  withoutPossessive(word) {
+    const text = this.slice(word.start, word.end);
+    return POSSESSIVE.test(text) && word.end - 2 > word.start ? word.end - 2 : word.end;
+  }
+
   /** The index of the word containing or following code point ``at``. */
   wordIndexAt(at) {
     const index = this.words.findIndex((word) => word.end > at);
