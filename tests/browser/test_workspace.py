@@ -541,7 +541,9 @@ def test_hiding_the_tab_saves_without_a_false_conflict_and_undo_restores(
     expect(page.locator("#entity-list .layer-item")).to_have_count(1)
     page.keyboard.press("Control+z")
     expect(page.locator("#entity-list .layer-item")).to_have_count(2)
-    expect(page.locator("#save-state")).to_have_text(re.compile(r"Saved \(version [34]\)"), timeout=8000)
+    expect(page.locator("#save-state")).to_have_text(
+        re.compile(r"Saved \(version [34]\)"), timeout=8000
+    )
     assert len(_server_annotation(page, paragraph_id)["annotation"]["entities"]) == 2
 
 
