@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         database,
         documents,
         errors,
+        exports_api,
         guidelines,
         security,
         workspace,
@@ -60,5 +61,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(workspace.bp)
     app.register_blueprint(actors.bp)
     app.register_blueprint(guidelines.bp)
+    app.register_blueprint(exports_api.bp)
     cli.register_commands(app)
     return app

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -23,6 +25,15 @@ from .accounts import (
     set_password,
 )
 from .database import get_engine, get_session
+from .export import (
+    STATUS_FILTERS,
+    ExportFilters,
+    SpanMismatch,
+    SplitSpec,
+    count_records,
+    write_native,
+    write_registry,
+)
 from .ingest import FileOutcome, import_paths
 from .label_defaults import seed_default_labels
 from .migrate import upgrade_to_head
@@ -224,6 +235,125 @@ def set_active_command(username: str, active: bool) -> None:
     click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
 
 
+EXPORT_FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
+NATIVE_FORMATS = ("annotator",)
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", param_hint="--since"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@click.command("export")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    help="File to write (default: exports/<timestamp>.jsonl); - for stdout.",
+)
+@click.option(
+    "--format", "format_", type=click.Choice(EXPORT_FORMATS), default="annotator", show_default=True
+)
+@click.option(
+    "--status",
+    type=click.Choice(sorted(STATUS_FILTERS)),
+    default="submitted",
+    show_default=True,
+    help="submitted; gold (adjudicated); all (adds drafts and skipped paragraphs).",
+)
+@click.option(
+    "--annotator", "annotator_name", default=None, help="Only this annotator's work (a username)."
+)
+@click.option("--document", "document_id", default=None, help="Only this document (its id).")
+@click.option(
+    "--since", default=None, help="Only annotations updated on or after this date (YYYY-MM-DD)."
+)
+@click.option(
+    "--split", "split_text", default=None, help="Assign train/dev/test by document, e.g. 80/10/10."
+)
+@click.option(
+    "--seed",
+    default=13,
+    show_default=True,
+    help="Seed of the split: the same seed gives the same split.",
+)
+@click.option("--split-files", is_flag=True, help="With --split: one file per set, in a folder.")
+@with_appcontext
+def export_command(
+    out: str | None,
+    format_: str,
+    status: str,
+    annotator_name: str | None,
+    document_id: str | None,
+    since: str | None,
+    split_text: str | None,
+    seed: int,
+    split_files: bool,
+) -> None:
+    """Export annotations as annotator.v1 JSONL, with the actor registry beside them."""
+    if format_ not in NATIVE_FORMATS:
+        raise click.ClickException(
+            f"--format {format_} is not available yet: only the annotator.v1 JSONL is; "
+            "the converters come with the next release"
+        )
+    try:
+        split = SplitSpec.parse(split_text, seed) if split_text else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--split") from None
+    if split_files and split is None:
+        raise click.BadParameter("--split-files needs --split", param_hint="--split-files")
+    if split_files and out == "-":
+        raise click.BadParameter("--split-files writes a folder, not stdout", param_hint="--out")
+    filters = ExportFilters(
+        status=status, annotator=annotator_name, document=document_id, since=_parse_since(since)
+    )
+    db = get_session()
+    if annotator_name and find_user(db, annotator_name) is None:
+        raise click.BadParameter(f"no user {annotator_name!r}", param_hint="--annotator")
+    if status == "gold":
+        click.echo(
+            "No gold records exist yet: adjudication comes with the review milestone.", err=True
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    exports = Path("exports")
+    if out == "-":
+        target: Path | None = None
+    elif out is None:
+        exports.mkdir(exist_ok=True)
+        target = exports / (f"annotator-{stamp}" if split_files else f"annotator-{stamp}.jsonl")
+    else:
+        target = Path(out)
+    total = count_records(db, filters)
+    show_progress = target is not None and sys.stderr.isatty()
+    try:
+        if target is None:
+            summary = write_native(db, filters, sys.stdout.buffer, split)
+        elif show_progress:
+            with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+                summary = write_native(
+                    db, filters, target, split, split_files, on_record=lambda: bar.update(1)
+                )
+        else:
+            summary = write_native(db, filters, target, split, split_files)
+    except SpanMismatch as error:
+        raise click.ClickException(f"export aborted: {error}") from None
+    if target is not None:
+        base = target if split_files else target.with_suffix("")
+        registry = write_registry(db, base.with_name(base.name + ".actors.json"))
+        where = target if split_files else summary.files[0]
+        click.echo(f"Wrote {summary.describe()} to {where} ({filters.describe()}).", err=True)
+        click.echo(f"Actor registry: {registry}", err=True)
+    else:
+        click.echo(f"Wrote {summary.describe()} ({filters.describe()}).", err=True)
+
+
 COMMANDS = (
     init_command,
     import_command,
@@ -234,6 +364,7 @@ COMMANDS = (
     tokens_command,
     revoke_token_command,
     set_active_command,
+    export_command,
 )
 
 

@@ -56,6 +56,14 @@ def get_session() -> Session:
     return g.db_session
 
 
+def new_session() -> Session:
+    """A session of its own, for work that outlives the request (a streamed download).
+
+    The caller closes it.
+    """
+    return current_app.extensions[SESSIONMAKER_KEY]()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:

@@ -1,0 +1,29 @@
+"""Exports for ML engineers: ``annotator.v1`` JSONL (and, from it, the converters), all fed by
+one streaming query (``records.iter_records``)."""
+
+from .records import (
+    STATUS_FILTERS,
+    ExportFilters,
+    SpanMismatch,
+    check_record,
+    count_records,
+    iter_records,
+)
+from .service import ExportSummary, registry_document, stream_native, write_native, write_registry
+from .splits import SPLIT_NAMES, SplitSpec
+
+__all__ = [
+    "SPLIT_NAMES",
+    "STATUS_FILTERS",
+    "ExportFilters",
+    "ExportSummary",
+    "SpanMismatch",
+    "SplitSpec",
+    "check_record",
+    "count_records",
+    "iter_records",
+    "registry_document",
+    "stream_native",
+    "write_native",
+    "write_registry",
+]

@@ -1,0 +1,277 @@
+"""Exports: every line valid against the shipped schema, spans checked, filters, splits, the API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from flask.testing import FlaskClient, FlaskCliRunner
+from jsonschema import Draft202012Validator
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from annotator.export import SplitSpec
+from annotator.models import Annotation, Paragraph
+
+from .conftest import Api
+
+
+def _schema_validator() -> Draft202012Validator:
+    schema = json.loads(
+        resources.files("annotator").joinpath("schemas/annotator.v1.schema.json").read_text("utf-8")
+    )
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _check_lines(lines: list[bytes]) -> list[dict[str, Any]]:
+    """Every line is valid annotator.v1 and every span's text matches its offsets."""
+    validator = _schema_validator()
+    records = []
+    for number, line in enumerate(lines, start=1):
+        record = orjson.loads(line)
+        errors = list(validator.iter_errors(record))
+        assert not errors, f"line {number}: {errors[0].message}"
+        text_ = record["text"]
+        for entity in record["entities"]:
+            assert text_[entity["start"] : entity["end"]] == entity["text"]
+        for quote in record["quotes"]:
+            assert (
+                text_[quote["content"]["start"] : quote["content"]["end"]]
+                == quote["content"]["text"]
+            )
+            if quote["cue"]:
+                assert text_[quote["cue"]["start"] : quote["cue"]["end"]] == quote["cue"]["text"]
+        for stance in record["stances"]:
+            if isinstance(stance["target"], dict):
+                span = stance["target"]
+                assert text_[span["start"] : span["end"]] == span["text"]
+        records.append(record)
+    return records
+
+
+def _annotate(api: Api, paragraph: Paragraph, status: str = "submitted") -> None:
+    """A small but complete annotation: two entities, a quote, a stance."""
+    text_ = paragraph.text
+    words = text_.split(" ")
+    first_end = len(words[0])
+    second_start = first_end + 1
+    second_end = second_start + len(words[1])
+    body = {
+        "version": 0,
+        "status": status,
+        "entities": [
+            {"id": "e1", "start": 0, "end": first_end, "label": "PERSON", "actor": None},
+            {
+                "id": "e2",
+                "start": second_start,
+                "end": second_end,
+                "label": "ARMED_GROUP",
+                "actor": "islamic-state",
+            },
+        ],
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "e1",
+                "cue": None,
+                "content": {"start": second_start, "end": len(text_)},
+                "type": "INDIRECT",
+            }
+        ],
+        "stances": [
+            {
+                "id": "s1",
+                "holder": "e1",
+                "target": {"start": second_start, "end": second_end},
+                "polarity": "OPPOSE",
+                "quote": "q1",
+            }
+        ],
+    }
+    response = api.put(f"/api/paragraphs/{paragraph.id}/annotation", body)
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def annotated(api_as: Callable[..., Api], db: Session, seeded: None) -> dict[str, Any]:
+    """alice submits 6 paragraphs over 3 documents and drafts 1; bob submits 2."""
+    alice, bob = api_as("alice"), api_as("bob")
+    paragraphs = db.scalars(
+        select(Paragraph).where(Paragraph.is_boilerplate.is_(False)).order_by(Paragraph.id)
+    ).all()
+    by_document: dict[str, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_document.setdefault(paragraph.document_id, []).append(paragraph)
+    documents = sorted(by_document)[:3]
+    for document_id in documents:
+        for paragraph in by_document[document_id][:2]:
+            _annotate(alice, paragraph)
+    _annotate(alice, by_document[documents[0]][2], status="draft")
+    _annotate(bob, by_document[documents[1]][0])
+    _annotate(bob, by_document[documents[2]][0])
+    return {
+        "documents": documents,
+        "alice": alice,
+        "bob": bob,
+        "reviewer": api_as("rita", "reviewer"),
+    }
+
+
+def test_cli_export_writes_valid_records_and_the_registry_beside_them(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path
+) -> None:
+    """The default export has every submitted annotation, each line valid, actors in a side file."""
+    out = tmp_path / "labels.jsonl"
+    result = runner.invoke(args=["export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    records = _check_lines(out.read_bytes().splitlines())
+    assert len(records) == 8
+    assert {r["status"] for r in records} == {"submitted"}
+    first = records[0]
+    assert first["id"] == f"{first['paragraph_id']}/{first['annotator']}"
+    assert first["entities"][1]["actor"] == {
+        "id": "islamic-state",
+        "name": "Islamic State",
+        "type": "REBEL_GROUP",
+    }
+    assert first["stances"][0]["target"]["text"] == first["entities"][1]["text"]
+    registry = json.loads((tmp_path / "labels.actors.json").read_text(encoding="utf-8"))
+    assert registry["schema"] == "annotator.actors.v1"
+    assert "ISIS" in next(a for a in registry["actors"] if a["key"] == "islamic-state")["aliases"]
+    assert "8 record(s)" in result.output
+
+
+def test_ids_are_stable_across_exports(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two exports of the same data agree line for line."""
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    runner.invoke(args=["export", "--out", str(one)])
+    runner.invoke(args=["export", "--out", str(two)])
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_filters_status_annotator_document_since(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path, db: Session
+) -> None:
+    """Each filter narrows the export to what it names."""
+
+    def export(*args: str) -> list[dict[str, Any]]:
+        out = tmp_path / "f.jsonl"
+        result = runner.invoke(args=["export", "--out", str(out), *args])
+        assert result.exit_code == 0, result.output
+        return _check_lines(out.read_bytes().splitlines())
+
+    assert len(export("--status", "all")) == 9
+    assert {r["status"] for r in export("--status", "all")} == {"submitted", "draft"}
+    assert {r["annotator"] for r in export("--annotator", "bob")} == {"bob"}
+    document = annotated["documents"][1]
+    assert {r["document_id"] for r in export("--document", document)} == {document}
+    assert len(export("--document", document)) == 3
+    db.execute(update(Annotation).values(updated_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    db.commit()
+    assert export("--since", "2021-01-01") == []
+    assert len(export("--since", "2019-12-31")) == 8
+    assert export("--status", "gold") == []
+    bad = runner.invoke(args=["export", "--out", str(tmp_path / "x.jsonl"), "--since", "yesterday"])
+    assert bad.exit_code != 0 and "not a date" in bad.output
+    nobody = runner.invoke(
+        args=["export", "--out", str(tmp_path / "x.jsonl"), "--annotator", "zed"]
+    )
+    assert nobody.exit_code != 0 and "no user 'zed'" in nobody.output
+
+
+def test_split_is_deterministic_and_keeps_documents_whole(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path
+) -> None:
+    """The same seed gives the same split; no document is in two sets; split files exist."""
+    out = tmp_path / "s.jsonl"
+    runner.invoke(args=["export", "--out", str(out), "--split", "50/25/25", "--seed", "7"])
+    records = _check_lines(out.read_bytes().splitlines())
+    sets: dict[str, set[str]] = {}
+    for record in records:
+        sets.setdefault(record["document_id"], set()).add(record["split"])
+    assert all(len(names) == 1 for names in sets.values())
+    again = tmp_path / "t.jsonl"
+    runner.invoke(args=["export", "--out", str(again), "--split", "50/25/25", "--seed", "7"])
+    assert again.read_bytes() == out.read_bytes()
+    folder = tmp_path / "folder"
+    result = runner.invoke(
+        args=["export", "--out", str(folder), "--split", "50/25/25", "--seed", "7", "--split-files"]
+    )
+    assert result.exit_code == 0, result.output
+    written = {
+        name: _check_lines((folder / f"{name}.jsonl").read_bytes().splitlines())
+        for name in ("train", "dev", "test")
+    }
+    assert sum(len(v) for v in written.values()) == len(records)
+    for name, lines in written.items():
+        assert {r["split"] for r in lines} <= {name}
+    assert not list(folder.glob("*.json")), "the registry must stay out of the data folder"
+    assert (tmp_path / "folder.actors.json").is_file()
+
+
+def test_split_assignment_does_not_depend_on_what_else_is_exported() -> None:
+    """A document keeps its set when other documents come and go; ratios are roughly kept."""
+    spec = SplitSpec.parse("80/10/10", seed=3)
+    names = [spec.assign(f"doc-{i}") for i in range(3000)]
+    assert spec.assign("doc-17") == names[17]
+    share = {n: names.count(n) / len(names) for n in ("train", "dev", "test")}
+    assert 0.77 < share["train"] < 0.83 and 0.08 < share["dev"] < 0.12
+    with pytest.raises(ValueError, match="TRAIN/DEV/TEST"):
+        SplitSpec.parse("80-10-10")
+
+
+def test_corrupted_offset_aborts_the_export_naming_the_record(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path, db: Session
+) -> None:
+    """A span whose offsets leave the text stops the export, names the record, writes no file."""
+    victim = db.scalars(select(Annotation).order_by(Annotation.id)).first()
+    paragraph = db.get(Paragraph, victim.paragraph_id)
+    db.execute(
+        text(
+            "UPDATE annotation_entities SET \"end\" = :end WHERE annotation_id = :id AND local_id = 'e2'"
+        ),
+        {"end": len(paragraph.text) + 40, "id": victim.id},
+    )
+    db.commit()
+    out = tmp_path / "broken.jsonl"
+    result = runner.invoke(args=["export", "--out", str(out)])
+    assert result.exit_code != 0
+    assert f"{victim.paragraph_id}/alice" in result.output
+    assert "entities.e2" in result.output
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+
+
+def _download(api: Api, path: str) -> tuple[int, bytes, dict[str, str]]:
+    """GET a streamed export and close it, as a WSGI server does when the download ends."""
+    response = api.get(path)
+    try:
+        return response.status_code, response.get_data(), dict(response.headers)
+    finally:
+        response.close()
+
+
+def test_api_export_streams_and_limits_annotators_to_their_own(
+    annotated: dict[str, Any], client: FlaskClient
+) -> None:
+    """Token holders download the same records; an annotator gets only their own."""
+    reviewer, bob = annotated["reviewer"], annotated["bob"]
+    status, body, headers = _download(reviewer, "/api/export?split=80/10/10")
+    assert status == 200
+    assert headers["Content-Type"].startswith("application/x-ndjson")
+    assert "attachment" in headers["Content-Disposition"]
+    records = _check_lines(body.splitlines())
+    assert len(records) == 8 and all("split" in r for r in records)
+    own = _check_lines(_download(bob, "/api/export")[1].splitlines())
+    assert {r["annotator"] for r in own} == {"bob"} and len(own) == 2
+    assert _download(bob, "/api/export?annotator=alice")[0] == 403
+    assert _download(reviewer, "/api/export?status=wrong")[0] == 422
+    assert _download(reviewer, "/api/export?split=1-2-3")[0] == 422
+    assert client.get("/api/export").status_code == 401
