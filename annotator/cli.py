@@ -26,14 +26,17 @@ from .accounts import (
 )
 from .database import get_engine, get_session
 from .export import (
+    FORMATS,
+    LINE_FORMATS,
     STATUS_FILTERS,
     ExportFilters,
     SpanMismatch,
     SplitSpec,
     count_records,
-    write_native,
-    write_registry,
+    write_export,
+    write_to_stream,
 )
+from .export.formats import EXTENSIONS
 from .ingest import FileOutcome, import_paths
 from .label_defaults import seed_default_labels
 from .migrate import upgrade_to_head
@@ -235,10 +238,6 @@ def set_active_command(username: str, active: bool) -> None:
     click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
 
 
-EXPORT_FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
-NATIVE_FORMATS = ("annotator",)
-
-
 def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -256,10 +255,15 @@ def _parse_since(value: str | None) -> datetime | None:
     "--out",
     "out",
     default=None,
-    help="File to write (default: exports/<timestamp>.jsonl); - for stdout.",
+    help="File or folder to write (default: exports/annotator-<time>...); - for stdout.",
 )
 @click.option(
-    "--format", "format_", type=click.Choice(EXPORT_FORMATS), default="annotator", show_default=True
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="annotator",
+    show_default=True,
+    help="annotator.v1 JSONL, or a converter's format.",
 )
 @click.option(
     "--status",
@@ -268,13 +272,9 @@ def _parse_since(value: str | None) -> datetime | None:
     show_default=True,
     help="submitted; gold (adjudicated); all (adds drafts and skipped paragraphs).",
 )
-@click.option(
-    "--annotator", "annotator_name", default=None, help="Only this annotator's work (a username)."
-)
+@click.option("--annotator", "annotator_name", default=None, help="Only this annotator's work.")
 @click.option("--document", "document_id", default=None, help="Only this document (its id).")
-@click.option(
-    "--since", default=None, help="Only annotations updated on or after this date (YYYY-MM-DD)."
-)
+@click.option("--since", default=None, help="Only annotations updated on or after (YYYY-MM-DD).")
 @click.option(
     "--split", "split_text", default=None, help="Assign train/dev/test by document, e.g. 80/10/10."
 )
@@ -297,20 +297,17 @@ def export_command(
     seed: int,
     split_files: bool,
 ) -> None:
-    """Export annotations as annotator.v1 JSONL, with the actor registry beside them."""
-    if format_ not in NATIVE_FORMATS:
-        raise click.ClickException(
-            f"--format {format_} is not available yet: only the annotator.v1 JSONL is; "
-            "the converters come with the next release"
-        )
+    """Export annotations (annotator.v1 JSONL or a converter's format), actors beside them."""
     try:
         split = SplitSpec.parse(split_text, seed) if split_text else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--split") from None
     if split_files and split is None:
         raise click.BadParameter("--split-files needs --split", param_hint="--split-files")
-    if split_files and out == "-":
-        raise click.BadParameter("--split-files writes a folder, not stdout", param_hint="--out")
+    if out == "-" and (split_files or format_ not in LINE_FORMATS):
+        raise click.BadParameter(
+            "stdout takes one JSONL stream: not --split-files, spacy or hf", param_hint="--out"
+        )
     filters = ExportFilters(
         status=status, annotator=annotator_name, document=document_id, since=_parse_since(since)
     )
@@ -321,37 +318,50 @@ def export_command(
         click.echo(
             "No gold records exist yet: adjudication comes with the review milestone.", err=True
         )
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    exports = Path("exports")
-    if out == "-":
-        target: Path | None = None
-    elif out is None:
-        exports.mkdir(exist_ok=True)
-        target = exports / (f"annotator-{stamp}" if split_files else f"annotator-{stamp}.jsonl")
-    else:
-        target = Path(out)
-    total = count_records(db, filters)
-    show_progress = target is not None and sys.stderr.isatty()
     try:
-        if target is None:
-            summary = write_native(db, filters, sys.stdout.buffer, split)
-        elif show_progress:
+        if out == "-":
+            summary = write_to_stream(db, filters, format_, sys.stdout.buffer, split)
+            click.echo(f"Wrote {summary.describe()} ({filters.describe()}).", err=True)
+            return
+        if out is None:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            folder_like = split_files or format_ == "hf"
+            suffix = "" if folder_like else EXTENSIONS[format_]
+            name = f"annotator-{stamp}" + (f"-{format_}" if format_ != "annotator" else "")
+            target = Path("exports") / f"{name}{suffix}"
+        else:
+            target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        total = count_records(db, filters)
+        if sys.stderr.isatty():
             with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
-                summary = write_native(
-                    db, filters, target, split, split_files, on_record=lambda: bar.update(1)
+                result = write_export(
+                    db,
+                    filters,
+                    format_,
+                    target,
+                    split,
+                    split_files,
+                    on_record=lambda: bar.update(1),
                 )
         else:
-            summary = write_native(db, filters, target, split, split_files)
+            result = write_export(db, filters, format_, target, split, split_files)
     except SpanMismatch as error:
         raise click.ClickException(f"export aborted: {error}") from None
-    if target is not None:
-        base = target if split_files else target.with_suffix("")
-        registry = write_registry(db, base.with_name(base.name + ".actors.json"))
-        where = target if split_files else summary.files[0]
-        click.echo(f"Wrote {summary.describe()} to {where} ({filters.describe()}).", err=True)
-        click.echo(f"Actor registry: {registry}", err=True)
-    else:
-        click.echo(f"Wrote {summary.describe()} ({filters.describe()}).", err=True)
+    except (FileExistsError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {result.summary.describe()} to {target} ({filters.describe()}).", err=True)
+    click.echo(f"Actor registry: {result.paths[-1]}", err=True)
+    if result.misaligned:
+        report = target.with_name(target.name + ".misaligned.txt")
+        report.write_text("\n".join(result.misaligned) + "\n", encoding="utf-8")
+        click.echo(
+            f"{len(result.misaligned)} span(s) do not fall on spaCy token boundaries and are not "
+            f"in the DocBin (listed in {report}):",
+            err=True,
+        )
+        for line in result.misaligned[:20]:
+            click.echo(f"  {line}", err=True)
 
 
 COMMANDS = (

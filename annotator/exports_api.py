@@ -5,14 +5,27 @@ Reviewers and admins may export everyone's work; an annotator gets only their ow
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request, send_file
 from flask_login import current_user
 
-from .database import new_session
-from .export import STATUS_FILTERS, ExportFilters, SplitSpec, stream_native
+from .database import get_session, new_session
+from .export import (
+    FORMATS,
+    LINE_FORMATS,
+    STATUS_FILTERS,
+    ExportFilters,
+    SpanMismatch,
+    SplitSpec,
+    stream_lines,
+    write_export,
+    zip_folder,
+)
 
 bp = Blueprint("exports", __name__)
 
@@ -28,8 +41,9 @@ def export() -> Response | tuple[Response, int]:
     status = args.get("status", "submitted")
     if status not in STATUS_FILTERS:
         return _bad(f"status must be one of {', '.join(sorted(STATUS_FILTERS))}", "status")
-    if args.get("format", "annotator") != "annotator":
-        return _bad("only format=annotator is available yet; the converters come next", "format")
+    format_ = args.get("format", "annotator")
+    if format_ not in FORMATS:
+        return _bad(f"format must be one of {', '.join(FORMATS)}", "format")
     annotator = args.get("annotator") or None
     if not current_user.can_review:
         if annotator not in (None, current_user.username):
@@ -52,16 +66,49 @@ def export() -> Response | tuple[Response, int]:
         status=status, annotator=annotator, document=args.get("document") or None, since=since
     )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    session = new_session()
+    name = f"annotator-{stamp}" + (f"-{format_}" if format_ != "annotator" else "")
+    if format_ in LINE_FORMATS:
+        session = new_session()
 
-    def lines() -> Iterator[bytes]:
-        # Runs after the view has returned, as the client reads: it has its own session,
-        # closed when the download ends or is abandoned.
-        try:
-            yield from stream_native(session, filters, split)
-        finally:
-            session.close()
+        def lines() -> Iterator[bytes]:
+            # Runs after the view has returned, as the client reads: it has its own session,
+            # closed when the download ends or is abandoned.
+            try:
+                yield from stream_lines(session, filters, format_, split)
+            finally:
+                session.close()
 
-    response = Response(lines(), mimetype="application/x-ndjson")
-    response.headers["Content-Disposition"] = f'attachment; filename="annotator-{stamp}.jsonl"'
+        response = Response(lines(), mimetype="application/x-ndjson")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.jsonl"'
+        return response
+    return _built_download(filters, format_, split, name)
+
+
+def _built_download(
+    filters: ExportFilters, format_: str, split: SplitSpec | None, name: str
+) -> Response | tuple[Response, int]:
+    """spaCy and hf exports are files built first, then sent (and removed once sent)."""
+    workdir = Path(tempfile.mkdtemp(prefix="annotator-download-"))
+    try:
+        if format_ == "spacy":
+            target = workdir / f"{name}.spacy"
+            result = write_export(get_session(), filters, format_, target, split)
+            download, mimetype = target, "application/octet-stream"
+        else:
+            target = workdir / name
+            result = write_export(get_session(), filters, format_, target, split)
+            download = zip_folder(target, result.paths[-1], workdir / f"{name}.zip")
+            mimetype = "application/zip"
+    except SpanMismatch as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return _bad(str(error), "$")
+    except RuntimeError as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        return _bad(str(error), "format")
+    response = send_file(
+        download, mimetype=mimetype, as_attachment=True, download_name=download.name
+    )
+    if result.misaligned:
+        response.headers["X-Annotator-Misaligned-Spans"] = str(len(result.misaligned))
+    response.call_on_close(lambda: shutil.rmtree(workdir, ignore_errors=True))
     return response

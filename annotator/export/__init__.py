@@ -1,6 +1,16 @@
 """Exports for ML engineers: ``annotator.v1`` JSONL (and, from it, the converters), all fed by
 one streaming query (``records.iter_records``)."""
 
+from .formats import (
+    FORMATS,
+    LINE_FORMATS,
+    FormatResult,
+    registry_path,
+    stream_lines,
+    write_export,
+    write_to_stream,
+    zip_folder,
+)
 from .records import (
     STATUS_FILTERS,
     ExportFilters,
@@ -9,10 +19,18 @@ from .records import (
     count_records,
     iter_records,
 )
-from .service import ExportSummary, registry_document, stream_native, write_native, write_registry
+from .service import ExportSummary, registry_document, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
 
 __all__ = [
+    "FORMATS",
+    "LINE_FORMATS",
+    "FormatResult",
+    "registry_path",
+    "stream_lines",
+    "write_export",
+    "write_to_stream",
+    "zip_folder",
     "SPLIT_NAMES",
     "STATUS_FILTERS",
     "ExportFilters",
@@ -23,7 +41,5 @@ __all__ = [
     "count_records",
     "iter_records",
     "registry_document",
-    "stream_native",
-    "write_native",
     "write_registry",
 ]

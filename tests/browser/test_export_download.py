@@ -40,7 +40,7 @@ def test_reviewer_downloads_jsonl_and_annotators_see_no_button(
     expect(page).to_have_url(re.compile(r"/documents$"))
     page.locator("#export-split").fill("80/10/10")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download JSONL").click()
+        page.get_by_role("button", name="Download", exact=True).click()
     download = download_info.value
     assert re.fullmatch(r"annotator-\d{8}T\d{6}Z\.jsonl", download.suggested_filename)
     lines = Path(download.path()).read_bytes().splitlines()
@@ -51,4 +51,4 @@ def test_reviewer_downloads_jsonl_and_annotators_see_no_button(
     page.get_by_role("button", name="Log out").click()
     login("alice", TEST_PASSWORD)
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
-    expect(page.get_by_role("button", name="Download JSONL")).to_have_count(0)
+    expect(page.get_by_role("button", name="Download", exact=True)).to_have_count(0)

@@ -1,0 +1,164 @@
+"""``--format spacy``: a ``.spacy`` DocBin (needs the ``spacy`` extra).
+
+- every entity goes to ``doc.spans["sc"]``, and to ``doc.ents`` where it does not
+  overlap another (the longest wins, as ``spacy.util.filter_spans`` decides);
+- quote contents to ``doc.spans["quote"]``, cues to ``doc.spans["cue"]``, stance
+  targets given as text to ``doc.spans["stance_target"]``;
+- the record's ids, actor links, stances and quotes go to ``doc.user_data``.
+
+A span that does not fall on spaCy's token boundaries cannot be a spaCy span; it is
+never dropped in silence: each one is reported by record and item id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = {"en": "en", "ar": "ar"}
+
+
+@dataclass
+class SpacyReport:
+    docs: int = 0
+    misaligned: list[str] = field(default_factory=list)
+
+
+def _nlp_for(language: str, cache: dict[str, Any]) -> Any:
+    import spacy
+
+    code = LANGUAGES.get(language, "xx")
+    if code not in cache:
+        cache[code] = spacy.blank(code)
+    return cache[code]
+
+
+def _char_span(
+    doc: Any,
+    record: dict[str, Any],
+    report: SpacyReport,
+    start: int,
+    end: int,
+    label: str,
+    where: str,
+) -> Any:
+    """The spaCy span of [start, end), or None (and a line in the report) when it is misaligned."""
+    span = doc.char_span(start, end, label=label, alignment_mode="strict")
+    if span is None:
+        report.misaligned.append(
+            f"{record['id']} {where} [{start}:{end}] {record['text'][start:end]!r}"
+        )
+    return span
+
+
+def write(records: Iterable[dict[str, Any]], path: Path) -> SpacyReport:
+    """Write a DocBin to ``path``; return how many docs and which spans did not align."""
+    bins, report = _docbins(records, lambda record: "all")
+    bins.get("all", _empty_docbin()).to_disk(path)
+    return report
+
+
+def write_split(
+    records: Iterable[dict[str, Any]], folder: Path, names: tuple[str, ...]
+) -> SpacyReport:
+    """Write ``<split>.spacy`` per split into ``folder`` (the files spaCy's train config names)."""
+    bins, report = _docbins(records, lambda record: record["split"])
+    for name in names:
+        bins.get(name, _empty_docbin()).to_disk(folder / f"{name}.spacy")
+    return report
+
+
+def _empty_docbin() -> Any:
+    from spacy.tokens import DocBin
+
+    return DocBin(store_user_data=True)
+
+
+def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, Any], SpacyReport]:
+    """Docs for every record, grouped into DocBins by ``bin_of(record)``."""
+    try:
+        from spacy.tokens import DocBin
+        from spacy.util import filter_spans
+    except ImportError as error:  # pragma: no cover - the message is what matters
+        raise RuntimeError(
+            "--format spacy needs spaCy: pip install 'annotator[convert]' (or pip install spacy)"
+        ) from error
+    report = SpacyReport()
+    cache: dict[str, Any] = {}
+    bins: dict[str, Any] = {}
+    for record in records:
+        nlp = _nlp_for(record.get("language", "und"), cache)
+        doc = nlp.make_doc(record["text"])
+
+        entity_spans = [
+            s
+            for e in record["entities"]
+            if (
+                s := _char_span(
+                    doc, record, report, e["start"], e["end"], e["label"], f"entity {e['id']}"
+                )
+            )
+            is not None
+        ]
+        doc.spans["sc"] = entity_spans
+        doc.ents = filter_spans(entity_spans)
+        quotes, cues, targets = [], [], []
+        for quote in record["quotes"]:
+            content = quote["content"]
+            span = _char_span(
+                doc,
+                record,
+                report,
+                content["start"],
+                content["end"],
+                quote["type"],
+                f"quote {quote['id']}",
+            )
+            if span is not None:
+                quotes.append(span)
+            if quote["cue"] is not None:
+                cue = quote["cue"]
+                span = _char_span(
+                    doc, record, report, cue["start"], cue["end"], "CUE", f"cue of {quote['id']}"
+                )
+                if span is not None:
+                    cues.append(span)
+        for stance in record["stances"]:
+            if isinstance(stance["target"], dict):
+                target = stance["target"]
+                span = _char_span(
+                    doc,
+                    record,
+                    report,
+                    target["start"],
+                    target["end"],
+                    stance["polarity"],
+                    f"target of {stance['id']}",
+                )
+                if span is not None:
+                    targets.append(span)
+        doc.spans["quote"] = quotes
+        doc.spans["cue"] = cues
+        doc.spans["stance_target"] = targets
+        doc.user_data["annotator"] = {
+            "id": record["id"],
+            "document_id": record["document_id"],
+            "split": record.get("split"),
+            "entities": [
+                {
+                    "id": e["id"],
+                    "start": e["start"],
+                    "end": e["end"],
+                    "label": e["label"],
+                    "actor": e["actor"]["id"] if e["actor"] else None,
+                }
+                for e in record["entities"]
+            ],
+            "stances": record["stances"],
+            "quotes": record["quotes"],
+        }
+        bins.setdefault(bin_of(record), DocBin(store_user_data=True)).add(doc)
+        report.docs += 1
+    return bins, report

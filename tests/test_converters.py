@@ -1,0 +1,278 @@
+"""Each converter's output, read back by its consumer: spaCy's DocBin, datasets' JSON loader,
+and the Prodigy and doccano task shapes checked span by span against the text."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import orjson
+import pytest
+from flask.testing import FlaskCliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.models import Paragraph
+
+from .conftest import Api
+
+
+def require(module: str) -> ModuleType:
+    """Import an optional library; CI installs it, so there a missing one is a failure."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail(f"{module} must be installed in CI (the test extra installs it)")
+        pytest.skip(f"{module} is not installed: pip install -e '.[test]'")
+
+
+@pytest.fixture
+def labelled(api_as: Callable[..., Api], db: Session, seeded: None) -> dict[str, Any]:
+    """Two paragraphs of seed 002 fully labelled, one entity cutting a word in half."""
+    api = api_as("alice")
+    paragraphs = (
+        db.scalars(select(Paragraph).where(Paragraph.text.like('"There are intermittent%'))).all()
+        + db.scalars(
+            select(Paragraph).where(Paragraph.text.like("IS fighters have retreated%"))
+        ).all()
+    )
+    first, second = paragraphs
+
+    def at(text: str, fragment: str) -> tuple[int, int]:
+        start = text.index(fragment)
+        return start, start + len(fragment)
+
+    t = first.text
+    body = {
+        "version": 0,
+        "status": "submitted",
+        "entities": [
+            {
+                "id": "e1",
+                "start": at(t, "Palestinian factions")[0],
+                "end": at(t, "Palestinian factions")[1],
+                "label": "ARMED_GROUP",
+                "actor": None,
+            },
+            {
+                "id": "e2",
+                "start": at(t, "IS,")[0],
+                "end": at(t, "IS,")[0] + 2,
+                "label": "ARMED_GROUP",
+                "actor": "islamic-state",
+            },
+            {
+                "id": "e3",
+                "start": at(t, "Khaled Abdel Majid")[0],
+                "end": at(t, "Khaled Abdel Majid")[1],
+                "label": "PERSON",
+                "actor": None,
+            },
+            {
+                "id": "e4",
+                "start": at(t, "Palestinian Popular Struggle Front")[0],
+                "end": at(t, "Palestinian Popular Struggle Front")[1],
+                "label": "ORGANIZATION",
+                "actor": "palestinian-popular-struggle-front",
+            },
+            {
+                "id": "e5",
+                "start": at(t, "Palestinian Popular")[0],
+                "end": at(t, "Palestinian Popular")[0] + 4,
+                "label": "ORGANIZATION",
+                "actor": None,
+            },  # "Pale": not on a token boundary
+        ],
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "e3",
+                "cue": {"start": at(t, "said")[0], "end": at(t, "said")[1]},
+                "content": {"start": 1, "end": at(t, "IS,")[0] + 2},
+                "type": "DIRECT",
+            }
+        ],
+        "stances": [
+            {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": "q1"},
+            {
+                "id": "s2",
+                "holder": "e3",
+                "target": {"start": 1, "end": at(t, "clashes")[1]},
+                "polarity": "NEUTRAL",
+                "quote": None,
+            },
+        ],
+    }
+    assert api.put(f"/api/paragraphs/{first.id}/annotation", body).status_code == 200
+    s = second.text
+    assert (
+        api.put(
+            f"/api/paragraphs/{second.id}/annotation",
+            {
+                "version": 0,
+                "status": "submitted",
+                "stances": [],
+                "quotes": [],
+                "entities": [
+                    {
+                        "id": "e1",
+                        "start": 0,
+                        "end": 2,
+                        "label": "ARMED_GROUP",
+                        "actor": "islamic-state",
+                    },
+                    {
+                        "id": "e2",
+                        "start": at(s, "AFP")[0],
+                        "end": at(s, "AFP")[1],
+                        "label": "MEDIA",
+                        "actor": "afp",
+                    },
+                ],
+            },
+        ).status_code
+        == 200
+    )
+    return {"first": first, "second": second}
+
+
+def _export(runner: FlaskCliRunner, *args: str) -> Any:
+    result = runner.invoke(args=["export", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_spacy_docbin_loads_with_spans_ents_and_reports_misaligned(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """spaCy reads the DocBin: entities in spans["sc"], non-overlapping ones in ents, "Pale" reported."""
+    spacy = require("spacy")
+    from spacy.tokens import DocBin
+
+    out = tmp_path / "labels.spacy"
+    result = _export(runner, "--format", "spacy", "--out", str(out))
+    assert "1 span(s) do not fall on spaCy token boundaries" in result.output
+    assert "entity e5 [" in result.output and "'Pale'" in result.output
+    assert (tmp_path / "labels.spacy.misaligned.txt").read_text(encoding="utf-8").count("\n") == 1
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    assert len(docs) == 2
+    doc = next(d for d in docs if d.text == labelled["first"].text)
+    assert {(s.text, s.label_) for s in doc.spans["sc"]} == {
+        ("Palestinian factions", "ARMED_GROUP"),
+        ("IS", "ARMED_GROUP"),
+        ("Khaled Abdel Majid", "PERSON"),
+        ("Palestinian Popular Struggle Front", "ORGANIZATION"),
+    }
+    assert {e.text for e in doc.ents} == {s.text for s in doc.spans["sc"]}
+    assert [s.text for s in doc.spans["cue"]] == ["said"]
+    assert doc.spans["quote"][0].label_ == "DIRECT"
+    assert doc.user_data["annotator"]["stances"][0]["polarity"] == "OPPOSE"
+    assert (tmp_path / "labels.actors.json").is_file()
+
+
+def test_hf_folder_loads_with_datasets_as_splits(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """datasets.load_dataset("json", data_dir=...) gives the records, one split per file."""
+    datasets = require("datasets")
+    folder = tmp_path / "hf"
+    _export(runner, "--format", "hf", "--out", str(folder), "--split", "1/0/0")
+    assert sorted(p.name for p in folder.iterdir()) == ["train.jsonl"]
+    loaded = datasets.load_dataset("json", data_dir=str(folder))
+    train = loaded["train"]
+    assert len(train) == 2
+    row = next(r for r in train if r["text"] == labelled["first"].text)
+    assert {e["text"] for e in row["entities"]} >= {"Palestinian factions", "IS"}
+    stance = next(s for s in row["stances"] if s["id"] == "s2")
+    assert stance["target"]["entity"] is None and stance["target"]["text"].endswith("clashes")
+    assert (tmp_path / "hf.actors.json").is_file() and not list(folder.glob("*.json"))
+
+
+def _check_prodigy(task: dict[str, Any]) -> None:
+    text = task["text"]
+    tokens = task["tokens"]
+    for token in tokens:
+        assert text[token["start"] : token["end"]] == token["text"]
+    for span in task["spans"]:
+        assert text[span["start"] : span["end"]] == span["text"]
+        assert tokens[span["token_start"]]["start"] == span["start"]
+        assert tokens[span["token_end"]]["end"] == span["end"]
+    for relation in task["relations"]:
+        assert relation["head"] == relation["head_span"]["token_end"]
+        assert relation["child"] == relation["child_span"]["token_end"]
+
+
+def test_prodigy_tasks_have_token_aligned_spans_and_relations(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """Each task carries text, tokens, spans, relations, answer and meta, all consistent."""
+    out = tmp_path / "prodigy.jsonl"
+    _export(runner, "--format", "prodigy", "--out", str(out))
+    tasks = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(tasks) == 2
+    for task in tasks:
+        _check_prodigy(task)
+        assert task["answer"] == "accept"
+        assert set(task) == {"text", "tokens", "spans", "relations", "answer", "meta"}
+    first = next(t for t in tasks if t["text"] == labelled["first"].text)
+    labels = {
+        (r["head_span"]["text"], r["label"], r["child_span"]["text"]) for r in first["relations"]
+    }
+    assert ("Palestinian factions", "OPPOSE", "IS") in labels
+    assert ("Khaled Abdel Majid", "SPEAKER") == next(
+        (h, lab) for h, lab, _ in labels if lab == "SPEAKER"
+    )
+    assert any(s["label"] == "CUE" and s["text"] == "said" for s in first["spans"])
+    assert first["meta"]["actors"]["e2"] == "islamic-state"
+
+
+def test_doccano_lines_have_offsets_and_relation_ids(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """doccano's relation format: integer ids, start/end offsets on the text, from/to ids that exist."""
+    out = tmp_path / "doccano.jsonl"
+    _export(runner, "--format", "doccano", "--out", str(out))
+    lines = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    for line in lines:
+        ids = {e["id"] for e in line["entities"]}
+        for entity in line["entities"]:
+            assert isinstance(entity["id"], int)
+            assert 0 <= entity["start_offset"] < entity["end_offset"] <= len(line["text"])
+        for relation in line["relations"]:
+            assert relation["from_id"] in ids and relation["to_id"] in ids
+    first = next(line for line in lines if line["text"] == labelled["first"].text)
+    by_id = {e["id"]: first["text"][e["start_offset"] : e["end_offset"]] for e in first["entities"]}
+    assert ("Palestinian factions", "OPPOSE", "IS") in {
+        (by_id[r["from_id"]], r["type"], by_id[r["to_id"]]) for r in first["relations"]
+    }
+
+
+def test_api_downloads_every_format(labelled: dict[str, Any], api_as: Callable[..., Api]) -> None:
+    """The browser's download gives each format: JSONL streams, a .spacy file, an hf zip."""
+    import io
+    import zipfile
+
+    reviewer = api_as("rita", "reviewer")
+    for format_ in ("prodigy", "doccano"):
+        response = reviewer.get(f"/api/export?format={format_}")
+        assert response.status_code == 200
+        assert len(response.get_data().splitlines()) == 2
+        response.close()
+    require("spacy")
+    spacy_file = reviewer.get("/api/export?format=spacy")
+    assert spacy_file.status_code == 200
+    assert spacy_file.headers["X-Annotator-Misaligned-Spans"] == "1"
+    assert spacy_file.headers["Content-Disposition"].endswith(".spacy")
+    spacy_file.close()
+    bundle = reviewer.get("/api/export?format=hf&split=80/10/10")
+    assert bundle.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(bundle.get_data())).namelist()
+    bundle.close()
+    assert any(n.endswith("/actors.json") and "/data/" not in n for n in names)
+    assert all(n.endswith(".jsonl") for n in names if "/data/" in n)
