@@ -73,8 +73,19 @@ def init_command() -> None:
 @click.command("import")
 @with_appcontext
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-def import_command(paths: tuple[str, ...]) -> None:
-    """Import articles (.txt, .jsonl) and actor registries (.json) from files and directories."""
+@click.option(
+    "--as",
+    "as_username",
+    default=None,
+    help="annotator.v1 files become this user's submitted annotations (default: suggestions).",
+)
+def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
+    """Import articles (.txt, .jsonl), actor registries (.json) and annotator.v1 records."""
+    as_user = None
+    if as_username is not None:
+        as_user = find_user(get_session(), as_username)
+        if as_user is None:
+            raise click.BadParameter(f"no user {as_username!r}", param_hint="--as")
 
     def show(outcome: FileOutcome) -> None:
         if outcome.status == "rejected":
@@ -95,12 +106,16 @@ def import_command(paths: tuple[str, ...]) -> None:
             parts.append(f"{outcome.documents_present} already present")
         if outcome.actors_added or outcome.aliases_added:
             parts.append(f"{outcome.actors_added} actors, {outcome.aliases_added} aliases")
+        if outcome.annotations_added:
+            parts.append(f"{outcome.annotations_added} annotations")
+        if outcome.pre_annotations_added:
+            parts.append(f"{outcome.pre_annotations_added} pre-annotations (suggestions)")
         label = "imported " if outcome.status == "imported" else "unchanged"
         click.echo(f"{label} {outcome.path}: {'; '.join(parts) or 'nothing new'}")
         for note in outcome.notes:
             click.echo(f"          {note}")
 
-    report = import_paths(get_session(), paths, on_file=show)
+    report = import_paths(get_session(), paths, on_file=show, as_user=as_user)
     click.echo(report.summary())
     if report.rejected:
         raise SystemExit(1)

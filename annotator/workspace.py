@@ -38,6 +38,7 @@ from .models import (
     ActorAlias,
     EntityType,
     Paragraph,
+    PreAnnotation,
     QuoteType,
     StancePolarity,
     User,
@@ -103,9 +104,9 @@ def get_paragraph(paragraph_id: str) -> Response:
     annotator = _annotator_to_read(db)
     document = paragraph.document
     annotation = annotation_payload(find_annotation(db, paragraph.id, annotator.id))
-    entity_suggestions = _matcher(db).suggest(paragraph.text)
+    entity_suggestions, cue_suggestions = _suggestions(db, paragraph)
     actor_keys = {e["actor"] for e in annotation["entities"] if e["actor"]}
-    actor_keys |= {s["actor"] for s in entity_suggestions}
+    actor_keys |= {s["actor"] for s in entity_suggestions if s["actor"]}
     return jsonify(
         id=paragraph.id,
         document={"id": document.id, "title": document.title},
@@ -119,7 +120,7 @@ def get_paragraph(paragraph_id: str) -> Response:
         annotator=annotator.username,
         read_only=annotator.id != current_user.id,
         annotation=annotation,
-        suggestions={"entities": entity_suggestions, "cues": suggest_cues(paragraph.text)},
+        suggestions={"entities": entity_suggestions, "cues": cue_suggestions},
         actors={
             actor.key: actor_json(actor)
             for actor in db.scalars(
@@ -166,6 +167,66 @@ def queue_next() -> Response | tuple[str, int]:
     if paragraph_id is None:
         return "", 204
     return jsonify(paragraph_id=paragraph_id)
+
+
+def _suggestions(
+    db: Session, paragraph: Paragraph
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Entity and cue suggestions: imported pre-annotations first, then alias and verb matches.
+
+    Where a pre-annotation and an alias match cover the same span, the pre-annotation
+    (a model's label) is offered and the alias match is not offered twice.
+    """
+    text = paragraph.text
+    entities: list[dict[str, Any]] = []
+    cues: list[dict[str, Any]] = []
+    names = {}
+    for pre in db.scalars(
+        select(PreAnnotation)
+        .where(PreAnnotation.paragraph_id == paragraph.id)
+        .order_by(PreAnnotation.id)
+    ):
+        for entity in pre.payload.get("entities", []):
+            entities.append(
+                {
+                    "id": f"pre-{pre.id}-{entity['id']}",
+                    "kind": "entity",
+                    "start": entity["start"],
+                    "end": entity["end"],
+                    "text": text[entity["start"] : entity["end"]],
+                    "label": entity["label"],
+                    "actor": entity["actor"],
+                    "actor_name": None,
+                    "alternatives": [],
+                    "origin": pre.source,
+                }
+            )
+        for quote in pre.payload.get("quotes", []):
+            if quote.get("cue"):
+                cue = quote["cue"]
+                cues.append(
+                    {
+                        "id": f"pre-{pre.id}-{quote['id']}-cue",
+                        "kind": "cue",
+                        "start": cue["start"],
+                        "end": cue["end"],
+                        "text": text[cue["start"] : cue["end"]],
+                        "origin": pre.source,
+                    }
+                )
+    if entities:
+        keys = {e["actor"] for e in entities if e["actor"]}
+        names = {
+            key: name
+            for key, name in db.execute(select(Actor.key, Actor.name).where(Actor.key.in_(keys)))
+        }
+        for entity in entities:
+            entity["actor_name"] = names.get(entity["actor"])
+    taken = {(s["start"], s["end"]) for s in entities}
+    entities += [s for s in _matcher(db).suggest(text) if (s["start"], s["end"]) not in taken]
+    taken_cues = {(c["start"], c["end"]) for c in cues}
+    cues += [c for c in suggest_cues(text) if (c["start"], c["end"]) not in taken_cues]
+    return entities, cues
 
 
 def _annotator_to_read(db: Session) -> User:

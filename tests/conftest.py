@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
@@ -25,7 +25,7 @@ from annotator.config import normalise_database_url
 from annotator.database import get_engine, get_session, make_engine
 from annotator.label_defaults import seed_default_labels
 from annotator.migrate import upgrade_to_head
-from annotator.models import User
+from annotator.models import Paragraph, User
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -73,35 +73,72 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture
-def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh database for this test, already migrated and seeded with labels."""
+def new_database(template_database: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Make fresh databases (migrated, labels seeded) on demand; all dropped after the test."""
     admin_url = _postgres_admin_url()
-    if admin_url is None:
-        path = tmp_path / "test.sqlite3"
-        shutil.copyfile(template_database, path)
-        yield f"sqlite:///{path}"
-        return
-    name = f"annotator_test_{os.getpid()}_{next(_COUNTER)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    made: list[str] = []
+
+    def make() -> str:
+        if admin_url is None:
+            path = tmp_path / f"test-{len(made)}.sqlite3"
+            shutil.copyfile(template_database, path)
+            made.append(str(path))
+            return f"sqlite:///{path}"
+        name = f"annotator_test_{os.getpid()}_{next(_COUNTER)}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        admin.dispose()
+        made.append(name)
+        return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    if admin_url is not None:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in made:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(new_database: Callable[[], str]) -> str:
+    """The URL of a fresh database for this test, already migrated and seeded with labels."""
+    return new_database()
+
+
+def build_app(database_url: str, instance: Path) -> Flask:
+    """An app for tests on ``database_url``."""
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "INSTANCE_PATH": str(instance),
+        }
+    )
+
+
+@pytest.fixture
+def fresh_app(new_database: Callable[[], str], tmp_path: Path) -> Iterator[Callable[[], Flask]]:
+    """Make more apps, each on a database of its own (a second site, an empty install)."""
+    apps: list[Flask] = []
+
+    def make() -> Flask:
+        made = build_app(new_database(), tmp_path / f"instance-{len(apps) + 1}")
+        apps.append(made)
+        return made
+
+    yield make
+    for made in apps:
+        with made.app_context():
+            get_engine().dispose()
 
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on this test's fresh database."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-        }
-    )
+    app = build_app(database_url, tmp_path / "instance")
     yield app
     with app.app_context():
         get_engine().dispose()
@@ -218,3 +255,71 @@ def api_as(app: Flask, client: FlaskClient, make_user: Callable[..., User]) -> C
         return Api(client, token)
 
     return make
+
+
+def _annotate(api: Api, paragraph: Paragraph, status: str = "submitted") -> None:
+    """A small but complete annotation: two entities, a quote, a stance."""
+    text_ = paragraph.text
+    words = text_.split(" ")
+    first_end = len(words[0])
+    second_start = first_end + 1
+    second_end = second_start + len(words[1])
+    body = {
+        "version": 0,
+        "status": status,
+        "entities": [
+            {"id": "e1", "start": 0, "end": first_end, "label": "PERSON", "actor": None},
+            {
+                "id": "e2",
+                "start": second_start,
+                "end": second_end,
+                "label": "ARMED_GROUP",
+                "actor": "islamic-state",
+            },
+        ],
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "e1",
+                "cue": None,
+                "content": {"start": second_start, "end": len(text_)},
+                "type": "INDIRECT",
+            }
+        ],
+        "stances": [
+            {
+                "id": "s1",
+                "holder": "e1",
+                "target": {"start": second_start, "end": second_end},
+                "polarity": "OPPOSE",
+                "quote": "q1",
+            }
+        ],
+    }
+    response = api.put(f"/api/paragraphs/{paragraph.id}/annotation", body)
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def annotated(api_as: Callable[..., Api], db: Session, seeded: None) -> dict[str, Any]:
+    """alice submits 6 paragraphs over 3 documents and drafts 1; bob submits 2."""
+    alice, bob = api_as("alice"), api_as("bob")
+    paragraphs = db.scalars(
+        select(Paragraph).where(Paragraph.is_boilerplate.is_(False)).order_by(Paragraph.id)
+    ).all()
+    by_document: dict[str, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_document.setdefault(paragraph.document_id, []).append(paragraph)
+    documents = sorted(by_document)[:3]
+    for document_id in documents:
+        for paragraph in by_document[document_id][:2]:
+            _annotate(alice, paragraph)
+    _annotate(alice, by_document[documents[0]][2], status="draft")
+    _annotate(bob, by_document[documents[1]][0])
+    _annotate(bob, by_document[documents[2]][0])
+    return {
+        "documents": documents,
+        "alice": alice,
+        "bob": bob,
+        "reviewer": api_as("rita", "reviewer"),
+    }

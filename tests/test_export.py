@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -53,74 +52,6 @@ def _check_lines(lines: list[bytes]) -> list[dict[str, Any]]:
                 assert text_[span["start"] : span["end"]] == span["text"]
         records.append(record)
     return records
-
-
-def _annotate(api: Api, paragraph: Paragraph, status: str = "submitted") -> None:
-    """A small but complete annotation: two entities, a quote, a stance."""
-    text_ = paragraph.text
-    words = text_.split(" ")
-    first_end = len(words[0])
-    second_start = first_end + 1
-    second_end = second_start + len(words[1])
-    body = {
-        "version": 0,
-        "status": status,
-        "entities": [
-            {"id": "e1", "start": 0, "end": first_end, "label": "PERSON", "actor": None},
-            {
-                "id": "e2",
-                "start": second_start,
-                "end": second_end,
-                "label": "ARMED_GROUP",
-                "actor": "islamic-state",
-            },
-        ],
-        "quotes": [
-            {
-                "id": "q1",
-                "speaker": "e1",
-                "cue": None,
-                "content": {"start": second_start, "end": len(text_)},
-                "type": "INDIRECT",
-            }
-        ],
-        "stances": [
-            {
-                "id": "s1",
-                "holder": "e1",
-                "target": {"start": second_start, "end": second_end},
-                "polarity": "OPPOSE",
-                "quote": "q1",
-            }
-        ],
-    }
-    response = api.put(f"/api/paragraphs/{paragraph.id}/annotation", body)
-    assert response.status_code == 200, response.get_json()
-
-
-@pytest.fixture
-def annotated(api_as: Callable[..., Api], db: Session, seeded: None) -> dict[str, Any]:
-    """alice submits 6 paragraphs over 3 documents and drafts 1; bob submits 2."""
-    alice, bob = api_as("alice"), api_as("bob")
-    paragraphs = db.scalars(
-        select(Paragraph).where(Paragraph.is_boilerplate.is_(False)).order_by(Paragraph.id)
-    ).all()
-    by_document: dict[str, list[Paragraph]] = {}
-    for paragraph in paragraphs:
-        by_document.setdefault(paragraph.document_id, []).append(paragraph)
-    documents = sorted(by_document)[:3]
-    for document_id in documents:
-        for paragraph in by_document[document_id][:2]:
-            _annotate(alice, paragraph)
-    _annotate(alice, by_document[documents[0]][2], status="draft")
-    _annotate(bob, by_document[documents[1]][0])
-    _annotate(bob, by_document[documents[2]][0])
-    return {
-        "documents": documents,
-        "alice": alice,
-        "bob": bob,
-        "reviewer": api_as("rita", "reviewer"),
-    }
 
 
 def test_cli_export_writes_valid_records_and_the_registry_beside_them(

@@ -13,11 +13,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..models import ActorType, Document, EntityType, Paragraph
+from ..models import ActorType, Document, EntityType, Paragraph, User
 from ..registry import store_actor
 from .actors import ActorRecord, parse_registry
 from .articles import ParsedArticle, paragraph_id, parse_jsonl, parse_txt, text_sha256
 from .errors import RejectedFile
+from .records import import_record_file, is_record_file
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 REGISTRY_SUFFIXES = (".json",)
@@ -39,6 +40,8 @@ class FileOutcome:
     duplicates_dropped: int = 0
     actors_added: int = 0
     aliases_added: int = 0
+    annotations_added: int = 0
+    pre_annotations_added: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -65,6 +68,13 @@ class ImportReport:
             f"({self.total('boilerplate_flagged')} flagged as boilerplate, "
             f"{self.total('duplicates_dropped')} repeats within an article dropped)"
         )
+        if self.total("annotations_added"):
+            text += f"; annotations added: {self.total('annotations_added')}"
+        if self.total("pre_annotations_added"):
+            text += (
+                f"; pre-annotations added (offered as suggestions): "
+                f"{self.total('pre_annotations_added')}"
+            )
         if self.total("actors_added") or self.total("aliases_added"):
             text += (
                 f"; actors added: {self.total('actors_added')}, "
@@ -77,8 +87,13 @@ def import_paths(
     session: Session,
     paths: Iterable[str | Path],
     on_file: Callable[[FileOutcome], None] | None = None,
+    as_user: User | None = None,
 ) -> ImportReport:
-    """Import files and directories (recursively); registries first, then articles."""
+    """Import files and directories (recursively); registries first, then articles and records.
+
+    ``annotator.v1`` record files become ``as_user``'s submitted annotations, or, without
+    a user, pre-annotations offered as suggestions.
+    """
     report = ImportReport()
     files: list[Path] = []
     for outcome_or_path in _expand(paths):
@@ -88,14 +103,18 @@ def import_paths(
             files.append(outcome_or_path)
     files.sort(key=lambda p: (p.suffix not in REGISTRY_SUFFIXES,))
     for path in files:
-        _record(report, import_file(session, path), on_file)
+        _record(report, import_file(session, path, as_user), on_file)
     return report
 
 
-def import_file(session: Session, path: Path) -> FileOutcome:
+def import_file(session: Session, path: Path, as_user: User | None = None) -> FileOutcome:
     """Import one file in its own transaction; on any error store nothing of it."""
     name = str(path)
     try:
+        if path.suffix == ".jsonl" and is_record_file(path):
+            outcome = _store_records(session, path, as_user)
+            session.commit()
+            return outcome
         data = path.read_bytes()
         if path.suffix in REGISTRY_SUFFIXES:
             outcome = _store_registry(session, parse_registry(data, name), name)
@@ -232,6 +251,24 @@ def _store_articles(session: Session, articles: list[ParsedArticle], file: str) 
     outcome.paragraphs_added = len(paragraphs)
     if not documents:
         outcome.status = "already present"
+    return outcome
+
+
+def _store_records(session: Session, path: Path, as_user: User | None) -> FileOutcome:
+    imported = import_record_file(session, path, as_user)
+    outcome = FileOutcome(
+        str(path),
+        "imported"
+        if imported.annotations_added or imported.pre_annotations_added
+        else "already present",
+        documents_added=imported.documents_added,
+        paragraphs_added=imported.paragraphs_added,
+        annotations_added=imported.annotations_added,
+        pre_annotations_added=imported.pre_annotations_added,
+        notes=imported.notes,
+    )
+    if imported.already_present:
+        outcome.notes.append(f"{imported.already_present} record(s) already present")
     return outcome
 
 

@@ -10,6 +10,7 @@ from .annotations import (
     AnnotationHistory,
     AnnotationQuote,
     AnnotationStance,
+    PreAnnotation,
     SuggestionDecision,
 )
 from .base import Base, utcnow
@@ -36,6 +37,7 @@ __all__ = [
     "Document",
     "EntityType",
     "Paragraph",
+    "PreAnnotation",
     "QuoteType",
     "StancePolarity",
     "SuggestionDecision",

@@ -187,6 +187,25 @@ class SuggestionDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))
 
 
+class PreAnnotation(Base):
+    """Labels imported from a file (a model's predictions, say), offered as suggestions.
+
+    They are never labels themselves: the workspace draws them dashed, like alias matches,
+    until a person accepts them. ``payload`` holds the imported record's layers.
+    """
+
+    __tablename__ = "pre_annotations"
+    __table_args__ = (UniqueConstraint("paragraph_id", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    paragraph_id: Mapped[str] = mapped_column(
+        ForeignKey("paragraphs.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(300))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AnnotationHistory(Base):
     """Append-only record of every save: who, when, which version, the whole payload.
 

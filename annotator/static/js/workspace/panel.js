@@ -85,9 +85,11 @@ export class Panel {
       item.dataset.suggestionId = suggestion.id;
       const label = document.createElement("span");
       label.className = "suggestion-text";
+      const actor = suggestion.actor ? ` → ${suggestion.actor_name || suggestion.actor}` : "";
+      const origin = suggestion.origin ? ` (from ${suggestion.origin})` : "";
       label.textContent = suggestion.kind === "entity"
-        ? `${suggestion.text} · ${this.ws.tags[suggestion.label] || suggestion.label} → ${suggestion.actor_name || suggestion.actor}`
-        : `${suggestion.text} · reporting verb`;
+        ? `${suggestion.text} · ${this.ws.tags[suggestion.label] || suggestion.label}${actor}${origin}`
+        : `${suggestion.text} · reporting verb${origin}`;
       item.appendChild(label);
       if (suggestion.kind === "entity") {
         const accept = itemButton("Accept", { title: "Accept (Enter)" });

@@ -1,0 +1,162 @@
+"""annotator.v1 files read back: as a user's annotations (the round trip) or as suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from annotator.database import get_session
+from annotator.models import Annotation, AnnotationHistory, Document, PreAnnotation, User
+
+from .conftest import SEEDS, TEST_PASSWORD, Api
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def _without_timestamps(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k not in TIMESTAMPS} for r in records]
+
+
+def test_export_imported_into_a_fresh_database_exports_the_same(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    fresh_app: Callable[[], Flask],
+) -> None:
+    """Export, import into an empty database as the same users, export again: same records."""
+    first = tmp_path / "first.jsonl"
+    assert runner.invoke(args=["export", "--out", str(first)]).exit_code == 0
+    original = _records(first)
+    fresh = fresh_app()
+    fresh_runner = fresh.test_cli_runner()
+    for name in ("alice", "bob"):
+        result = fresh_runner.invoke(
+            args=["create-user", name, "--password-stdin"], input=TEST_PASSWORD + "\n"
+        )
+        assert result.exit_code == 0, result.output
+    registry = tmp_path / "first.actors.json"
+    for name in ("alice", "bob"):
+        mine = tmp_path / f"{name}.jsonl"
+        mine.write_bytes(
+            b"".join(orjson.dumps(r) + b"\n" for r in original if r["annotator"] == name)
+        )
+        result = fresh_runner.invoke(args=["import", str(registry), str(mine), "--as", name])
+        assert result.exit_code == 0, result.output
+    second = tmp_path / "second.jsonl"
+    result = fresh_runner.invoke(args=["export", "--out", str(second)])
+    assert result.exit_code == 0, result.output
+    again = _records(second)
+    key = lambda r: r["id"]  # noqa: E731
+    assert sorted(_without_timestamps(again), key=key) == sorted(
+        _without_timestamps(original), key=key
+    )
+    with fresh.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count()).select_from(AnnotationHistory)) == len(original)
+        rerun = fresh_runner.invoke(args=["import", str(tmp_path / "alice.jsonl"), "--as", "alice"])
+        assert rerun.exit_code == 0 and "already present" in rerun.output
+        assert session.scalar(select(func.count()).select_from(Annotation)) == len(original)
+
+
+def test_records_without_a_user_become_dashed_suggestions(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    api_as: Callable[..., Api],
+) -> None:
+    """A model's predictions are offered as suggestions on the paragraph, never as labels."""
+    out = tmp_path / "predictions.jsonl"
+    runner.invoke(args=["export", "--out", str(out), "--annotator", "bob"])
+    result = runner.invoke(args=["import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "pre-annotations added (offered as suggestions): 2" in result.output
+    record = _records(out)[0]
+    carol = api_as("carol")
+    body = carol.get(f"/api/paragraphs/{record['paragraph_id']}").get_json()
+    offered = [s for s in body["suggestions"]["entities"] if s.get("origin")]
+    assert {(s["start"], s["end"], s["label"]) for s in offered} == {
+        (e["start"], e["end"], e["label"]) for e in record["entities"]
+    }
+    assert body["annotation"]["entities"] == []
+    assert db.scalar(select(func.count()).select_from(PreAnnotation)) == 2
+    again = runner.invoke(args=["import", str(out)])
+    assert again.exit_code == 0 and "2 record(s) already present" in again.output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r["entities"][0].update(text="wrong"), "entities.e1 claims 'wrong'"),
+        (lambda r: r.pop("text"), "'text' is a required property"),
+        (lambda r: r["entities"][0].update(label="WIZARD"), "unknown entity type 'WIZARD'"),
+        (lambda r: r["entities"][1]["actor"].update(id="nobody"), "import the actor registry"),
+    ],
+)
+def test_invalid_records_are_rejected_with_file_and_line_and_nothing_stored(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    fresh_app: Callable[[], Flask],
+    change: Callable[[dict[str, Any]], None],
+    message: str,
+) -> None:
+    """A bad third line rejects the file by name and line; the fresh database stays empty."""
+    out = tmp_path / "export.jsonl"
+    runner.invoke(args=["export", "--out", str(out)])
+    records = _records(out)
+    change(records[2])
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    fresh = fresh_app()
+    fresh_runner = fresh.test_cli_runner()
+    fresh_runner.invoke(args=["import", str(SEEDS / "actors.json")])
+    fresh_runner.invoke(
+        args=["create-user", "alice", "--password-stdin"], input=TEST_PASSWORD + "\n"
+    )
+    result = fresh_runner.invoke(args=["import", str(broken), "--as", "alice"])
+    assert result.exit_code == 1
+    assert f"{broken}:3:" in result.output and message in result.output
+    with fresh.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count()).select_from(Document)) == 0
+        assert session.scalar(select(func.count()).select_from(Annotation)) == 0
+
+
+def test_import_as_unknown_user_is_refused(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    """--as names an account that must exist."""
+    path = tmp_path / "x.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(path), "--as", "ghost"])
+    assert result.exit_code != 0 and "no user 'ghost'" in result.output
+
+
+def test_records_for_paragraphs_with_other_text_are_rejected(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    make_user: Callable[..., User],
+) -> None:
+    """Offsets only make sense on the same text: a changed paragraph text rejects the file."""
+    out = tmp_path / "export.jsonl"
+    runner.invoke(args=["export", "--out", str(out)])
+    records = _records(out)
+    records[0]["text"] = records[0]["text"] + " (edited)"
+    bad = tmp_path / "edited.jsonl"
+    bad.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    make_user("dora")
+    result = runner.invoke(args=["import", str(bad), "--as", "dora"])
+    assert result.exit_code == 1 and "exists with another text" in result.output
