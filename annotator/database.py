@@ -6,8 +6,10 @@ nothing special. Code asks for ``get_session()`` inside an app context.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import orjson
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,11 +18,22 @@ ENGINE_KEY = "annotator.engine"
 SESSIONMAKER_KEY = "annotator.sessionmaker"
 
 
+def dump_json(value: Any) -> str:
+    """JSON for JSON columns: orjson (fast), or the standard library for what orjson refuses
+    (integers beyond 64 bits in an article's meta)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine for ``url`` with the pragmas the embedded SQLite default needs."""
     if url.startswith("sqlite"):
         # pysqlite's timeout is SQLite's busy timeout: wait for a writer instead of failing.
-        engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": busy_timeout_ms / 1000}, json_serializer=dump_json
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -31,7 +44,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=dump_json)
 
 
 def init_app(app: Flask) -> None:

@@ -138,7 +138,7 @@ def _schema_errors(payload: Any) -> list[PayloadError]:
 
 
 def _schema_message(error: ValidationError) -> str:
-    if error.validator == "oneOf" and error.path and error.path[-1] == "target":
+    if error.path and error.path[-1] == "target" and error.validator == "type":
         return "target must be an entity id or a span {start, end}"
     if error.validator == "oneOf":
         return f"{error.instance!r} is not valid here"
@@ -180,12 +180,16 @@ class _Checker:
         return seen
 
 
-def validate_payload(payload: Any, text: str, vocabulary: Vocabulary) -> ValidPayload:
+def validate_payload(
+    payload: Any, text: str, vocabulary: Vocabulary, *, shape_checked: bool = False
+) -> ValidPayload:
     """Check a payload against the paragraph ``text`` and the ``vocabulary``.
 
-    Returns the normalised payload, or raises ``InvalidPayload`` listing every problem.
+    ``shape_checked`` skips the JSON Schema when the caller built the payload from data
+    already checked against a stricter schema (the annotator.v1 import). Returns the
+    normalised payload, or raises ``InvalidPayload`` listing every problem.
     """
-    errors = _schema_errors(payload)
+    errors = [] if shape_checked else _schema_errors(payload)
     if errors:
         raise InvalidPayload(errors)
     check = _Checker(text, vocabulary)

@@ -51,25 +51,45 @@ def payload(text: str, version: int) -> dict:
         words.append((position, position + len(word)))
         position += len(word) + 1
     entities = [
-        {"id": f"e{i + 1}", "start": words[i * 5][0], "end": words[i * 5][1],
-         "label": LABELS[i % len(LABELS)], "actor": "islamic-state" if i % 3 == 0 else None}
+        {
+            "id": f"e{i + 1}",
+            "start": words[i * 5][0],
+            "end": words[i * 5][1],
+            "label": LABELS[i % len(LABELS)],
+            "actor": "islamic-state" if i % 3 == 0 else None,
+        }
         for i in range(50)
     ]
     quotes = [
-        {"id": f"q{i + 1}", "speaker": f"e{i * 5 + 1}",
-         "cue": {"start": words[i * 25 + 3][0], "end": words[i * 25 + 3][1]},
-         "content": {"start": words[i * 25 + 4][0], "end": words[i * 25 + 12][1]},
-         "type": "INDIRECT"}
+        {
+            "id": f"q{i + 1}",
+            "speaker": f"e{i * 5 + 1}",
+            "cue": {"start": words[i * 25 + 3][0], "end": words[i * 25 + 3][1]},
+            "content": {"start": words[i * 25 + 4][0], "end": words[i * 25 + 12][1]},
+            "type": "INDIRECT",
+        }
         for i in range(10)
     ]
     stances = [
-        {"id": f"s{i + 1}", "holder": f"e{i * 5 + 1}",
-         "target": f"e{i * 5 + 2}" if i % 2 else {"start": words[i * 25 + 14][0], "end": words[i * 25 + 18][1]},
-         "polarity": ["SUPPORT", "OPPOSE", "NEUTRAL"][i % 3], "quote": f"q{i + 1}"}
+        {
+            "id": f"s{i + 1}",
+            "holder": f"e{i * 5 + 1}",
+            "target": f"e{i * 5 + 2}"
+            if i % 2
+            else {"start": words[i * 25 + 14][0], "end": words[i * 25 + 18][1]},
+            "polarity": ["SUPPORT", "OPPOSE", "NEUTRAL"][i % 3],
+            "quote": f"q{i + 1}",
+        }
         for i in range(10)
     ]
-    return {"version": version, "status": "draft", "comment": "benchmark", "entities": entities,
-            "stances": stances, "quotes": quotes}
+    return {
+        "version": version,
+        "status": "draft",
+        "comment": "benchmark",
+        "entities": entities,
+        "stances": stances,
+        "quotes": quotes,
+    }
 
 
 def measure(call, repeats: int) -> list[float]:
@@ -85,8 +105,10 @@ def report(name: str, timings: list[float]) -> float:
     median = statistics.median(timings)
     p90 = statistics.quantiles(timings, n=10)[-1]
     verdict = "meets" if median < TARGET_MS else "MISSES"
-    print(f"{name:<32} median {median:6.2f} ms   p90 {p90:6.2f} ms   "
-          f"target {TARGET_MS:.0f} ms ({median / TARGET_MS:.2f} of it: {verdict})")
+    print(
+        f"{name:<32} median {median:6.2f} ms   p90 {p90:6.2f} ms   "
+        f"target {TARGET_MS:.0f} ms ({median / TARGET_MS:.2f} of it: {verdict})"
+    )
     return median
 
 
@@ -98,8 +120,12 @@ def main() -> int:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "b" * 40, "INSTANCE_PATH": str(folder)})
     article = folder / "long.jsonl"
-    article.write_bytes(orjson.dumps({"id": "bench-doc", "title": "Benchmark article",
-                                      "paragraphs": [long_paragraph()]}) + b"\n")
+    article.write_bytes(
+        orjson.dumps(
+            {"id": "bench-doc", "title": "Benchmark article", "paragraphs": [long_paragraph()]}
+        )
+        + b"\n"
+    )
     with app.app_context():
         upgrade_to_head(get_engine())
         session = get_session()
@@ -117,7 +143,9 @@ def main() -> int:
     paragraph_id = "bench-doc-p0"
     text = client.get(f"/api/paragraphs/{paragraph_id}", headers=headers).get_json()["text"]
     version = 0
-    first = client.put(f"/api/paragraphs/{paragraph_id}/annotation", json=payload(text, version), headers=headers)
+    first = client.put(
+        f"/api/paragraphs/{paragraph_id}/annotation", json=payload(text, version), headers=headers
+    )
     assert first.status_code == 200, first.get_json()
     version = first.get_json()["version"]
 
@@ -128,14 +156,19 @@ def main() -> int:
 
     def put() -> None:
         nonlocal version
-        response = client.put(f"/api/paragraphs/{paragraph_id}/annotation",
-                              json=payload(text, version), headers=headers)
+        response = client.put(
+            f"/api/paragraphs/{paragraph_id}/annotation",
+            json=payload(text, version),
+            headers=headers,
+        )
         assert response.status_code == 200, response.get_json()
         version = response.get_json()["version"]
 
     measure(get, 20)  # warm caches and the alias matcher
-    print(f"database: {url.split('://')[0]}   paragraph: {len(text)} characters, "
-          f"50 entities, 10 stances, 10 quotes   repeats: {args.repeats}")
+    print(
+        f"database: {url.split('://')[0]}   paragraph: {len(text)} characters, "
+        f"50 entities, 10 stances, 10 quotes   repeats: {args.repeats}"
+    )
     get_median = report("GET /api/paragraphs/<id>", measure(get, args.repeats))
     put_median = report("PUT /api/paragraphs/<id>/annotation", measure(put, args.repeats))
     with app.app_context():

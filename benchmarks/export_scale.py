@@ -1,0 +1,215 @@
+"""Scale of the bulk import and the export: a million annotated paragraphs by default.
+
+1. Generates N annotated paragraphs (five entities, one stance, one quote each) as an
+   annotator.v1 file and imports it through the project's own bulk path
+   (`annotator import FILE --as USER`): paragraphs per second.
+2. Times `annotator export` in a child process (its work, not the interpreter's start-up)
+   and reads that process's peak memory (ru_maxrss).
+3. Times writing the same records from memory with orjson, in one process, as the floor
+   the export is compared with, and prints the ratio.
+
+Targets (issue 4, 2-core machine): import >= 10,000 paragraphs/s; export of the million
+in < 60 s and < 200 MB; export within 2x of the orjson baseline.
+
+    .venv/bin/python benchmarks/export_scale.py              # 1,000,000 paragraphs on SQLite
+    .venv/bin/python benchmarks/export_scale.py --paragraphs 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = (
+    "Fighters",
+    "of",
+    "the",
+    "Islamic",
+    "State",
+    "clashed",
+    "with",
+    "Palestinian",
+    "factions",
+    "in",
+    "Yarmouk",
+    "camp",
+    "while",
+    "Syrian",
+    "government",
+    "forces",
+    "held",
+    "the",
+    "south",
+)
+ACTORS = ["islamic-state", "syrian-government", "plo", None, "afp"]
+
+
+def paragraph_text(number: int) -> str:
+    words = [WORDS[(number + i) % len(WORDS)] for i in range(30)]
+    words[3] = f"#{number}"
+    return " ".join(words) + ", said AFP."
+
+
+def record(number: int, per_document: int, stamp: str) -> dict:
+    text = paragraph_text(number)
+    spans, position = [], 0
+    for word in text.split(" "):
+        spans.append((position, position + len(word)))
+        position += len(word) + 1
+    document = number // per_document
+    entities = [
+        {
+            "id": f"e{i + 1}",
+            "start": spans[i * 5][0],
+            "end": spans[i * 5][1],
+            "text": text[spans[i * 5][0] : spans[i * 5][1]],
+            "label": ("ARMED_GROUP", "STATE_ACTOR", "ORGANIZATION", "PERSON", "MEDIA")[i],
+            "actor": None,
+        }
+        for i in range(5)
+    ]
+    cue = text.rindex("said")
+    return {
+        "schema": "annotator.v1",
+        "id": f"bench-{document}-p{number % per_document}/bench",
+        "paragraph_id": f"bench-{document}-p{number % per_document}",
+        "document_id": f"bench-{document}",
+        "document_title": f"Benchmark article {document}",
+        "source": "benchmark",
+        "language": "en",
+        "index": number % per_document,
+        "text": text,
+        "annotator": "bench",
+        "status": "submitted",
+        "comment": None,
+        "flagged": False,
+        "entities": entities,
+        "stances": [
+            {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": "q1"}
+        ],
+        "quotes": [
+            {
+                "id": "q1",
+                "speaker": "e1",
+                "cue": {"start": cue, "end": cue + 4, "text": "said"},
+                "content": {
+                    "start": spans[10][0],
+                    "end": spans[20][1],
+                    "text": text[spans[10][0] : spans[20][1]],
+                },
+                "type": "INDIRECT",
+            }
+        ],
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        print(completed.stdout, completed.stderr, sep="\n")
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return completed.stdout + completed.stderr
+
+
+CHILD = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from annotator.cli import main
+started = time.perf_counter()  # the command's work, after the interpreter and imports
+try:
+    main(args={args!r}, prog_name="annotator", standalone_mode=False)
+finally:
+    took = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"CHILD seconds={{took:.2f}} peak_mb={{peak_mb:.0f}}", file=sys.stderr)
+"""
+
+
+def timed_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run an annotator command in a child; return (seconds of work, peak MB, output)."""
+    output = run([sys.executable, "-c", CHILD.format(root=str(ROOT), args=args)], env)
+    line = next(l for l in output.splitlines() if l.startswith("CHILD "))
+    values = dict(part.split("=") for part in line.split()[1:])
+    return float(values["seconds"]), float(values["peak_mb"]), output
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--paragraphs", type=int, default=1_000_000)
+    parser.add_argument("--per-document", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="annotator-scale-"))
+    env = {
+        **os.environ,
+        "ANNOTATOR_INSTANCE_PATH": str(folder / "instance"),
+        "SECRET_KEY": "s" * 40,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{folder / 'scale.sqlite3'}",
+    }
+    annotator = [str(Path(sys.executable).parent / "annotator")]
+    run([*annotator, "init"], env)
+    subprocess.run(
+        [*annotator, "create-user", "bench", "--password-stdin"],
+        env=env,
+        input="benchmark password\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+
+    source = folder / "records.jsonl"
+    stamp = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
+    started = time.perf_counter()
+    with source.open("wb") as handle:
+        for number in range(args.paragraphs):
+            handle.write(orjson.dumps(record(number, args.per_document, stamp)) + b"\n")
+    print(
+        f"generated {args.paragraphs:,} records ({source.stat().st_size / 2**20:.0f} MB) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+
+    seconds, peak, _ = timed_child(["import", str(source), "--as", "bench"], env)
+    rate = args.paragraphs / seconds
+    print(
+        f"import: {seconds:.1f} s, {rate:,.0f} paragraphs/s (target >= 10,000), peak {peak:.0f} MB"
+    )
+
+    out = folder / "export.jsonl"
+    seconds_export, peak_export, _ = timed_child(["export", "--out", str(out)], env)
+    lines = sum(1 for _ in out.open("rb"))
+    print(
+        f"export: {seconds_export:.1f} s for {lines:,} records (target < 60 s), "
+        f"peak {peak_export:.0f} MB (target < 200 MB)"
+    )
+
+    records = [orjson.loads(line) for line in out.open("rb")]
+    started = time.perf_counter()
+    with (folder / "baseline.jsonl").open("wb") as handle:
+        for item in records:
+            handle.write(orjson.dumps(item) + b"\n")
+    baseline = time.perf_counter() - started
+    print(f"baseline: {baseline:.1f} s writing the same records from memory with orjson")
+    print(f"ratio export / baseline: {seconds_export / baseline:.2f} (target <= 2)")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"kept {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
