@@ -215,77 +215,73 @@ def _current_payload(session: Session, paragraph_id: str, annotator_id: int) -> 
     return annotation_payload(find_annotation(session, paragraph_id, annotator_id))
 
 
+def layer_rows(annotation_id: int, payload: ValidPayload) -> dict[type, list[dict[str, Any]]]:
+    """The table rows of an annotation's layers, by model, in the order they must be inserted."""
+    entity_target = [isinstance(s["target"], str) for s in payload.stances]
+    return {
+        AnnotationEntity: [
+            {
+                "annotation_id": annotation_id,
+                "local_id": e["id"],
+                "position": position,
+                "start": e["start"],
+                "end": e["end"],
+                "label": e["label"],
+                "actor_key": e["actor"],
+                "from_suggestion": e["from_suggestion"],
+            }
+            for position, e in enumerate(payload.entities)
+        ],
+        AnnotationQuote: [
+            {
+                "annotation_id": annotation_id,
+                "local_id": q["id"],
+                "position": position,
+                "speaker": q["speaker"],
+                "cue_start": q["cue"]["start"] if q["cue"] else None,
+                "cue_end": q["cue"]["end"] if q["cue"] else None,
+                "content_start": q["content"]["start"],
+                "content_end": q["content"]["end"],
+                "type": q["type"],
+            }
+            for position, q in enumerate(payload.quotes)
+        ],
+        AnnotationStance: [
+            {
+                "annotation_id": annotation_id,
+                "local_id": s["id"],
+                "position": position,
+                "holder": s["holder"],
+                "target_entity": s["target"] if is_entity else None,
+                "target_start": None if is_entity else s["target"]["start"],
+                "target_end": None if is_entity else s["target"]["end"],
+                "polarity": s["polarity"],
+                "quote": s["quote"],
+            }
+            for position, (s, is_entity) in enumerate(
+                zip(payload.stances, entity_target, strict=True)
+            )
+        ],
+        SuggestionDecision: [
+            {
+                "annotation_id": annotation_id,
+                "suggestion_id": d["id"],
+                "position": position,
+                "kind": d["kind"],
+                "start": d["start"],
+                "end": d["end"],
+                "label": d["label"],
+                "actor_key": d["actor"],
+                "decision": d["decision"],
+            }
+            for position, d in enumerate(payload.suggestions)
+        ],
+    }
+
+
 def _insert_layers(session: Session, annotation_id: int, payload: ValidPayload) -> None:
     # render_nulls keeps every row's column list the same, so each layer goes to the
     # database as one multi-row INSERT instead of one statement per row.
-    if payload.entities:
-        session.execute(
-            insert(AnnotationEntity).execution_options(render_nulls=True),
-            [
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": e["id"],
-                    "position": position,
-                    "start": e["start"],
-                    "end": e["end"],
-                    "label": e["label"],
-                    "actor_key": e["actor"],
-                    "from_suggestion": e["from_suggestion"],
-                }
-                for position, e in enumerate(payload.entities)
-            ],
-        )
-    if payload.quotes:
-        session.execute(
-            insert(AnnotationQuote).execution_options(render_nulls=True),
-            [
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": q["id"],
-                    "position": position,
-                    "speaker": q["speaker"],
-                    "cue_start": q["cue"]["start"] if q["cue"] else None,
-                    "cue_end": q["cue"]["end"] if q["cue"] else None,
-                    "content_start": q["content"]["start"],
-                    "content_end": q["content"]["end"],
-                    "type": q["type"],
-                }
-                for position, q in enumerate(payload.quotes)
-            ],
-        )
-    if payload.stances:
-        session.execute(
-            insert(AnnotationStance).execution_options(render_nulls=True),
-            [
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": s["id"],
-                    "position": position,
-                    "holder": s["holder"],
-                    "target_entity": s["target"] if isinstance(s["target"], str) else None,
-                    "target_start": None if isinstance(s["target"], str) else s["target"]["start"],
-                    "target_end": None if isinstance(s["target"], str) else s["target"]["end"],
-                    "polarity": s["polarity"],
-                    "quote": s["quote"],
-                }
-                for position, s in enumerate(payload.stances)
-            ],
-        )
-    if payload.suggestions:
-        session.execute(
-            insert(SuggestionDecision).execution_options(render_nulls=True),
-            [
-                {
-                    "annotation_id": annotation_id,
-                    "suggestion_id": d["id"],
-                    "position": position,
-                    "kind": d["kind"],
-                    "start": d["start"],
-                    "end": d["end"],
-                    "label": d["label"],
-                    "actor_key": d["actor"],
-                    "decision": d["decision"],
-                }
-                for position, d in enumerate(payload.suggestions)
-            ],
-        )
+    for model, rows in layer_rows(annotation_id, payload).items():
+        if rows:
+            session.execute(insert(model).execution_options(render_nulls=True), rows)

@@ -33,6 +33,7 @@ from .export import (
     SpanMismatch,
     SplitSpec,
     count_records,
+    parse_since,
     write_export,
     write_to_stream,
 )
@@ -257,12 +258,9 @@ def _parse_since(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM", param_hint="--since"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return parse_since(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--since") from None
 
 
 @click.command("export")

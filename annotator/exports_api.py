@@ -22,6 +22,7 @@ from .export import (
     ExportFilters,
     SpanMismatch,
     SplitSpec,
+    parse_since,
     stream_lines,
     write_export,
     zip_folder,
@@ -52,10 +53,9 @@ def export() -> Response | tuple[Response, int]:
     since = None
     if args.get("since"):
         try:
-            since = datetime.fromisoformat(args["since"])
-        except ValueError:
-            return _bad("since must be a date, YYYY-MM-DD", "since")
-        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+            since = parse_since(args["since"])
+        except ValueError as error:
+            return _bad(str(error), "since")
     split = None
     if args.get("split"):
         try:

@@ -18,6 +18,8 @@ from .records import (
     check_record,
     count_records,
     iter_records,
+    parse_since,
+    payload_from_record,
 )
 from .service import ExportSummary, registry_document, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
@@ -40,6 +42,8 @@ __all__ = [
     "check_record",
     "count_records",
     "iter_records",
+    "parse_since",
+    "payload_from_record",
     "registry_document",
     "write_registry",
 ]

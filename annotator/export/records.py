@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -351,3 +351,55 @@ def check_record(record: dict[str, Any]) -> None:
         found = text[item["start"] : item["end"]]
         if found != item["text"]:
             raise SpanMismatch(record["id"], path, item["text"], found)
+
+
+def payload_from_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's layers in the shape the annotation API takes (span texts and actor details
+    dropped: the payload names actors by key and spans by offsets)."""
+    return {
+        "version": 0,
+        "status": "submitted",
+        "comment": record.get("comment"),
+        "flagged": bool(record.get("flagged", False)),
+        "entities": [
+            {
+                "id": e["id"],
+                "start": e["start"],
+                "end": e["end"],
+                "label": e["label"],
+                "actor": e["actor"]["id"] if e["actor"] else None,
+            }
+            for e in record["entities"]
+        ],
+        "stances": [
+            {
+                "id": s["id"],
+                "holder": s["holder"],
+                "target": s["target"]
+                if isinstance(s["target"], str)
+                else {"start": s["target"]["start"], "end": s["target"]["end"]},
+                "polarity": s["polarity"],
+                "quote": s["quote"],
+            }
+            for s in record["stances"]
+        ],
+        "quotes": [
+            {
+                "id": q["id"],
+                "speaker": q["speaker"],
+                "cue": {"start": q["cue"]["start"], "end": q["cue"]["end"]} if q["cue"] else None,
+                "content": {"start": q["content"]["start"], "end": q["content"]["end"]},
+                "type": q["type"],
+            }
+            for q in record["quotes"]
+        ],
+    }
+
+
+def parse_since(value: str) -> datetime:
+    """The ``since`` filter from "YYYY-MM-DD" or an ISO timestamp (UTC unless it says)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

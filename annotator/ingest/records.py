@@ -29,14 +29,11 @@ from jsonschema.exceptions import best_match
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..annotation_store import load_vocabulary
-from ..export.records import SpanMismatch, check_record
+from ..annotation_store import layer_rows, load_vocabulary
+from ..export.records import SpanMismatch, check_record, payload_from_record
 from ..models import (
     Annotation,
-    AnnotationEntity,
     AnnotationHistory,
-    AnnotationQuote,
-    AnnotationStance,
     Document,
     Paragraph,
     PreAnnotation,
@@ -110,48 +107,6 @@ class RecordImport:
     notes: list[str] = field(default_factory=list)
 
 
-def _payload(record: dict[str, Any]) -> dict[str, Any]:
-    """The record's layers in the shape the validation (and the annotation API) takes."""
-    return {
-        "version": 0,
-        "status": "submitted",
-        "comment": record.get("comment"),
-        "flagged": bool(record.get("flagged", False)),
-        "entities": [
-            {
-                "id": e["id"],
-                "start": e["start"],
-                "end": e["end"],
-                "label": e["label"],
-                "actor": e["actor"]["id"] if e["actor"] else None,
-            }
-            for e in record["entities"]
-        ],
-        "stances": [
-            {
-                "id": s["id"],
-                "holder": s["holder"],
-                "target": s["target"]
-                if isinstance(s["target"], str)
-                else {"start": s["target"]["start"], "end": s["target"]["end"]},
-                "polarity": s["polarity"],
-                "quote": s["quote"],
-            }
-            for s in record["stances"]
-        ],
-        "quotes": [
-            {
-                "id": q["id"],
-                "speaker": q["speaker"],
-                "cue": {"start": q["cue"]["start"], "end": q["cue"]["end"]} if q["cue"] else None,
-                "content": {"start": q["content"]["start"], "end": q["content"]["end"]},
-                "type": q["type"],
-            }
-            for q in record["quotes"]
-        ],
-    }
-
-
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     file = str(path)
     with path.open("rb") as handle:
@@ -181,7 +136,7 @@ def import_record_file(session: Session, path: Path, as_user: User | None) -> Re
     for number, record in _lines(path):
         try:
             payload = validate_payload(
-                _payload(record), record["text"], vocabulary, shape_checked=True
+                payload_from_record(record), record["text"], vocabulary, shape_checked=True
             )
         except InvalidPayload as error:
             first = error.errors[0]
@@ -365,50 +320,11 @@ def _store_annotations(
         )
         .all()
     )
-    entities, stances, quotes, history = [], [], [], []
+    layers: dict[Any, list[dict[str, Any]]] = {}
+    history = []
     for annotation_id, (_, payload) in zip(ids, fresh, strict=True):
-        for position, e in enumerate(payload.entities):
-            entities.append(
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": e["id"],
-                    "position": position,
-                    "start": e["start"],
-                    "end": e["end"],
-                    "label": e["label"],
-                    "actor_key": e["actor"],
-                    "from_suggestion": False,
-                }
-            )
-        for position, q in enumerate(payload.quotes):
-            quotes.append(
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": q["id"],
-                    "position": position,
-                    "speaker": q["speaker"],
-                    "cue_start": q["cue"]["start"] if q["cue"] else None,
-                    "cue_end": q["cue"]["end"] if q["cue"] else None,
-                    "content_start": q["content"]["start"],
-                    "content_end": q["content"]["end"],
-                    "type": q["type"],
-                }
-            )
-        for position, s in enumerate(payload.stances):
-            entity_target = isinstance(s["target"], str)
-            stances.append(
-                {
-                    "annotation_id": annotation_id,
-                    "local_id": s["id"],
-                    "position": position,
-                    "holder": s["holder"],
-                    "target_entity": s["target"] if entity_target else None,
-                    "target_start": None if entity_target else s["target"]["start"],
-                    "target_end": None if entity_target else s["target"]["end"],
-                    "polarity": s["polarity"],
-                    "quote": s["quote"],
-                }
-            )
+        for model, rows in layer_rows(annotation_id, payload).items():
+            layers.setdefault(model, []).extend(rows)
         history.append(
             {
                 "annotation_id": annotation_id,
@@ -420,11 +336,7 @@ def _store_annotations(
             }
         )
     connection = session.connection()
-    for model, rows in (
-        (AnnotationEntity, entities),
-        (AnnotationQuote, quotes),
-        (AnnotationStance, stances),
-    ):
+    for model, rows in layers.items():
         if rows:
             _fast_insert(connection, model.__table__, rows)
     connection.execute(insert(AnnotationHistory.__table__), history)

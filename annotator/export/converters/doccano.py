@@ -7,10 +7,7 @@ our ``meta``. Offsets are code points, as doccano counts characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import IO, Any
-
-import orjson
+from typing import Any
 
 from .graph import flatten, meta
 
@@ -31,12 +28,3 @@ def line(record: dict[str, Any]) -> dict[str, Any]:
         ],
         "meta": meta(record),
     }
-
-
-def write(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write one example per record; return how many."""
-    count = 0
-    for record in records:
-        out.write(orjson.dumps(line(record)) + b"\n")
-        count += 1
-    return count

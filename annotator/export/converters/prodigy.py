@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
-from typing import IO, Any
-
-import orjson
+from typing import Any
 
 from .graph import Span, flatten, meta
 
@@ -83,12 +80,3 @@ def task(record: dict[str, Any]) -> dict[str, Any]:
         "answer": "accept" if record["status"] in ("submitted", "gold") else "ignore",
         "meta": meta(record),
     }
-
-
-def write(records: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
-    """Write one task per record; return how many."""
-    count = 0
-    for record in records:
-        out.write(orjson.dumps(task(record)) + b"\n")
-        count += 1
-    return count

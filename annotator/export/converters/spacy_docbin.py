@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..records import payload_from_record
+
 LANGUAGES = {"en": "en", "ar": "ar"}
 
 
@@ -142,22 +144,14 @@ def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, 
         doc.spans["quote"] = quotes
         doc.spans["cue"] = cues
         doc.spans["stance_target"] = targets
+        layers = payload_from_record(record)
         doc.user_data["annotator"] = {
             "id": record["id"],
             "document_id": record["document_id"],
             "split": record.get("split"),
-            "entities": [
-                {
-                    "id": e["id"],
-                    "start": e["start"],
-                    "end": e["end"],
-                    "label": e["label"],
-                    "actor": e["actor"]["id"] if e["actor"] else None,
-                }
-                for e in record["entities"]
-            ],
-            "stances": record["stances"],
-            "quotes": record["quotes"],
+            "entities": layers["entities"],
+            "stances": layers["stances"],
+            "quotes": layers["quotes"],
         }
         bins.setdefault(bin_of(record), DocBin(store_user_data=True)).add(doc)
         report.docs += 1
