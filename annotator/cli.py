@@ -345,8 +345,8 @@ def export_command(
         else:
             target = Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
-        total = count_records(db, filters)
         if sys.stderr.isatty():
+            total = count_records(db, filters)  # only a progress bar needs the count first
             with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
                 result = write_export(
                     db,

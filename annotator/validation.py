@@ -10,18 +10,17 @@ as Python indexes a ``str``: ``text[start:end]``.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .jsonschemas import fast_validator, full_validator
+
+PAYLOAD_SCHEMA = "annotation-payload.v1"
 ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 SUGGESTION_ID = re.compile(r"[A-Za-z0-9_:.-]{1,100}")
 
@@ -79,43 +78,6 @@ class InvalidPayload(ValueError):
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors))
 
 
-def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
-    """Replace each local ``{"$ref": "#/$defs/x"}`` by its definition (no cycles here)."""
-    if isinstance(node, dict):
-        reference = node.get("$ref")
-        if isinstance(reference, str) and reference.startswith("#/$defs/"):
-            return _inline_refs(definitions[reference.removeprefix("#/$defs/")], definitions)
-        return {k: _inline_refs(v, definitions) for k, v in node.items() if k != "$defs"}
-    if isinstance(node, list):
-        return [_inline_refs(item, definitions) for item in node]
-    return node
-
-
-@cache
-def _expanded_schema() -> dict[str, Any]:
-    """The shipped schema (annotator/schemas) with its ``$defs`` written out in place."""
-    schema_file = resources.files("annotator").joinpath("schemas/annotation-payload.v1.schema.json")
-    schema = json.loads(schema_file.read_text("utf-8"))
-    return _inline_refs(schema, schema.get("$defs", {}))
-
-
-@cache
-def payload_validator() -> Draft202012Validator:
-    """The JSON Schema validator of the payload's shape, with a readable message per error."""
-    return Draft202012Validator(_expanded_schema())
-
-
-@cache
-def _fast_check() -> Callable[[Any], Any]:
-    """The same schema compiled to Python by fastjsonschema: twenty times faster on valid input.
-
-    It stops at the first error, so when it fails ``payload_validator`` lists them all.
-    The expanded schema uses only keywords draft 7 has, which fastjsonschema supports.
-    """
-    schema = {**_expanded_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(schema)
-
-
 def _path(parts: Iterable[Any]) -> str:
     text = ""
     for part in parts:
@@ -125,13 +87,13 @@ def _path(parts: Iterable[Any]) -> str:
 
 def _schema_errors(payload: Any) -> list[PayloadError]:
     try:
-        _fast_check()(payload)
+        fast_validator(PAYLOAD_SCHEMA)(payload)
         return []
     except fastjsonschema.JsonSchemaException:
         pass
     errors: list[PayloadError] = []
     for error in sorted(
-        payload_validator().iter_errors(payload), key=lambda e: [str(p) for p in e.path]
+        full_validator(PAYLOAD_SCHEMA).iter_errors(payload), key=lambda e: [str(p) for p in e.path]
     ):
         errors.append(PayloadError(_path(error.path), _schema_message(error)))
     return errors

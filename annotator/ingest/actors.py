@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import orjson
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from ..jsonschemas import full_validator
 from ..registry import ACTOR_KEY_PATTERN, MAX_ALIAS_LENGTH, normalise_alias
 from .errors import RejectedFile
 from .text import decode_text, find_control_in_json, normalise_text
@@ -29,13 +26,6 @@ class ActorRecord:
     label: str | None = None
 
 
-@cache
-def registry_validator() -> Draft202012Validator:
-    """The JSON Schema validator of registry files (the schema ships in annotator/schemas)."""
-    text = resources.files("annotator").joinpath("schemas/actors.v1.schema.json").read_text("utf-8")
-    return Draft202012Validator(json.loads(text))
-
-
 def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
     """Validate a registry file and return its actors; reject it whole on any error."""
     text = decode_text(data, source)
@@ -48,7 +38,7 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
             source,
             f'a .json file must be an actor registry with "schema": "{REGISTRY_SCHEMA_NAME}"',
         )
-    error = best_match(registry_validator().iter_errors(document))
+    error = best_match(full_validator("actors.v1").iter_errors(document))
     if error is not None:
         raise RejectedFile(source, f"{error.json_path}: {error.message}")
     control = find_control_in_json(document, "$")

@@ -13,24 +13,21 @@ and written in batches inside one transaction: a bad line anywhere stores nothin
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 import orjson
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..annotation_store import layer_rows, load_vocabulary
 from ..export.records import SpanMismatch, check_record, payload_from_record
+from ..jsonschemas import fast_validator, full_validator
 from ..models import (
     Annotation,
     AnnotationHistory,
@@ -47,37 +44,9 @@ RECORD_SCHEMA = "annotator.v1"
 BATCH = 2000
 
 
-@cache
-def _schema() -> dict[str, Any]:
-    text = (
-        resources.files("annotator").joinpath("schemas/annotator.v1.schema.json").read_text("utf-8")
-    )
-    return json.loads(text)
-
-
-@cache
-def _fast_validator() -> Any:
-    schema = dict(_schema())
-    definitions = schema.pop("$defs")
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return inline(definitions[ref.removeprefix("#/$defs/")])
-            return {k: inline(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [inline(v) for v in node]
-        return node
-
-    expanded = inline(schema)
-    expanded["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return fastjsonschema.compile(expanded)
-
-
 def _schema_error(record: Any) -> str:
     """A readable message for a record that failed the fast check."""
-    error = best_match(Draft202012Validator(_schema()).iter_errors(record))
+    error = best_match(full_validator(RECORD_SCHEMA).iter_errors(record))
     return f"{error.json_path}: {error.message}" if error else "not an annotator.v1 record"
 
 
@@ -118,7 +87,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             except orjson.JSONDecodeError as error:
                 raise RejectedFile(file, f"not valid JSON: {error}", number) from None
             try:
-                _fast_validator()(record)
+                fast_validator(RECORD_SCHEMA)(record)
             except fastjsonschema.JsonSchemaException:
                 raise RejectedFile(file, _schema_error(record), number) from None
             try:
@@ -299,27 +268,35 @@ def _store_annotations(
         fresh.append((record, payload))
     if not fresh:
         return
-    table = Annotation.__table__
-    ids = (
-        session.connection()
-        .scalars(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "paragraph_id": record["paragraph_id"],
-                    "annotator_id": user.id,
-                    "status": "submitted",
-                    "version": 1,
-                    "comment": payload.comment,
-                    "flagged": payload.flagged,
-                    "created_at": datetime.fromisoformat(record["created_at"]),
-                    "updated_at": datetime.fromisoformat(record["updated_at"]),
-                }
-                for record, payload in fresh
-            ],
-        )
-        .all()
+    connection = session.connection()
+    # One multi-row INSERT, then the new ids read back by paragraph (unique per annotator):
+    # RETURNING in parameter order makes SQLite send one INSERT per row.
+    connection.execute(
+        insert(Annotation.__table__),
+        [
+            {
+                "paragraph_id": record["paragraph_id"],
+                "annotator_id": user.id,
+                "status": "submitted",
+                "version": 1,
+                "comment": payload.comment,
+                "flagged": payload.flagged,
+                "created_at": datetime.fromisoformat(record["created_at"]),
+                "updated_at": datetime.fromisoformat(record["updated_at"]),
+            }
+            for record, payload in fresh
+        ],
     )
+    id_of = {
+        paragraph_id: annotation_id
+        for paragraph_id, annotation_id in connection.execute(
+            select(Annotation.paragraph_id, Annotation.id).where(
+                Annotation.annotator_id == user.id,
+                Annotation.paragraph_id.in_([record["paragraph_id"] for record, _ in fresh]),
+            )
+        )
+    }
+    ids = [id_of[record["paragraph_id"]] for record, _ in fresh]
     layers: dict[Any, list[dict[str, Any]]] = {}
     history = []
     for annotation_id, (_, payload) in zip(ids, fresh, strict=True):
@@ -335,7 +312,6 @@ def _store_annotations(
                 "payload": {"version": 1, "imported_from": path.name, **payload.content()},
             }
         )
-    connection = session.connection()
     for model, rows in layers.items():
         if rows:
             _fast_insert(connection, model.__table__, rows)

@@ -354,12 +354,18 @@ def test_invalid_submit_shows_errors_and_reject_suggestion_is_recorded(
 
 
 def test_guidelines_are_one_click_away(annotator: Page, db: Session) -> None:
-    """The guidelines link opens the rendered Markdown with the worked examples."""
+    """The workspace's Guidelines link opens the rendered Markdown with the worked examples."""
     page = annotator
-    page.goto("/guidelines")
-    expect(page.get_by_role("heading", name="Annotation guidelines")).to_be_visible()
-    expect(page.locator("table").first).to_contain_text("ARMED_GROUP")
-    expect(page.locator("body")).to_contain_text("Meqdad")
+    _open(page, _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD))
+    with page.context.expect_page() as opened:
+        page.locator("#guidelines-link").click()
+    guidelines = opened.value
+    guidelines.wait_for_load_state()
+    expect(guidelines.get_by_role("heading", name="Annotation guidelines")).to_be_visible()
+    expect(guidelines.locator("table").first).to_contain_text("ARMED_GROUP")
+    expect(guidelines.locator("body")).to_contain_text("Meqdad")
+    # The page left behind keeps its state: the guidelines open beside it, not instead of it.
+    expect(page.locator("#workspace")).to_have_attribute("data-ready", "true")
 
 
 def test_nested_spans_stay_visible_and_clickable_labels_change_and_delete(
