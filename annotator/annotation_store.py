@@ -28,6 +28,7 @@ from .models import (
     SuggestionDecision,
     User,
 )
+from .record_layers import actor_details, encode_layers
 from .validation import ValidPayload, Vocabulary
 
 EMPTY_ANNOTATION: dict[str, Any] = {
@@ -137,14 +138,24 @@ def annotation_payload(annotation: Annotation | None) -> dict[str, Any]:
 
 
 def save_annotation(
-    session: Session, paragraph_id: str, user: User, payload: ValidPayload
+    session: Session, paragraph_id: str, text: str, user: User, payload: ValidPayload
 ) -> SaveResult:
     """Store ``payload`` as ``user``'s annotation of the paragraph and append it to the history.
+
+    ``text`` is the paragraph's text, which the payload was validated against: the
+    stored record layers carry the spans' texts.
 
     Raises ``VersionConflict`` (and stores nothing) when ``payload.version`` is not the
     version the server holds. Commits on success.
     """
     now = datetime.now(UTC)
+    layers = encode_layers(
+        payload.entities,
+        payload.stances,
+        payload.quotes,
+        text,
+        actor_details(session, (e["actor"] for e in payload.entities)),
+    )
     existing = find_annotation(session, paragraph_id, user.id)
     if existing is None:
         if payload.version != 0:
@@ -158,6 +169,7 @@ def save_annotation(
             version=1,
             created_at=now,
             updated_at=now,
+            record_layers=layers,
         )
         session.add(annotation)
         try:
@@ -180,6 +192,7 @@ def save_annotation(
                 comment=payload.comment,
                 flagged=payload.flagged,
                 updated_at=now,
+                record_layers=layers,
             )
             .execution_options(synchronize_session=False)
         )
@@ -215,67 +228,83 @@ def _current_payload(session: Session, paragraph_id: str, annotator_id: int) -> 
     return annotation_payload(find_annotation(session, paragraph_id, annotator_id))
 
 
-def layer_rows(annotation_id: int, payload: ValidPayload) -> dict[type, list[dict[str, Any]]]:
-    """The table rows of an annotation's layers, by model, in the order they must be inserted."""
-    entity_target = [isinstance(s["target"], str) for s in payload.stances]
+# Each layer table's columns after ``annotation_id``, in the order ``layer_values`` gives them.
+LAYER_COLUMNS: dict[type, tuple[str, ...]] = {
+    AnnotationEntity: (
+        "local_id", "position", "start", "end", "label", "actor_key", "from_suggestion"
+    ),
+    AnnotationQuote: (
+        "local_id", "position", "speaker", "cue_start", "cue_end", "content_start",
+        "content_end", "type",
+    ),
+    AnnotationStance: (
+        "local_id", "position", "holder", "target_entity", "target_start", "target_end",
+        "polarity", "quote",
+    ),
+    SuggestionDecision: (
+        "suggestion_id", "position", "kind", "start", "end", "label", "actor_key", "decision"
+    ),
+}  # fmt: skip
+
+
+def layer_values(payload: ValidPayload) -> dict[type, list[tuple[Any, ...]]]:
+    """The rows of a payload's layers without their annotation id, by model, in the order
+    they must be inserted (quotes before the stances that point at them)."""
     return {
         AnnotationEntity: [
-            {
-                "annotation_id": annotation_id,
-                "local_id": e["id"],
-                "position": position,
-                "start": e["start"],
-                "end": e["end"],
-                "label": e["label"],
-                "actor_key": e["actor"],
-                "from_suggestion": e["from_suggestion"],
-            }
+            (e["id"], position, e["start"], e["end"], e["label"], e["actor"], e["from_suggestion"])
             for position, e in enumerate(payload.entities)
         ],
         AnnotationQuote: [
-            {
-                "annotation_id": annotation_id,
-                "local_id": q["id"],
-                "position": position,
-                "speaker": q["speaker"],
-                "cue_start": q["cue"]["start"] if q["cue"] else None,
-                "cue_end": q["cue"]["end"] if q["cue"] else None,
-                "content_start": q["content"]["start"],
-                "content_end": q["content"]["end"],
-                "type": q["type"],
-            }
+            (
+                q["id"],
+                position,
+                q["speaker"],
+                q["cue"]["start"] if q["cue"] else None,
+                q["cue"]["end"] if q["cue"] else None,
+                q["content"]["start"],
+                q["content"]["end"],
+                q["type"],
+            )
             for position, q in enumerate(payload.quotes)
         ],
         AnnotationStance: [
-            {
-                "annotation_id": annotation_id,
-                "local_id": s["id"],
-                "position": position,
-                "holder": s["holder"],
-                "target_entity": s["target"] if is_entity else None,
-                "target_start": None if is_entity else s["target"]["start"],
-                "target_end": None if is_entity else s["target"]["end"],
-                "polarity": s["polarity"],
-                "quote": s["quote"],
-            }
-            for position, (s, is_entity) in enumerate(
-                zip(payload.stances, entity_target, strict=True)
+            (
+                s["id"],
+                position,
+                s["holder"],
+                s["target"] if isinstance(s["target"], str) else None,
+                None if isinstance(s["target"], str) else s["target"]["start"],
+                None if isinstance(s["target"], str) else s["target"]["end"],
+                s["polarity"],
+                s["quote"],
             )
+            for position, s in enumerate(payload.stances)
         ],
         SuggestionDecision: [
-            {
-                "annotation_id": annotation_id,
-                "suggestion_id": d["id"],
-                "position": position,
-                "kind": d["kind"],
-                "start": d["start"],
-                "end": d["end"],
-                "label": d["label"],
-                "actor_key": d["actor"],
-                "decision": d["decision"],
-            }
+            (
+                d["id"],
+                position,
+                d["kind"],
+                d["start"],
+                d["end"],
+                d["label"],
+                d["actor"],
+                d["decision"],
+            )
             for position, d in enumerate(payload.suggestions)
         ],
+    }
+
+
+def layer_rows(annotation_id: int, payload: ValidPayload) -> dict[type, list[dict[str, Any]]]:
+    """``layer_values`` as rows (dicts) of annotation ``annotation_id``."""
+    return {
+        model: [
+            {"annotation_id": annotation_id, **dict(zip(LAYER_COLUMNS[model], row, strict=True))}
+            for row in rows
+        ]
+        for model, rows in layer_values(payload).items()
     }
 
 

@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import fastjsonschema
 from jsonschema.exceptions import ValidationError
 
-from .jsonschemas import fast_validator, full_validator
+from .jsonschemas import fast_errors, fast_validator, full_validator
 
 PAYLOAD_SCHEMA = "annotation-payload.v1"
 ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -86,17 +85,17 @@ def _path(parts: Iterable[Any]) -> str:
 
 
 def _schema_errors(payload: Any) -> list[PayloadError]:
-    try:
-        fast_validator(PAYLOAD_SCHEMA)(payload)
+    if fast_validator(PAYLOAD_SCHEMA).is_valid(payload):
         return []
-    except fastjsonschema.JsonSchemaException:
-        pass
     errors: list[PayloadError] = []
     for error in sorted(
         full_validator(PAYLOAD_SCHEMA).iter_errors(payload), key=lambda e: [str(p) for p in e.path]
     ):
         errors.append(PayloadError(_path(error.path), _schema_message(error)))
-    return errors
+    return errors or [
+        PayloadError(path.removeprefix("$."), message)
+        for path, message in fast_errors(PAYLOAD_SCHEMA, payload)
+    ]
 
 
 def _schema_message(error: ValidationError) -> str:

@@ -143,7 +143,7 @@ def put_annotation(paragraph_id: str) -> tuple[Response, int]:
         return jsonify(errors=[{"path": "$", "message": "the body must be a JSON object"}]), 422
     try:
         payload = validate_payload(body, paragraph.text, load_vocabulary(db))
-        result = save_annotation(db, paragraph.id, current_user, payload)
+        result = save_annotation(db, paragraph.id, paragraph.text, current_user, payload)
     except InvalidPayload as error:
         return jsonify(errors=[e.as_dict() for e in error.errors]), 422
     except VersionConflict as conflict:

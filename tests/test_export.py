@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -10,13 +11,15 @@ from typing import Any
 
 import orjson
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from jsonschema import Draft202012Validator
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from annotator.export import SplitSpec
-from annotator.models import Annotation, Paragraph
+from annotator.database import get_session
+from annotator.export import ExportFilters, SplitSpec, iter_export_records
+from annotator.models import Actor, Annotation, Paragraph
 
 from .conftest import Api
 
@@ -159,25 +162,83 @@ def test_split_assignment_does_not_depend_on_what_else_is_exported() -> None:
         SplitSpec.parse("80-10-10")
 
 
+def _corrupt_stored_offset(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
+    """The stored record layers claim an entity ends 40 characters past the text."""
+    layers = orjson.loads(victim.record_layers)
+    layers["entities"][1]["end"] = len(paragraph.text) + 40
+    db.execute(
+        update(Annotation)
+        .where(Annotation.id == victim.id)
+        .values(record_layers=orjson.dumps(layers).decode())
+    )
+    return "entities.e2"
+
+
+def _change_paragraph_text(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
+    """The text under the offsets changed after the annotation was saved."""
+    db.execute(
+        update(Paragraph).where(Paragraph.id == paragraph.id).values(text="» " + paragraph.text)
+    )
+    return "entities.e1"
+
+
+@pytest.mark.parametrize("corrupt", [_corrupt_stored_offset, _change_paragraph_text])
 def test_corrupted_offset_aborts_the_export_naming_the_record(
-    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path, db: Session
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    corrupt: Callable[[Session, Annotation, Paragraph], str],
 ) -> None:
-    """A span whose offsets leave the text stops the export, names the record, writes no file."""
+    """A span whose text no longer matches stops the export, names the record, writes no file."""
     victim = db.scalars(select(Annotation).order_by(Annotation.id)).first()
     paragraph = db.get(Paragraph, victim.paragraph_id)
-    db.execute(
-        text(
-            "UPDATE annotation_entities SET \"end\" = :end WHERE annotation_id = :id AND local_id = 'e2'"
-        ),
-        {"end": len(paragraph.text) + 40, "id": victim.id},
-    )
+    item = corrupt(db, victim, paragraph)
     db.commit()
     out = tmp_path / "broken.jsonl"
     result = runner.invoke(args=["export", "--out", str(out)])
     assert result.exit_code != 0
     assert f"{victim.paragraph_id}/alice" in result.output
-    assert "entities.e2" in result.output
+    assert item in result.output
     assert not out.exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_export_follows_edits_and_registry_changes(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path, db: Session
+) -> None:
+    """A save that changes the layers, and a renamed actor, show in the next export."""
+    alice = annotated["alice"]
+    first = db.scalars(select(Annotation).order_by(Annotation.id)).first()
+    paragraph = db.get(Paragraph, first.paragraph_id)
+    saved = alice.get(f"/api/paragraphs/{paragraph.id}").get_json()["annotation"]
+    body = {key: saved[key] for key in ("version", "status", "entities", "stances", "quotes")}
+    body["entities"][0]["label"] = "ORGANIZATION"
+    body["stances"] = []
+    assert alice.put(f"/api/paragraphs/{paragraph.id}/annotation", body).status_code == 200
+    db.execute(
+        update(Actor).where(Actor.key == "islamic-state").values(name="Islamic State (ISIS)")
+    )
+    db.commit()
+    out = tmp_path / "after.jsonl"
+    assert runner.invoke(args=["export", "--out", str(out)]).exit_code == 0
+    records = _check_lines(out.read_bytes().splitlines())
+    edited = next(r for r in records if r["paragraph_id"] == paragraph.id)
+    assert edited["entities"][0]["label"] == "ORGANIZATION"
+    assert edited["stances"] == []
+    assert edited["updated_at"] > edited["created_at"]
+    assert {r["entities"][1]["actor"]["name"] for r in records} == {"Islamic State (ISIS)"}
+
+
+def test_a_line_is_the_record_encoded(annotated: dict[str, Any], app: Flask) -> None:
+    """Spliced lines are byte for byte what encoding the whole record gives, split or not."""
+    with app.app_context():
+        records = list(iter_export_records(get_session(), ExportFilters(status="all")))
+        assert len(records) == 9
+        for number, record in enumerate(records):
+            if number % 2:
+                record.set_split("dev")
+            assert record.as_line() == orjson.dumps(record.as_dict()) + b"\n"
+            assert list(record.as_dict())[-1] == ("split" if number % 2 else "updated_at")
 
 
 def _download(api: Api, path: str) -> tuple[int, bytes, dict[str, str]]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from annotator.migrate import head_revision
+from annotator.migrate import alembic_config, head_revision
 from annotator.models import (
     Annotation,
     AnnotationEntity,
@@ -140,3 +142,23 @@ def test_history_is_append_only(db: Session, annotation: Annotation) -> None:
             db.execute(text(statement))
         db.rollback()
     assert db.query(AnnotationHistory).count() == 1
+
+
+def test_migration_0005_fills_record_layers_of_existing_annotations(
+    annotated: dict[str, Any], db: Session
+) -> None:
+    """Annotations saved before the column existed get the layers a save writes today."""
+    saved = dict(db.execute(select(Annotation.id, Annotation.record_layers)).all())
+    assert len(saved) == 9 and all('"entities":[{' in layers for layers in saved.values())
+    db.commit()  # end this session's transaction: PostgreSQL's ALTER TABLE waits for it
+    config = alembic_config()
+    with db.get_bind().begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+        assert "record_layers" not in {
+            column["name"] for column in inspect(connection).get_columns("annotations")
+        }
+        command.upgrade(config, "head")
+    db.expire_all()
+    assert dict(db.execute(select(Annotation.id, Annotation.record_layers)).all()) == saved
+    assert db.scalar(select(func.count(AnnotationEntity.annotation_id))) == 18

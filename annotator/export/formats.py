@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy.orm import Session
 
 from .converters import doccano, hf, prodigy, spacy_docbin
-from .records import ExportFilters, iter_records
+from .records import ExportFilters, ExportRecord, iter_export_records
 from .service import ExportSummary, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
 
@@ -27,6 +27,17 @@ LINE_FORMATS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "prodigy": prodigy.task,
     "doccano": doccano.line,
 }
+
+
+def _line_writer(format_: str) -> Callable[[ExportRecord], bytes]:
+    """How one record becomes a line of ``format_``; annotator.v1 lines are spliced from the
+    stored layers rather than encoded again."""
+    if format_ == "annotator":
+        return ExportRecord.as_line
+    convert = LINE_FORMATS[format_]
+    return lambda record: orjson.dumps(convert(record.as_dict())) + b"\n"
+
+
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
 EXTENSIONS = {
     "annotator": ".jsonl",
@@ -52,14 +63,14 @@ def records_with_split(
     split: SplitSpec | None,
     summary: ExportSummary,
     on_record: Callable[[], None] | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ExportRecord]:
     """The export's records, each with its split (when asked), counted into ``summary``."""
-    for record in iter_records(session, filters):
+    for record in iter_export_records(session, filters):
         if split is not None:
-            name = split.assign(record["document_id"])
-            record["split"] = name
+            name = split.assign(record.document_id)
+            record.set_split(name)
             summary.per_split[name] += 1
-            summary.documents_per_split.setdefault(name, set()).add(record["document_id"])
+            summary.documents_per_split.setdefault(name, set()).add(record.document_id)
         summary.records += 1
         if on_record is not None:
             on_record()
@@ -70,9 +81,9 @@ def stream_lines(
     session: Session, filters: ExportFilters, format_: str, split: SplitSpec | None = None
 ) -> Iterator[bytes]:
     """JSON lines of a line format, produced as the records are read."""
-    convert = LINE_FORMATS[format_]
+    line = _line_writer(format_)
     for record in records_with_split(session, filters, split, ExportSummary()):
-        yield orjson.dumps(convert(record)) + b"\n"
+        yield line(record)
 
 
 def write_to_stream(
@@ -80,9 +91,9 @@ def write_to_stream(
 ) -> ExportSummary:
     """A line format to an open stream (stdout)."""
     summary = ExportSummary()
-    convert = LINE_FORMATS[format_]
+    line = _line_writer(format_)
     for record in records_with_split(session, filters, split, summary):
-        out.write(orjson.dumps(convert(record)) + b"\n")
+        out.write(line(record))
     return summary
 
 
@@ -107,30 +118,31 @@ def write_export(
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staged = staging / target.name
+        dicts = (record.as_dict() for record in records)
         if format_ == "hf":
-            hf.write(records, staged)
+            hf.write(dicts, staged)
         elif format_ == "spacy" and split_files:
             staged.mkdir()
-            report = spacy_docbin.write_split(records, staged, SPLIT_NAMES)
+            report = spacy_docbin.write_split(dicts, staged, SPLIT_NAMES)
             result.misaligned = report.misaligned
         elif format_ == "spacy":
-            report = spacy_docbin.write(records, staged)
+            report = spacy_docbin.write(dicts, staged)
             result.misaligned = report.misaligned
         elif split_files:
             staged.mkdir()
-            convert = LINE_FORMATS[format_]
+            line = _line_writer(format_)
             handles = {name: (staged / f"{name}.jsonl").open("wb") for name in SPLIT_NAMES}
             try:
                 for record in records:
-                    handles[record["split"]].write(orjson.dumps(convert(record)) + b"\n")
+                    handles[record.split].write(line(record))
             finally:
                 for handle in handles.values():
                     handle.close()
         else:
-            convert = LINE_FORMATS[format_]
+            line = _line_writer(format_)
             with staged.open("wb") as handle:
                 for record in records:
-                    handle.write(orjson.dumps(convert(record)) + b"\n")
+                    handle.write(line(record))
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
             if any(target.iterdir()):

@@ -1,27 +1,25 @@
 """The one streaming query every export format is fed by: annotations as ``annotator.v1`` records.
 
-Annotations are read in id order; their entities, stances and quotes come from one
-cursor per table in the same order and are merged as the rows pass, so memory stays
-flat however many records there are. Every span is checked against the paragraph
-text before its record is handed on.
+Annotations are read in id order with their paragraph, document and stored record
+layers (``annotator/record_layers.py``), so memory stays flat however many records
+there are. Every span is checked against the paragraph text, and every actor against
+the registry, before its record is handed on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ..models import (
     Actor,
     Annotation,
-    AnnotationEntity,
-    AnnotationQuote,
-    AnnotationStance,
     Document,
     Paragraph,
     User,
@@ -90,131 +88,96 @@ def count_records(session: Session, filters: ExportFilters) -> int:
     return int(session.scalar(_filtered(select(func.count(Annotation.id)), filters)) or 0)
 
 
-def _stream(session: Session, query: Select[Any], opened: list[Any]) -> Iterator[Any]:
-    """Rows of a query streamed in batches; the result is recorded in ``opened`` to be closed."""
-    # Core execution: selecting columns needs none of the ORM's per-row loading work.
-    result = session.connection().execute(query.execution_options(yield_per=_BATCH))
-    opened.append(result)
-    return iter(result)
+@dataclass(slots=True)
+class ExportRecord:
+    """One ``annotator.v1`` record on its way out.
+
+    ``head`` comes from the annotation's row and its paragraph; ``layers`` are the stored
+    record layers after every span and actor was checked, and ``layers_json`` their bytes
+    (as stored, or encoded again when an actor's name or type changed since the save).
+    """
+
+    head: dict[str, Any]
+    layers: dict[str, Any]
+    layers_json: bytes
+    times: dict[str, Any]
+
+    @property
+    def document_id(self) -> str:
+        return self.head["document_id"]
+
+    @property
+    def split(self) -> str | None:
+        return self.times.get("split")
+
+    def set_split(self, name: str) -> None:
+        self.times["split"] = name
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as a dict, in the format's key order."""
+        return {**self.head, **self.layers, **self.times}
+
+    def as_line(self) -> bytes:
+        """The record as a JSON line: the bytes of ``orjson.dumps(self.as_dict())`` plus a
+        newline, spliced from the stored layers instead of encoding them again."""
+        return b"".join(
+            (
+                orjson.dumps(self.head)[:-1],
+                b",",
+                self.layers_json[1:-1],
+                b",",
+                orjson.dumps(self.times)[1:],
+                b"\n",
+            )
+        )
 
 
-def _take(rows: Iterator[Any], pending: list[Any], annotation_id: int) -> list[Any]:
-    """The rows of ``annotation_id`` from a stream sorted by annotation id (one look-ahead row)."""
-    taken = []
-    while True:
-        if not pending:
-            row = next(rows, None)
-            if row is None:
-                return taken
-            pending.append(row)
-        row = pending[0]
-        if row[0] < annotation_id:
-            pending.pop()  # a row of an annotation the filters left out
-            continue
-        if row[0] > annotation_id:
-            return taken
-        taken.append(pending.pop())
+def _checked_layers(
+    record_id: str, text: str, stored: str, actors: dict[str, dict[str, str]]
+) -> tuple[dict[str, Any], bytes]:
+    """The stored layers of a record, every span checked against ``text`` (``SpanMismatch``
+    on the first that does not match) and every actor brought up to date with the registry."""
+    layers = orjson.loads(stored)
+    length = len(text)
+    stale = False
+    for entity in layers["entities"]:
+        start, end = entity["start"], entity["end"]
+        if text[start:end] != entity["text"] or not 0 <= start < end <= length:
+            raise SpanMismatch(
+                record_id, f"entities.{entity['id']}", entity["text"], text[start:end]
+            )
+        actor = entity["actor"]
+        if actor is not None and actor != actors.get(actor["id"], actor):
+            entity["actor"] = actors[actor["id"]]  # renamed or retyped since the save
+            stale = True
+    spans = [
+        (f"stances.{stance['id']}.target", stance["target"])
+        for stance in layers["stances"]
+        if type(stance["target"]) is dict
+    ]
+    for quote in layers["quotes"]:
+        spans.append((f"quotes.{quote['id']}.content", quote["content"]))
+        if quote["cue"] is not None:
+            spans.append((f"quotes.{quote['id']}.cue", quote["cue"]))
+    for path, span in spans:
+        start, end = span["start"], span["end"]
+        if text[start:end] != span["text"] or not 0 <= start < end <= length:
+            raise SpanMismatch(record_id, path, span["text"], text[start:end])
+    return layers, orjson.dumps(layers) if stale else stored.encode()
 
 
-@dataclass
-class _Stream:
-    rows: Iterator[Any]
-    pending: list[Any] = field(default_factory=list)
+def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[ExportRecord]:
+    """One checked ``ExportRecord`` per annotation matching ``filters``, in id order.
 
-    def take(self, annotation_id: int) -> list[Any]:
-        return _take(self.rows, self.pending, annotation_id)
-
-
-def _span(record_id: str, text: str, path: str, start: int, end: int) -> dict[str, Any]:
-    """A span with its text, after checking that the offsets lie inside the paragraph."""
-    piece = text[start:end]
-    if end > len(text) or start >= end or not piece:
-        raise SpanMismatch(record_id, path, f"[{start}:{end}]", piece)
-    return {"start": start, "end": end, "text": piece}
-
-
-def iter_records(session: Session, filters: ExportFilters) -> Iterator[dict[str, Any]]:
-    """Yield one ``annotator.v1`` record per annotation matching ``filters``, in id order.
-
-    Raises ``SpanMismatch`` as soon as a span's text does not match its offsets.
+    One streamed query: constant memory however many records there are. Raises
+    ``SpanMismatch`` as soon as a span's text does not match the paragraph at its offsets.
     """
     actors = {
         key: {"id": key, "name": name, "type": type_}
         for key, name, type_ in session.execute(select(Actor.key, Actor.name, Actor.type))
     }
-    selected = _filtered(select(Annotation.id), filters)
-    opened: list[Any] = []
-    try:
-        yield from _records(session, filters, selected, actors, opened)
-    finally:
-        # Close every cursor, also when the consumer stops early or a span is bad:
-        # PostgreSQL's server-side cursors would otherwise stay open.
-        for result in opened:
-            result.close()
-
-
-def _records(
-    session: Session,
-    filters: ExportFilters,
-    selected: Select[Any],
-    actors: dict[str, dict[str, str]],
-    opened: list[Any],
-) -> Iterator[dict[str, Any]]:
-    entity_rows = _Stream(
-        _stream(
-            session,
-            select(
-                AnnotationEntity.annotation_id,
-                AnnotationEntity.local_id,
-                AnnotationEntity.start,
-                AnnotationEntity.end,
-                AnnotationEntity.label,
-                AnnotationEntity.actor_key,
-            )
-            .where(AnnotationEntity.annotation_id.in_(selected))
-            .order_by(AnnotationEntity.annotation_id, AnnotationEntity.position),
-            opened,
-        )
-    )
-    stance_rows = _Stream(
-        _stream(
-            session,
-            select(
-                AnnotationStance.annotation_id,
-                AnnotationStance.local_id,
-                AnnotationStance.holder,
-                AnnotationStance.target_entity,
-                AnnotationStance.target_start,
-                AnnotationStance.target_end,
-                AnnotationStance.polarity,
-                AnnotationStance.quote,
-            )
-            .where(AnnotationStance.annotation_id.in_(selected))
-            .order_by(AnnotationStance.annotation_id, AnnotationStance.position),
-            opened,
-        )
-    )
-    quote_rows = _Stream(
-        _stream(
-            session,
-            select(
-                AnnotationQuote.annotation_id,
-                AnnotationQuote.local_id,
-                AnnotationQuote.speaker,
-                AnnotationQuote.cue_start,
-                AnnotationQuote.cue_end,
-                AnnotationQuote.content_start,
-                AnnotationQuote.content_end,
-                AnnotationQuote.type,
-            )
-            .where(AnnotationQuote.annotation_id.in_(selected))
-            .order_by(AnnotationQuote.annotation_id, AnnotationQuote.position),
-            opened,
-        )
-    )
     heads = _filtered(
         select(
-            Annotation.id,
             Annotation.paragraph_id,
             Paragraph.document_id,
             Document.title,
@@ -226,6 +189,7 @@ def _records(
             Annotation.status,
             Annotation.comment,
             Annotation.flagged,
+            Annotation.record_layers,
             Annotation.created_at,
             Annotation.updated_at,
         )
@@ -234,9 +198,11 @@ def _records(
         .join(User, User.id == Annotation.annotator_id),
         filters,
     ).order_by(Annotation.id)
-    for head in _stream(session, heads, opened):
-        (
-            annotation_id,
+    # Core execution, streamed in batches (a server-side cursor on PostgreSQL), closed
+    # also when the consumer stops early or a span is bad.
+    result = session.connection().execute(heads.execution_options(yield_per=_BATCH))
+    try:
+        for (
             paragraph_id,
             document_id,
             title,
@@ -248,88 +214,40 @@ def _records(
             status,
             comment,
             flagged,
+            stored,
             created,
             updated,
-        ) = head
-        record_id = f"{paragraph_id}/{annotator}"
-
-        entities = []
-        for _, local_id, start, end, label, actor_key in entity_rows.take(annotation_id):
-            entity_span = _span(record_id, text, f"entities.{local_id}", start, end)
-            entities.append(
-                {
-                    "id": local_id,
-                    "start": start,
-                    "end": end,
-                    "text": entity_span["text"],
-                    "label": label,
-                    "actor": actors.get(actor_key) if actor_key else None,
-                }
+        ) in result:
+            record_id = f"{paragraph_id}/{annotator}"
+            layers, layers_json = _checked_layers(record_id, text, stored, actors)
+            yield ExportRecord(
+                head={
+                    "schema": SCHEMA,
+                    "id": record_id,
+                    "paragraph_id": paragraph_id,
+                    "document_id": document_id,
+                    "document_title": title,
+                    "source": source,
+                    "language": language,
+                    "index": index,
+                    "text": text,
+                    "annotator": annotator,
+                    "status": status,
+                    "comment": comment,
+                    "flagged": flagged,
+                },
+                layers=layers,
+                layers_json=layers_json,
+                times={"created_at": created.isoformat(), "updated_at": updated.isoformat()},
             )
-        stances = [
-            {
-                "id": local_id,
-                "holder": holder,
-                "target": target_entity
-                if target_entity is not None
-                else _span(record_id, text, f"stances.{local_id}.target", target_start, target_end),
-                "polarity": polarity,
-                "quote": quote,
-            }
-            for (
-                _,
-                local_id,
-                holder,
-                target_entity,
-                target_start,
-                target_end,
-                polarity,
-                quote,
-            ) in stance_rows.take(annotation_id)
-        ]
-        quotes = [
-            {
-                "id": local_id,
-                "speaker": speaker,
-                "cue": _span(record_id, text, f"quotes.{local_id}.cue", cue_start, cue_end)
-                if cue_start is not None
-                else None,
-                "content": _span(
-                    record_id, text, f"quotes.{local_id}.content", content_start, content_end
-                ),
-                "type": quote_type,
-            }
-            for (
-                _,
-                local_id,
-                speaker,
-                cue_start,
-                cue_end,
-                content_start,
-                content_end,
-                quote_type,
-            ) in quote_rows.take(annotation_id)
-        ]
-        yield {
-            "schema": SCHEMA,
-            "id": record_id,
-            "paragraph_id": paragraph_id,
-            "document_id": document_id,
-            "document_title": title,
-            "source": source,
-            "language": language,
-            "index": index,
-            "text": text,
-            "annotator": annotator,
-            "status": status,
-            "comment": comment,
-            "flagged": flagged,
-            "entities": entities,
-            "stances": stances,
-            "quotes": quotes,
-            "created_at": created.isoformat(),
-            "updated_at": updated.isoformat(),
-        }
+    finally:
+        result.close()
+
+
+def iter_records(session: Session, filters: ExportFilters) -> Iterator[dict[str, Any]]:
+    """Yield one ``annotator.v1`` record (a dict) per annotation matching ``filters``."""
+    for record in iter_export_records(session, filters):
+        yield record.as_dict()
 
 
 def check_record(record: dict[str, Any]) -> None:

@@ -28,6 +28,8 @@ from .base import Base, JSONType, UTCDateTime, utcnow
 STATUSES = ("draft", "submitted", "skipped")
 DECISIONS = ("accepted", "rejected", "ignored")
 SUGGESTION_KINDS = ("entity", "cue")
+# The stored record layers of an annotation without any (see annotator/record_layers.py).
+EMPTY_RECORD_LAYERS = '{"entities":[],"stances":[],"quotes":[]}'
 
 
 class Annotation(Base):
@@ -51,6 +53,10 @@ class Annotation(Base):
     flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The annotator.v1 record's entities, stances and quotes (span texts and actors written
+    # out) as compact JSON, written from the same payload as the layer rows in the same
+    # transaction: an export copies it instead of rebuilding each record from those rows.
+    record_layers: Mapped[str] = mapped_column(Text, server_default=EMPTY_RECORD_LAYERS)
 
     entities: Mapped[list[AnnotationEntity]] = relationship(
         cascade="all, delete-orphan", order_by="AnnotationEntity.position"
