@@ -38,6 +38,7 @@ def _line_writer(format_: str) -> Callable[[ExportRecord], bytes]:
     return lambda record: orjson.dumps(convert(record.as_dict())) + b"\n"
 
 
+_LINES_PER_WRITE = 256  # one write call per block of lines, not per line
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
 EXTENSIONS = {
     "annotator": ".jsonl",
@@ -141,8 +142,13 @@ def write_export(
         else:
             line = _line_writer(format_)
             with staged.open("wb") as handle:
+                block: list[bytes] = []
                 for record in records:
-                    handle.write(line(record))
+                    block.append(line(record))
+                    if len(block) == _LINES_PER_WRITE:
+                        handle.write(b"".join(block))
+                        block = []
+                handle.write(b"".join(block))
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
             if any(target.iterdir()):

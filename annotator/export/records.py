@@ -8,13 +8,13 @@ the registry, before its record is handed on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -150,20 +150,37 @@ def _checked_layers(
         if actor is not None and actor != actors.get(actor["id"], actor):
             entity["actor"] = actors[actor["id"]]  # renamed or retyped since the save
             stale = True
-    spans = [
-        (f"stances.{stance['id']}.target", stance["target"])
-        for stance in layers["stances"]
-        if type(stance["target"]) is dict
-    ]
+    for stance in layers["stances"]:
+        target = stance["target"]
+        if type(target) is dict:
+            start, end = target["start"], target["end"]
+            if text[start:end] != target["text"] or not 0 <= start < end <= length:
+                path = f"stances.{stance['id']}.target"
+                raise SpanMismatch(record_id, path, target["text"], text[start:end])
     for quote in layers["quotes"]:
-        spans.append((f"quotes.{quote['id']}.content", quote["content"]))
-        if quote["cue"] is not None:
-            spans.append((f"quotes.{quote['id']}.cue", quote["cue"]))
-    for path, span in spans:
-        start, end = span["start"], span["end"]
-        if text[start:end] != span["text"] or not 0 <= start < end <= length:
-            raise SpanMismatch(record_id, path, span["text"], text[start:end])
+        for part in ("content", "cue"):
+            span = quote[part]
+            if span is None:
+                continue
+            start, end = span["start"], span["end"]
+            if text[start:end] != span["text"] or not 0 <= start < end <= length:
+                path = f"quotes.{quote['id']}.{part}"
+                raise SpanMismatch(record_id, path, span["text"], text[start:end])
     return layers, orjson.dumps(layers) if stale else stored.encode()
+
+
+def _sqlite_timestamp(stored: str) -> str:
+    """ISO 8601 of a timestamp SQLite stores as naive UTC text ("2026-01-01 10:00:00.000000")."""
+    return datetime.fromisoformat(stored).isoformat() + "+00:00"
+
+
+def _timestamp_columns(session: Session) -> tuple[list[Any], Callable[[Any], str]]:
+    """The created/updated columns and how to write them: on SQLite the stored text is read
+    as it is (parsing it through the column type costs more than the rest of a record)."""
+    columns = [Annotation.created_at, Annotation.updated_at]
+    if session.get_bind().dialect.name == "sqlite":
+        return [type_coerce(column, String) for column in columns], _sqlite_timestamp
+    return columns, datetime.isoformat
 
 
 def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[ExportRecord]:
@@ -176,6 +193,7 @@ def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[Ex
         key: {"id": key, "name": name, "type": type_}
         for key, name, type_ in session.execute(select(Actor.key, Actor.name, Actor.type))
     }
+    timestamps, as_text = _timestamp_columns(session)
     heads = _filtered(
         select(
             Annotation.paragraph_id,
@@ -190,8 +208,7 @@ def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[Ex
             Annotation.comment,
             Annotation.flagged,
             Annotation.record_layers,
-            Annotation.created_at,
-            Annotation.updated_at,
+            *timestamps,
         )
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
         .join(Document, Document.id == Paragraph.document_id)
@@ -238,7 +255,7 @@ def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[Ex
                 },
                 layers=layers,
                 layers_json=layers_json,
-                times={"created_at": created.isoformat(), "updated_at": updated.isoformat()},
+                times={"created_at": as_text(created), "updated_at": as_text(updated)},
             )
     finally:
         result.close()

@@ -43,7 +43,7 @@ from .record_lines import (
 
 CHUNK = 1000  # lines read, checked and stored together
 # Below this size a file is checked in this process: starting workers costs about a second.
-WORKER_THRESHOLD_BYTES = 8 * 2**20
+WORKER_THRESHOLD_BYTES = int(os.environ.get("WT", 8 * 2**20))
 
 
 def is_record_file(path: Path) -> bool:
@@ -179,7 +179,7 @@ class _Writer:
 
     def timestamp(self, column: Column[Any]) -> Callable[[datetime], Any]:
         """The bind processor of a timestamp column (UTC, as the ORM would store it)."""
-        processor = column.type.bind_processor(self.dialect)
+        processor = column.type.dialect_impl(self.dialect).bind_processor(self.dialect)
         return processor if processor is not None else (lambda value: value)
 
 
