@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.database import get_session
+from annotator.ingest import records as record_import
 from annotator.models import Annotation, AnnotationHistory, Document, PreAnnotation, User
 
 from .conftest import SEEDS, TEST_PASSWORD, Api
@@ -29,11 +30,21 @@ def _without_timestamps(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k not in TIMESTAMPS} for r in records]
 
 
+@pytest.fixture(params=["in this process", "in a worker process"])
+def checking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Import in small chunks, the lines checked here or in a worker process as large files are."""
+    monkeypatch.setattr(record_import, "CHUNK", 2)
+    workers = 1 if request.param == "in a worker process" else 0
+    monkeypatch.setattr(record_import, "_worker_count", lambda path: workers)
+    return str(request.param)
+
+
 def test_export_imported_into_a_fresh_database_exports_the_same(
     runner: FlaskCliRunner,
     annotated: dict[str, Any],
     tmp_path: Path,
     fresh_app: Callable[[], Flask],
+    checking: str,
 ) -> None:
     """Export, import into an empty database as the same users, export again: same records."""
     first = tmp_path / "first.jsonl"
@@ -153,10 +164,38 @@ def test_records_for_paragraphs_with_other_text_are_rejected(
     """Offsets only make sense on the same text: a changed paragraph text rejects the file."""
     out = tmp_path / "export.jsonl"
     runner.invoke(args=["export", "--out", str(out)])
-    records = _records(out)
+    records = [r for r in _records(out) if r["annotator"] == "alice"]
     records[0]["text"] = records[0]["text"] + " (edited)"
     bad = tmp_path / "edited.jsonl"
     bad.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     make_user("dora")
     result = runner.invoke(args=["import", str(bad), "--as", "dora"])
     assert result.exit_code == 1 and "exists with another text" in result.output
+
+
+def test_a_paragraph_twice_in_one_file_is_rejected(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    fresh_app: Callable[[], Flask],
+    checking: str,
+) -> None:
+    """The same paragraph twice for one user, chunks apart, names the second line; no rows."""
+    out = tmp_path / "export.jsonl"
+    runner.invoke(args=["export", "--out", str(out), "--annotator", "alice"])
+    records = _records(out)
+    doubled = tmp_path / "doubled.jsonl"
+    doubled.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [*records, records[0]]))
+    fresh = fresh_app()
+    fresh_runner = fresh.test_cli_runner()
+    fresh_runner.invoke(args=["import", str(SEEDS / "actors.json")])
+    fresh_runner.invoke(
+        args=["create-user", "alice", "--password-stdin"], input=TEST_PASSWORD + "\n"
+    )
+    result = fresh_runner.invoke(args=["import", str(doubled), "--as", "alice"])
+    assert result.exit_code == 1
+    assert f"{doubled}:{len(records) + 1}:" in result.output and "twice" in result.output
+    with fresh.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count()).select_from(Annotation)) == 0
+        assert session.scalar(select(func.count()).select_from(AnnotationHistory)) == 0

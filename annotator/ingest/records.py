@@ -10,31 +10,35 @@ ids and indexes; ones it has must hold the same text. The file is read line by l
 and written in batches inside one transaction: a bad line anywhere stores nothing.
 """
 
+# The statements below are built from our table and column names and json_rows' fixed
+# expressions; every value of the file reaches the database as a bound parameter.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Column, Connection, Table, insert, select
+from sqlalchemy import Column, Connection, func, select
 from sqlalchemy.orm import Session
 
 from ..annotation_store import LAYER_COLUMNS, load_vocabulary
-from ..models import Annotation, AnnotationHistory, Document, Paragraph, PreAnnotation, User
+from ..models import Annotation, User
 from ..record_layers import actor_details
 from .errors import RejectedFile
+from .json_rows import JsonRows
 from .record_lines import (
     RECORD_SCHEMA,
     BadLine,
-    PreparedRecord,
+    PreparedChunk,
     ReadContext,
     read_chunk_in_worker,
     read_lines,
@@ -94,7 +98,7 @@ def _worker_count(path: Path) -> int:
     return max(0, (cores or 1) - 1)
 
 
-def _prepared_chunks(path: Path, context: ReadContext) -> Iterator[list[PreparedRecord]]:
+def _prepared_chunks(path: Path, context: ReadContext) -> Iterator[PreparedChunk]:
     """Checked chunks in file order; ``RejectedFile`` at the first bad line.
 
     With spare cores, worker processes check chunks while this process stores earlier
@@ -108,19 +112,32 @@ def _prepared_chunks(path: Path, context: ReadContext) -> Iterator[list[Prepared
     pool = ProcessPoolExecutor(
         workers, mp_context=get_context("spawn"), initializer=start_worker, initargs=(context,)
     )
-    pending: deque[Future[list[PreparedRecord] | BadLine]] = deque()
+    pending: deque[Future[PreparedChunk | BadLine]] = deque()
     try:
         for chunk in _chunks(path):
             pending.append(pool.submit(read_chunk_in_worker, chunk))
             if len(pending) > 2 * workers:
-                yield _accepted(pending.popleft().result(), context)
+                yield _accepted(_result(pending.popleft(), context), context)
         while pending:
-            yield _accepted(pending.popleft().result(), context)
+            yield _accepted(_result(pending.popleft(), context), context)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _accepted(result: list[PreparedRecord] | BadLine, context: ReadContext) -> list[PreparedRecord]:
+def _result(
+    future: Future[PreparedChunk | BadLine], context: ReadContext
+) -> PreparedChunk | BadLine:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise RejectedFile(
+            context.file,
+            f"a worker process checking lines stopped unexpectedly ({error}); nothing of this "
+            "file was stored",
+        ) from None
+
+
+def _accepted(result: PreparedChunk | BadLine, context: ReadContext) -> PreparedChunk:
     if isinstance(result, BadLine):
         raise RejectedFile(context.file, result.message, result.line)
     return result
@@ -137,16 +154,21 @@ def import_record_file(
     ``on_progress`` is told how many records have been stored so far, after each chunk.
     """
     result = RecordImport()
+    connection = session.connection()
     context = ReadContext(
         file=str(path),
         file_name=path.name,
         vocabulary=load_vocabulary(session),
         actors=actor_details(session),
-        as_annotations=as_user is not None,
+        annotator_id=as_user.id if as_user is not None else None,
+        dialect=connection.dialect.name,
     )
-    writer = _Writer(session.connection())
+    # Annotations with a higher id than this were made by this import: meeting one again
+    # means the file holds the paragraph twice.
+    newest_before = session.scalar(select(func.max(Annotation.id))) or 0
+    store = _ChunkStore(connection, context, newest_before)
     for chunk in _prepared_chunks(path, context):
-        _store_chunk(session, writer, context, chunk, as_user, result)
+        store.add(chunk, result)
         if on_progress is not None:
             on_progress(result.records)
     if result.records == 0:
@@ -154,229 +176,132 @@ def import_record_file(
     return result
 
 
-class _Writer:
-    """Multi-row inserts of plain rows with the driver's executemany.
+class _ChunkStore:
+    """Writes prepared chunks with one statement per table and chunk (``json_rows``)."""
 
-    The statements are the ones SQLAlchemy compiles for our tables; only its per-row
-    parameter processing is skipped (a million records carry ten million rows), except
-    for the timestamp columns, which go through their column type's own bind processor.
-    """
-
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, context: ReadContext, newest_before: int) -> None:
         self.connection = connection
-        self.dialect = connection.dialect
+        self.context = context
+        self.newest_before = newest_before
+        rows = self.rows = JsonRows(connection.dialect.name)
+        f = rows.field
+        self.conflicting_paragraph = (
+            f"SELECT {f(0, 'int')}, {f(1, 'text')} FROM {rows.source()} WHERE EXISTS ("
+            f"SELECT 1 FROM paragraphs p WHERE p.id = {f(1, 'text')} "
+            f"AND p.text_sha256 <> {f(5, 'text')})"
+        )
+        self.insert_documents = rows.insert(
+            "documents",
+            ("id", "title", "source", "language", "content_sha256", "meta", "imported_at"),
+            [f(0, "text"), f(1, "text"), f(2, "text"), f(3, "text"), f(4, "text"), "'{}'",
+             "CURRENT_TIMESTAMP"],
+            where=f"NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = {f(0, 'text')})",
+        )  # fmt: skip
+        self.insert_paragraphs = rows.insert(
+            "paragraphs",
+            ("id", "document_id", "position", "text", "text_sha256", "is_boilerplate"),
+            [f(1, "text"), f(2, "text"), f(3, "int"), f(4, "text"), f(5, "text"), "false"],
+            where=f"NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = {f(1, 'text')})",
+        )
+        self.existing_annotations = (
+            f"SELECT line, existing FROM (SELECT {f(0, 'int')} AS line, "
+            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(1, 'text')} "
+            f"AND a.annotator_id = {f(2, 'int')}) AS existing "
+            f"FROM {rows.source()}) AS found WHERE existing IS NOT NULL"
+        )
+        self.insert_annotations = rows.insert(
+            "annotations",
+            ("paragraph_id", "annotator_id", "status", "version", "comment", "flagged",
+             "created_at", "updated_at", "record_layers"),
+            [f(1, "text"), f(2, "int"), "'submitted'", "1", f(3, "text"), f(4, "bool"),
+             f(5, "timestamp"), f(6, "timestamp"), f(7, "text")],
+        )  # fmt: skip
+        annotation_id = (
+            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(0, 'text')} "
+            f"AND a.annotator_id = {f(1, 'int')})"
+        )
+        self.insert_layers = {}
+        for model, columns in LAYER_COLUMNS.items():
+            kinds = [_kind(model.__table__.c[column]) for column in columns]
+            self.insert_layers[model.__tablename__] = rows.insert(
+                model.__tablename__,
+                ("annotation_id", *columns),
+                [annotation_id, *(f(2 + i, kind) for i, kind in enumerate(kinds))],
+            )
+        self.insert_history = rows.insert(
+            "annotation_history",
+            ("annotation_id", "version", "status", "saved_by_id", "saved_at", "payload"),
+            [annotation_id, "1", "'submitted'", f(2, "int"), f(3, "timestamp"), f(4, "json")],
+        )
+        self.existing_pre_annotations = (
+            f"SELECT line FROM (SELECT {f(0, 'int')} AS line, EXISTS (SELECT 1 FROM "
+            f"pre_annotations x WHERE x.paragraph_id = {f(1, 'text')} "
+            f"AND x.source = {f(2, 'text')}) AS present FROM {rows.source()}) AS found "
+            "WHERE present"
+        )
+        self.insert_pre_annotations = rows.insert(
+            "pre_annotations",
+            ("paragraph_id", "source", "payload", "imported_at"),
+            [f(1, "text"), f(2, "text"), f(3, "json"), f(4, "timestamp")],
+            where=(
+                "NOT EXISTS (SELECT 1 FROM pre_annotations x WHERE "
+                f"x.paragraph_id = {f(1, 'text')} AND x.source = {f(2, 'text')})"
+            ),
+        )
 
-    def insert(self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
+    def _run(self, statement: str, rows: bytes) -> Any:
+        return self.connection.exec_driver_sql(statement, (rows.decode(),))
+
+    def add(self, chunk: PreparedChunk, result: RecordImport) -> None:
+        conflict = self._run(self.conflicting_paragraph, chunk.paragraphs).first()
+        if conflict is not None:
+            raise RejectedFile(
+                self.context.file,
+                f"paragraph {conflict[1]} exists with another text; offsets would not fit it",
+                conflict[0],
+            )
+        result.documents_added += self._run(self.insert_documents, chunk.documents).rowcount
+        result.paragraphs_added += self._run(self.insert_paragraphs, chunk.paragraphs).rowcount
+        result.records += chunk.records
+        if self.context.annotator_id is None:
+            present = self._run(self.existing_pre_annotations, chunk.pre_annotations).all()
+            result.already_present += len(present)
+            added = self._run(self.insert_pre_annotations, chunk.pre_annotations).rowcount
+            result.pre_annotations_added += added
             return
-        placeholder = "?" if self.dialect.paramstyle == "qmark" else "%s"
-        quote = self.dialect.identifier_preparer.quote
-        # Table and column names come from our models, never from input.
-        names = ", ".join(quote(c) for c in columns)
-        values = ", ".join([placeholder] * len(columns))
-        statement = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values})"  # noqa: S608
-        self.connection.exec_driver_sql(statement, rows)
-
-    def timestamp(self, column: Column[Any]) -> Callable[[datetime], Any]:
-        """The bind processor of a timestamp column (UTC, as the ORM would store it)."""
-        processor = column.type.dialect_impl(self.dialect).bind_processor(self.dialect)
-        return processor if processor is not None else (lambda value: value)
-
-
-def _store_chunk(
-    session: Session,
-    writer: _Writer,
-    context: ReadContext,
-    chunk: list[PreparedRecord],
-    as_user: User | None,
-    result: RecordImport,
-) -> None:
-    file = context.file
-    document_ids = {record.document_id for record in chunk}
-    paragraph_ids = {record.paragraph_id for record in chunk}
-    known_documents = set(session.scalars(select(Document.id).where(Document.id.in_(document_ids))))
-    known_paragraphs: dict[str, str] = dict(
-        session.execute(
-            select(Paragraph.id, Paragraph.text_sha256).where(Paragraph.id.in_(paragraph_ids))
-        ).all()
-    )
-    new_documents: dict[str, dict[str, Any]] = {}
-    new_paragraphs: dict[str, tuple[Any, ...]] = {}
-    for record in chunk:
-        known = known_paragraphs.get(record.paragraph_id)
-        if known is not None and known != record.text_sha256:
-            raise RejectedFile(
-                file,
-                f"paragraph {record.paragraph_id} exists with another text; "
-                "offsets would not fit it",
-                record.line,
-            )
-        if record.document_id not in known_documents and record.document_id not in new_documents:
-            new_documents[record.document_id] = {
-                "id": record.document_id,
-                "title": record.document_title or record.document_id,
-                "source": record.source,
-                "published": None,
-                "language": record.language,
-                "meta": {},
-                # Not the article's full content (the file has only annotated paragraphs):
-                # a key that cannot collide with a content hash of an imported article.
-                "content_sha256": hashlib.sha256(
-                    f"annotator.v1 import:{record.document_id}".encode()
-                ).hexdigest(),
-            }
-        if known is None and record.paragraph_id not in new_paragraphs:
-            new_paragraphs[record.paragraph_id] = (
-                record.paragraph_id,
-                record.document_id,
-                record.index,
-                record.text,
-                record.text_sha256,
-                False,
-                None,
-            )
-    if new_documents:
-        session.execute(insert(Document), list(new_documents.values()))
-        result.documents_added += len(new_documents)
-    writer.insert(
-        Paragraph.__table__,
-        (
-            "id",
-            "document_id",
-            "position",
-            "text",
-            "text_sha256",
-            "is_boilerplate",
-            "boilerplate_reason",
-        ),
-        list(new_paragraphs.values()),
-    )
-    result.paragraphs_added += len(new_paragraphs)
-    result.records += len(chunk)
-    if as_user is None:
-        _store_pre_annotations(session, writer, context, chunk, result)
-    else:
-        _store_annotations(session, writer, context, chunk, as_user, result)
+        existing = self._run(self.existing_annotations, chunk.annotations).all()
+        for line, annotation_id in existing:
+            if annotation_id > self.newest_before:
+                raise RejectedFile(
+                    self.context.file, "this paragraph appears twice for the importing user", line
+                )
+        if existing:
+            result.already_present += len(existing)
+            chunk = _without_lines(chunk, {line for line, _ in existing})
+        added = self._run(self.insert_annotations, chunk.annotations).rowcount
+        for table, rows in chunk.layers.items():
+            self._run(self.insert_layers[table], rows)
+        self._run(self.insert_history, chunk.history)
+        result.annotations_added += added
 
 
-def _store_pre_annotations(
-    session: Session,
-    writer: _Writer,
-    context: ReadContext,
-    chunk: list[PreparedRecord],
-    result: RecordImport,
-) -> None:
-    present = set(
-        session.execute(
-            select(PreAnnotation.paragraph_id, PreAnnotation.source).where(
-                PreAnnotation.paragraph_id.in_({record.paragraph_id for record in chunk})
-            )
-        ).all()
-    )
-    imported_at = writer.timestamp(PreAnnotation.__table__.c.imported_at)(datetime.now(UTC))
-    rows = []
-    for record in chunk:
-        key = (record.paragraph_id, f"{context.file_name}:{record.annotator}")
-        if key in present:
-            result.already_present += 1
-            continue
-        present.add(key)
-        rows.append((*key, record.layers_json, imported_at))
-    writer.insert(
-        PreAnnotation.__table__, ("paragraph_id", "source", "payload", "imported_at"), rows
-    )
-    result.pre_annotations_added += len(rows)
+def _kind(column: Column[Any]) -> str:
+    """How ``json_rows`` reads a value for ``column``."""
+    python_type = column.type.python_type
+    return {int: "int", bool: "bool", str: "text"}[python_type]
 
 
-def _store_annotations(
-    session: Session,
-    writer: _Writer,
-    context: ReadContext,
-    chunk: list[PreparedRecord],
-    user: User,
-    result: RecordImport,
-) -> None:
-    existing = set(
-        session.scalars(
-            select(Annotation.paragraph_id).where(
-                Annotation.annotator_id == user.id,
-                Annotation.paragraph_id.in_({record.paragraph_id for record in chunk}),
-            )
-        )
+def _without_lines(chunk: PreparedChunk, lines: set[int]) -> PreparedChunk:
+    """A chunk without the annotations (and their rows) of ``lines``: records already
+    imported before are left as they are. Rare (a file imported again), so plain Python."""
+    annotations = [row for row in orjson.loads(chunk.annotations) if row[0] not in lines]
+    keep = {row[1] for row in annotations}
+
+    def kept(rows: bytes) -> bytes:
+        return orjson.dumps([row for row in orjson.loads(rows) if row[0] in keep])
+
+    return chunk._replace(
+        annotations=orjson.dumps(annotations),
+        layers={table: kept(rows) for table, rows in chunk.layers.items()},
+        history=kept(chunk.history),
     )
-    fresh = []
-    seen: set[str] = set()
-    for record in chunk:
-        if record.paragraph_id in seen:
-            raise RejectedFile(
-                context.file,
-                f"paragraph {record.paragraph_id} appears twice for {user.username}",
-                record.line,
-            )
-        if record.paragraph_id in existing:
-            result.already_present += 1
-            continue
-        seen.add(record.paragraph_id)
-        fresh.append(record)
-    if not fresh:
-        return
-    table = Annotation.__table__
-    stamp = writer.timestamp(table.c.created_at)
-    writer.insert(
-        table,
-        (
-            "paragraph_id",
-            "annotator_id",
-            "status",
-            "version",
-            "comment",
-            "flagged",
-            "created_at",
-            "updated_at",
-            "record_layers",
-        ),
-        [
-            (
-                record.paragraph_id,
-                user.id,
-                "submitted",
-                1,
-                record.comment,
-                record.flagged,
-                stamp(record.created_at),
-                stamp(record.updated_at),
-                record.layers_json,
-            )
-            for record in fresh
-        ],
-    )
-    # The new ids, read back by paragraph (unique per annotator): RETURNING in parameter
-    # order would make SQLite send one INSERT per row.
-    id_of = dict(
-        session.execute(
-            select(Annotation.paragraph_id, Annotation.id).where(
-                Annotation.annotator_id == user.id,
-                Annotation.paragraph_id.in_([record.paragraph_id for record in fresh]),
-            )
-        ).all()
-    )
-    for model, columns in LAYER_COLUMNS.items():
-        writer.insert(
-            model.__table__,
-            ("annotation_id", *columns),
-            [
-                (id_of[record.paragraph_id], *row)
-                for record in fresh
-                for row in record.layers[model]
-            ],
-        )
-    saved_at = writer.timestamp(AnnotationHistory.__table__.c.saved_at)(datetime.now(UTC))
-    writer.insert(
-        AnnotationHistory.__table__,
-        ("annotation_id", "version", "status", "saved_by_id", "saved_at", "payload"),
-        [
-            (id_of[record.paragraph_id], 1, "submitted", user.id, saved_at, record.history_json)
-            for record in fresh
-        ],
-    )
-    result.annotations_added += len(fresh)
