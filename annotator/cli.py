@@ -89,6 +89,8 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
             raise click.BadParameter(f"no user {as_username!r}", param_hint="--as")
 
     def show(outcome: FileOutcome) -> None:
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", nl=False, err=True)  # clear the progress line
         if outcome.status == "rejected":
             click.secho(f"rejected  {outcome.message}", fg="red", err=True)
             return
@@ -116,7 +118,13 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
         for note in outcome.notes:
             click.echo(f"          {note}")
 
-    report = import_paths(get_session(), paths, on_file=show, as_user=as_user)
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(path: Path, done: int) -> None:
+            click.echo(f"\r          {path}: {done:,} records stored", nl=False, err=True)
+
+    report = import_paths(get_session(), paths, on_file=show, as_user=as_user, on_progress=progress)
     click.echo(report.summary())
     if report.rejected:
         raise SystemExit(1)

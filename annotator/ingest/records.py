@@ -47,7 +47,7 @@ from .record_lines import (
 
 CHUNK = 1000  # lines read, checked and stored together
 # Below this size a file is checked in this process: starting workers costs about a second.
-WORKER_THRESHOLD_BYTES = int(os.environ.get("WT", 8 * 2**20))
+WORKER_THRESHOLD_BYTES = 8 * 2**20
 
 
 def is_record_file(path: Path) -> bool:
@@ -91,11 +91,22 @@ def _chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
 
 
 def _worker_count(path: Path) -> int:
-    """How many processes check lines besides this one, which stores them (0: none)."""
+    """How many processes check lines while this one stores them (0: checked here).
+
+    ``ANNOTATOR_IMPORT_WORKERS`` sets it; by default one per core on a machine with more
+    than one (measured on two cores: two workers 5,600 records/s, one 5,000, none 4,300).
+    """
     if path.stat().st_size < WORKER_THRESHOLD_BYTES:
         return 0
+    configured = os.environ.get("ANNOTATOR_IMPORT_WORKERS", "").strip()
+    if configured:
+        if not configured.isdigit():
+            raise RejectedFile(
+                str(path), f"ANNOTATOR_IMPORT_WORKERS={configured!r}: expected a whole number"
+            )
+        return int(configured)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(0, (cores or 1) - 1)
+    return cores if cores and cores > 1 else 0
 
 
 def _prepared_chunks(path: Path, context: ReadContext) -> Iterator[PreparedChunk]:

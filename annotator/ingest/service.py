@@ -88,11 +88,13 @@ def import_paths(
     paths: Iterable[str | Path],
     on_file: Callable[[FileOutcome], None] | None = None,
     as_user: User | None = None,
+    on_progress: Callable[[Path, int], None] | None = None,
 ) -> ImportReport:
     """Import files and directories (recursively); registries first, then articles and records.
 
     ``annotator.v1`` record files become ``as_user``'s submitted annotations, or, without
-    a user, pre-annotations offered as suggestions.
+    a user, pre-annotations offered as suggestions. ``on_progress`` hears, as a large
+    record file is stored, how many of its records are done.
     """
     report = ImportReport()
     files: list[Path] = []
@@ -103,16 +105,21 @@ def import_paths(
             files.append(outcome_or_path)
     files.sort(key=lambda p: (p.suffix not in REGISTRY_SUFFIXES,))
     for path in files:
-        _record(report, import_file(session, path, as_user), on_file)
+        _record(report, import_file(session, path, as_user, on_progress), on_file)
     return report
 
 
-def import_file(session: Session, path: Path, as_user: User | None = None) -> FileOutcome:
+def import_file(
+    session: Session,
+    path: Path,
+    as_user: User | None = None,
+    on_progress: Callable[[Path, int], None] | None = None,
+) -> FileOutcome:
     """Import one file in its own transaction; on any error store nothing of it."""
     name = str(path)
     try:
         if path.suffix == ".jsonl" and is_record_file(path):
-            outcome = _store_records(session, path, as_user)
+            outcome = _store_records(session, path, as_user, on_progress)
             session.commit()
             return outcome
         data = path.read_bytes()
@@ -254,8 +261,14 @@ def _store_articles(session: Session, articles: list[ParsedArticle], file: str) 
     return outcome
 
 
-def _store_records(session: Session, path: Path, as_user: User | None) -> FileOutcome:
-    imported = import_record_file(session, path, as_user)
+def _store_records(
+    session: Session,
+    path: Path,
+    as_user: User | None,
+    on_progress: Callable[[Path, int], None] | None,
+) -> FileOutcome:
+    progress = (lambda done: on_progress(path, done)) if on_progress is not None else None
+    imported = import_record_file(session, path, as_user, progress)
     outcome = FileOutcome(
         str(path),
         "imported"
