@@ -52,11 +52,14 @@ class PreparedChunk(NamedTuple):
 
     records: int
     first_line: int
+    paragraph_count: int  # distinct paragraphs in ``paragraphs``
     documents: bytes  # [id, title, source, language, content key]
     paragraphs: bytes  # [line, id, document id, position, text, sha256]
     annotations: bytes  # [line, paragraph id, user id, comment, flagged, created, updated, layers]
-    layers: dict[str, bytes]  # layer table -> [paragraph id, user id, *LAYER_COLUMNS]
-    history: bytes  # [paragraph id, user id, saved by, saved at, payload]
+    # Layer and history rows start with their annotation's place in ``annotations`` and
+    # its paragraph and user, which the database turns into the annotation id.
+    layers: dict[str, bytes]  # layer table -> [place, paragraph id, user id, *LAYER_COLUMNS]
+    history: bytes  # [place, paragraph id, user id, saved by, saved at, payload]
     pre_annotations: bytes  # [line, paragraph id, source, payload, imported at]
 
 
@@ -168,6 +171,7 @@ def read_lines(lines: list[tuple[int, bytes]], context: ReadContext) -> Prepared
                 ]
             )
             continue
+        place = len(annotations)
         annotations.append(
             [
                 number,
@@ -183,9 +187,10 @@ def read_lines(lines: list[tuple[int, bytes]], context: ReadContext) -> Prepared
             ]
         )
         for model, rows in layer_values(payload).items():
-            layers[model.__tablename__].extend([paragraph_id, user, *row] for row in rows)
+            layers[model.__tablename__].extend([place, paragraph_id, user, *row] for row in rows)
         history.append(
             [
+                place,
                 paragraph_id,
                 user,
                 user,
@@ -198,6 +203,7 @@ def read_lines(lines: list[tuple[int, bytes]], context: ReadContext) -> Prepared
     return PreparedChunk(
         records=len(lines),
         first_line=lines[0][0] if lines else 0,
+        paragraph_count=len(paragraphs),
         documents=orjson.dumps(list(documents.values())),
         paragraphs=orjson.dumps(list(paragraphs.values())),
         annotations=orjson.dumps(annotations),

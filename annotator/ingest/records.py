@@ -227,23 +227,45 @@ class _ChunkStore:
             [f(1, "text"), f(2, "int"), "'submitted'", "1", f(3, "text"), f(4, "bool"),
              f(5, "timestamp"), f(6, "timestamp"), f(7, "text")],
         )  # fmt: skip
-        annotation_id = (
-            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(0, 'text')} "
-            f"AND a.annotator_id = {f(1, 'int')})"
+        # Two ways to the annotation id of a layer or history row: from the first id of
+        # the chunk's annotations plus the row's place (SQLite, when the chunk's ids are
+        # consecutive, as they are under SQLite's single writer), or looked up by the
+        # row's paragraph and user (PostgreSQL, where other sessions take ids meanwhile).
+        by_place = f"CAST({rows.placeholder} AS INTEGER) + {f(0, 'int')}"
+        by_paragraph = (
+            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(1, 'text')} "
+            f"AND a.annotator_id = {f(2, 'int')})"
         )
-        self.insert_layers = {}
+        self.insert_layers: dict[str, dict[bool, str]] = {}
         for model, columns in LAYER_COLUMNS.items():
             kinds = [_kind(model.__table__.c[column]) for column in columns]
-            self.insert_layers[model.__tablename__] = rows.insert(
-                model.__tablename__,
-                ("annotation_id", *columns),
-                [annotation_id, *(f(2 + i, kind) for i, kind in enumerate(kinds))],
+            self.insert_layers[model.__tablename__] = {
+                placed: rows.insert(
+                    model.__tablename__,
+                    ("annotation_id", *columns),
+                    [
+                        by_place if placed else by_paragraph,
+                        *(f(3 + i, kind) for i, kind in enumerate(kinds)),
+                    ],
+                )
+                for placed in (True, False)
+            }
+        self.insert_history = {
+            placed: rows.insert(
+                "annotation_history",
+                ("annotation_id", "version", "status", "saved_by_id", "saved_at", "payload"),
+                [
+                    by_place if placed else by_paragraph,
+                    "1",
+                    "'submitted'",
+                    f(3, "int"),
+                    f(4, "timestamp"),
+                    f(5, "json"),
+                ],
             )
-        self.insert_history = rows.insert(
-            "annotation_history",
-            ("annotation_id", "version", "status", "saved_by_id", "saved_at", "payload"),
-            [annotation_id, "1", "'submitted'", f(2, "int"), f(3, "timestamp"), f(4, "json")],
-        )
+            for placed in (True, False)
+        }
+        self.newest = newest_before
         self.existing_pre_annotations = (
             f"SELECT line FROM (SELECT {f(0, 'int')} AS line, EXISTS (SELECT 1 FROM "
             f"pre_annotations x WHERE x.paragraph_id = {f(1, 'text')} "
@@ -260,40 +282,63 @@ class _ChunkStore:
             ),
         )
 
-    def _run(self, statement: str, rows: bytes) -> Any:
-        return self.connection.exec_driver_sql(statement, (rows.decode(),))
+    def _run(self, statement: str, rows: bytes, *before: Any) -> Any:
+        """Execute ``statement`` with ``before`` (its leading parameters) and the rows."""
+        return self.connection.exec_driver_sql(statement, (*before, rows.decode()))
 
     def add(self, chunk: PreparedChunk, result: RecordImport) -> None:
-        conflict = self._run(self.conflicting_paragraph, chunk.paragraphs).first()
-        if conflict is not None:
-            raise RejectedFile(
-                self.context.file,
-                f"paragraph {conflict[1]} exists with another text; offsets would not fit it",
-                conflict[0],
-            )
         result.documents_added += self._run(self.insert_documents, chunk.documents).rowcount
-        result.paragraphs_added += self._run(self.insert_paragraphs, chunk.paragraphs).rowcount
+        new_paragraphs = self._run(self.insert_paragraphs, chunk.paragraphs).rowcount
+        result.paragraphs_added += new_paragraphs
         result.records += chunk.records
+        # Paragraphs this chunk did not create may hold another text, or annotations
+        # already; new ones cannot, which spares a fresh import both lookups.
+        known_paragraphs = new_paragraphs < chunk.paragraph_count
+        if known_paragraphs:
+            conflict = self._run(self.conflicting_paragraph, chunk.paragraphs).first()
+            if conflict is not None:
+                raise RejectedFile(
+                    self.context.file,
+                    f"paragraph {conflict[1]} exists with another text; offsets would not fit it",
+                    conflict[0],
+                )
         if self.context.annotator_id is None:
-            present = self._run(self.existing_pre_annotations, chunk.pre_annotations).all()
-            result.already_present += len(present)
+            if known_paragraphs:
+                present = self._run(self.existing_pre_annotations, chunk.pre_annotations).all()
+                result.already_present += len(present)
             added = self._run(self.insert_pre_annotations, chunk.pre_annotations).rowcount
             result.pre_annotations_added += added
             return
-        existing = self._run(self.existing_annotations, chunk.annotations).all()
-        for line, annotation_id in existing:
-            if annotation_id > self.newest_before:
-                raise RejectedFile(
-                    self.context.file, "this paragraph appears twice for the importing user", line
-                )
-        if existing:
-            result.already_present += len(existing)
-            chunk = _without_lines(chunk, {line for line, _ in existing})
+        if known_paragraphs:
+            existing = self._run(self.existing_annotations, chunk.annotations).all()
+            for line, annotation_id in existing:
+                if annotation_id > self.newest_before:
+                    raise RejectedFile(
+                        self.context.file,
+                        "this paragraph appears twice for the importing user",
+                        line,
+                    )
+            if existing:
+                result.already_present += len(existing)
+                chunk = _without_lines(chunk, {line for line, _ in existing})
         added = self._run(self.insert_annotations, chunk.annotations).rowcount
+        first = self._first_new_id(added)
+        placed = first is not None
         for table, rows in chunk.layers.items():
-            self._run(self.insert_layers[table], rows)
-        self._run(self.insert_history, chunk.history)
+            self._run(self.insert_layers[table][placed], rows, *([first] if placed else []))
+        self._run(self.insert_history[placed], chunk.history, *([first] if placed else []))
         result.annotations_added += added
+
+    def _first_new_id(self, added: int) -> int | None:
+        """On SQLite, the first id of the ``added`` annotations just inserted, when their ids
+        are consecutive; None elsewhere (rows then find their annotation by paragraph)."""
+        if self.rows.dialect != "sqlite" or added == 0:
+            return None
+        low, high, count = self.connection.exec_driver_sql(
+            "SELECT min(id), max(id), count(*) FROM annotations WHERE id > ?", (self.newest,)
+        ).one()
+        self.newest = max(self.newest, high or 0)
+        return low if count == added and high - low + 1 == added else None
 
 
 def _kind(column: Column[Any]) -> str:
@@ -307,9 +352,18 @@ def _without_lines(chunk: PreparedChunk, lines: set[int]) -> PreparedChunk:
     imported before are left as they are. Rare (a file imported again), so plain Python."""
     annotations = [row for row in orjson.loads(chunk.annotations) if row[0] not in lines]
     keep = {row[1] for row in annotations}
+    # Places change as annotations leave the list; renumber the rows that stay.
+    place = {
+        old: new
+        for new, old in enumerate(
+            i for i, row in enumerate(orjson.loads(chunk.annotations)) if row[0] not in lines
+        )
+    }
 
     def kept(rows: bytes) -> bytes:
-        return orjson.dumps([row for row in orjson.loads(rows) if row[0] in keep])
+        return orjson.dumps(
+            [[place[row[0]], *row[1:]] for row in orjson.loads(rows) if row[1] in keep]
+        )
 
     return chunk._replace(
         annotations=orjson.dumps(annotations),

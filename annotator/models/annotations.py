@@ -222,9 +222,8 @@ class AnnotationHistory(Base):
     __table_args__ = (UniqueConstraint("annotation_id", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    annotation_id: Mapped[int] = mapped_column(
-        ForeignKey("annotations.id", ondelete="RESTRICT"), index=True
-    )
+    # Found through UNIQUE (annotation_id, version), which also serves the foreign key.
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="RESTRICT"))
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))

@@ -66,7 +66,9 @@ class Paragraph(Base):
     )
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    text_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Compared by paragraph id (an import must find the same text); no index: nothing
+    # looks paragraphs up by hash, and a random-order index slows large imports down.
+    text_sha256: Mapped[str] = mapped_column(String(64))
     is_boilerplate: Mapped[bool] = mapped_column(Boolean, default=False)
     # Which rule flagged it, shown to the reader so the flag can be questioned.
     boilerplate_reason: Mapped[str | None] = mapped_column(String(64))
