@@ -39,6 +39,17 @@ def checking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     return str(request.param)
 
 
+def _empty_site_with_alice(fresh_app: Callable[[], Flask]) -> tuple[Flask, FlaskCliRunner]:
+    """A second site: the seed actor registry and a user alice, nothing else."""
+    fresh = fresh_app()
+    fresh_runner = fresh.test_cli_runner()
+    fresh_runner.invoke(args=["import", str(SEEDS / "actors.json")])
+    fresh_runner.invoke(
+        args=["create-user", "alice", "--password-stdin"], input=TEST_PASSWORD + "\n"
+    )
+    return fresh, fresh_runner
+
+
 def test_export_imported_into_a_fresh_database_exports_the_same(
     runner: FlaskCliRunner,
     annotated: dict[str, Any],
@@ -131,12 +142,7 @@ def test_invalid_records_are_rejected_with_file_and_line_and_nothing_stored(
     change(records[2])
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
-    fresh = fresh_app()
-    fresh_runner = fresh.test_cli_runner()
-    fresh_runner.invoke(args=["import", str(SEEDS / "actors.json")])
-    fresh_runner.invoke(
-        args=["create-user", "alice", "--password-stdin"], input=TEST_PASSWORD + "\n"
-    )
+    fresh, fresh_runner = _empty_site_with_alice(fresh_app)
     result = fresh_runner.invoke(args=["import", str(broken), "--as", "alice"])
     assert result.exit_code == 1
     assert f"{broken}:3:" in result.output and message in result.output
@@ -186,12 +192,7 @@ def test_a_paragraph_twice_in_one_file_is_rejected(
     records = _records(out)
     doubled = tmp_path / "doubled.jsonl"
     doubled.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in [*records, records[0]]))
-    fresh = fresh_app()
-    fresh_runner = fresh.test_cli_runner()
-    fresh_runner.invoke(args=["import", str(SEEDS / "actors.json")])
-    fresh_runner.invoke(
-        args=["create-user", "alice", "--password-stdin"], input=TEST_PASSWORD + "\n"
-    )
+    fresh, fresh_runner = _empty_site_with_alice(fresh_app)
     result = fresh_runner.invoke(args=["import", str(doubled), "--as", "alice"])
     assert result.exit_code == 1
     assert f"{doubled}:{len(records) + 1}:" in result.output and "twice" in result.output
