@@ -150,11 +150,7 @@ def save_annotation(
     """
     now = datetime.now(UTC)
     layers = encode_layers(
-        payload.entities,
-        payload.stances,
-        payload.quotes,
-        text,
-        actor_details(session, (e["actor"] for e in payload.entities)),
+        payload, text, actor_details(session, (e["actor"] for e in payload.entities))
     )
     existing = find_annotation(session, paragraph_id, user.id)
     if existing is None:

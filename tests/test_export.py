@@ -200,7 +200,7 @@ def test_corrupted_offset_aborts_the_export_naming_the_record(
     assert result.exit_code != 0
     assert f"{victim.paragraph_id}/alice" in result.output
     assert item in result.output
-    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+    assert not out.exists() and not list(tmp_path.glob(".export-*"))
 
 
 def test_export_follows_edits_and_registry_changes(

@@ -1,5 +1,5 @@
 """Exports for ML engineers: ``annotator.v1`` JSONL (and, from it, the converters), all fed by
-one streaming query (``records.iter_records``)."""
+one streaming query (``records.iter_export_records``)."""
 
 from .formats import (
     FORMATS,
@@ -19,7 +19,6 @@ from .records import (
     check_record,
     count_records,
     iter_export_records,
-    iter_records,
     parse_since,
     payload_from_record,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "check_record",
     "count_records",
     "iter_export_records",
-    "iter_records",
     "parse_since",
     "payload_from_record",
     "registry_document",

@@ -261,12 +261,6 @@ def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[Ex
         result.close()
 
 
-def iter_records(session: Session, filters: ExportFilters) -> Iterator[dict[str, Any]]:
-    """Yield one ``annotator.v1`` record (a dict) per annotation matching ``filters``."""
-    for record in iter_export_records(session, filters):
-        yield record.as_dict()
-
-
 def check_record(record: dict[str, Any]) -> None:
     """Re-check every span of a record against its text (for records read back from a file)."""
     text = record["text"]

@@ -181,9 +181,7 @@ def read_lines(lines: list[tuple[int, bytes]], context: ReadContext) -> Prepared
                 payload.flagged,
                 stamp(datetime.fromisoformat(record["created_at"])),
                 stamp(datetime.fromisoformat(record["updated_at"])),
-                encode_layers(
-                    payload.entities, payload.stances, payload.quotes, text, context.actors
-                ),
+                encode_layers(payload, text, context.actors),
             ]
         )
         for model, rows in layer_values(payload).items():

@@ -21,7 +21,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from ..models import Annotation, User
 from ..record_layers import actor_details
 from .errors import RejectedFile
 from .json_rows import JsonRows
+from .outcome import FileOutcome
 from .record_lines import (
     RECORD_SCHEMA,
     BadLine,
@@ -61,19 +61,6 @@ def is_record_file(path: Path) -> bool:
                     return False
                 return isinstance(first, dict) and first.get("schema") == RECORD_SCHEMA
     return False
-
-
-@dataclass
-class RecordImport:
-    """What importing one annotator.v1 file did."""
-
-    records: int = 0
-    documents_added: int = 0
-    paragraphs_added: int = 0
-    annotations_added: int = 0
-    pre_annotations_added: int = 0
-    already_present: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
@@ -159,12 +146,11 @@ def import_record_file(
     path: Path,
     as_user: User | None,
     on_progress: Callable[[int], None] | None = None,
-) -> RecordImport:
+) -> FileOutcome:
     """Import every record of ``path`` (the caller commits, or rolls back on RejectedFile).
 
     ``on_progress`` is told how many records have been stored so far, after each chunk.
     """
-    result = RecordImport()
     connection = session.connection()
     context = ReadContext(
         file=str(path),
@@ -179,12 +165,17 @@ def import_record_file(
     newest_before = session.scalar(select(func.max(Annotation.id))) or 0
     store = _ChunkStore(connection, context, newest_before)
     for chunk in _prepared_chunks(path, context):
-        store.add(chunk, result)
+        store.add(chunk)
         if on_progress is not None:
-            on_progress(result.records)
-    if result.records == 0:
+            on_progress(store.records)
+    if store.records == 0:
         raise RejectedFile(str(path), "the file holds no records")
-    return result
+    outcome = store.outcome
+    if outcome.annotations_added or outcome.pre_annotations_added:
+        outcome.status = "imported"
+    if store.already_present:
+        outcome.notes.append(f"{store.already_present} record(s) already present")
+    return outcome
 
 
 class _ChunkStore:
@@ -194,6 +185,9 @@ class _ChunkStore:
         self.connection = connection
         self.context = context
         self.newest_before = newest_before
+        self.outcome = FileOutcome(context.file, "already present")
+        self.records = 0
+        self.already_present = 0
         rows = self.rows = JsonRows(connection.dialect.name)
         f = rows.field
         self.conflicting_paragraph = (
@@ -286,11 +280,12 @@ class _ChunkStore:
         """Execute ``statement`` with ``before`` (its leading parameters) and the rows."""
         return self.connection.exec_driver_sql(statement, (*before, rows.decode()))
 
-    def add(self, chunk: PreparedChunk, result: RecordImport) -> None:
+    def add(self, chunk: PreparedChunk) -> None:
+        result = self.outcome
         result.documents_added += self._run(self.insert_documents, chunk.documents).rowcount
         new_paragraphs = self._run(self.insert_paragraphs, chunk.paragraphs).rowcount
         result.paragraphs_added += new_paragraphs
-        result.records += chunk.records
+        self.records += chunk.records
         # Paragraphs this chunk did not create may hold another text, or annotations
         # already; new ones cannot, which spares a fresh import both lookups.
         known_paragraphs = new_paragraphs < chunk.paragraph_count
@@ -305,7 +300,7 @@ class _ChunkStore:
         if self.context.annotator_id is None:
             if known_paragraphs:
                 present = self._run(self.existing_pre_annotations, chunk.pre_annotations).all()
-                result.already_present += len(present)
+                self.already_present += len(present)
             added = self._run(self.insert_pre_annotations, chunk.pre_annotations).rowcount
             result.pre_annotations_added += added
             return
@@ -319,7 +314,7 @@ class _ChunkStore:
                         line,
                     )
             if existing:
-                result.already_present += len(existing)
+                self.already_present += len(existing)
                 chunk = _without_lines(chunk, {line for line, _ in existing})
         added = self._run(self.insert_annotations, chunk.annotations).rowcount
         first = self._first_new_id(added)

@@ -18,31 +18,13 @@ from ..registry import store_actor
 from .actors import ActorRecord, parse_registry
 from .articles import ParsedArticle, paragraph_id, parse_jsonl, parse_txt, text_sha256
 from .errors import RejectedFile
+from .outcome import FileOutcome
 from .records import import_record_file, is_record_file
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 REGISTRY_SUFFIXES = (".json",)
 SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES + REGISTRY_SUFFIXES
 _LOOKUP_CHUNK = 500
-
-
-@dataclass
-class FileOutcome:
-    """What importing one file did."""
-
-    path: str
-    status: str  # "imported", "already present", "rejected" or "skipped"
-    message: str = ""
-    documents_added: int = 0
-    documents_present: int = 0
-    paragraphs_added: int = 0
-    boilerplate_flagged: int = 0
-    duplicates_dropped: int = 0
-    actors_added: int = 0
-    aliases_added: int = 0
-    annotations_added: int = 0
-    pre_annotations_added: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -268,21 +250,7 @@ def _store_records(
     on_progress: Callable[[Path, int], None] | None,
 ) -> FileOutcome:
     progress = (lambda done: on_progress(path, done)) if on_progress is not None else None
-    imported = import_record_file(session, path, as_user, progress)
-    outcome = FileOutcome(
-        str(path),
-        "imported"
-        if imported.annotations_added or imported.pre_annotations_added
-        else "already present",
-        documents_added=imported.documents_added,
-        paragraphs_added=imported.paragraphs_added,
-        annotations_added=imported.annotations_added,
-        pre_annotations_added=imported.pre_annotations_added,
-        notes=imported.notes,
-    )
-    if imported.already_present:
-        outcome.notes.append(f"{imported.already_present} record(s) already present")
-    return outcome
+    return import_record_file(session, path, as_user, progress)
 
 
 def _store_registry(session: Session, records: list[ActorRecord], file: str) -> FileOutcome:
