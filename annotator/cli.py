@@ -30,7 +30,7 @@ from .export import (
     LINE_FORMATS,
     STATUS_FILTERS,
     ExportFilters,
-    SpanMismatch,
+    RecordCheckFailed,
     SplitSpec,
     count_records,
     parse_since,
@@ -363,11 +363,11 @@ def export_command(
                     target,
                     split,
                     split_files,
-                    on_record=lambda: bar.update(1),
+                    on_records=bar.update,
                 )
         else:
             result = write_export(db, filters, format_, target, split, split_files)
-    except SpanMismatch as error:
+    except RecordCheckFailed as error:
         raise click.ClickException(f"export aborted: {error}") from None
     except (FileExistsError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None

@@ -20,7 +20,7 @@ from .export import (
     LINE_FORMATS,
     STATUS_FILTERS,
     ExportFilters,
-    SpanMismatch,
+    RecordCheckFailed,
     SplitSpec,
     parse_since,
     stream_lines,
@@ -99,7 +99,7 @@ def _built_download(
             result = write_export(get_session(), filters, format_, target, split)
             download = zip_folder(target, result.paths[-1], workdir / f"{name}.zip")
             mimetype = "application/zip"
-    except SpanMismatch as error:
+    except RecordCheckFailed as error:
         shutil.rmtree(workdir, ignore_errors=True)
         return _bad(str(error), "$")
     except RuntimeError as error:

@@ -137,16 +137,20 @@ try:
 finally:
     took = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"CHILD seconds={{took:.2f}} peak_mb={{peak_mb:.0f}}", file=sys.stderr)
+    # The largest of the command's own worker processes, if it started any.
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"CHILD seconds={{took:.2f}} peak_mb={{peak_mb:.0f}} worker_mb={{worker_mb:.0f}}",
+          file=sys.stderr)
 """
 
 
-def timed_child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run an annotator command in a child; return (seconds of work, peak MB, output)."""
+def timed_child(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Run an annotator command in a child; return (seconds of work, its peak MB, the peak
+    MB of the largest worker process it started, 0 when none)."""
     output = run([sys.executable, "-c", CHILD.format(root=str(ROOT), args=args)], env)
     line = next(l for l in output.splitlines() if l.startswith("CHILD "))
     values = dict(part.split("=") for part in line.split()[1:])
-    return float(values["seconds"]), float(values["peak_mb"]), output
+    return float(values["seconds"]), float(values["peak_mb"]), float(values["worker_mb"])
 
 
 def main() -> int:
@@ -185,25 +189,27 @@ def main() -> int:
         f"in {time.perf_counter() - started:.1f} s"
     )
 
-    seconds, peak, _ = timed_child(["import", str(source), "--as", "bench"], env)
+    seconds, peak, worker = timed_child(["import", str(source), "--as", "bench"], env)
     rate = args.paragraphs / seconds
     print(
         f"import: {seconds:.1f} s, {rate:,.0f} paragraphs/s (target >= 10,000), peak {peak:.0f} MB"
+        f" (largest worker {worker:.0f} MB)"
     )
 
     out = folder / "export.jsonl"
-    exports, peaks = [], []
+    exports, peaks, workers = [], [], []
     for _ in range(args.repeats):
         out.unlink(missing_ok=True)
-        seconds_export, peak_export, _ = timed_child(["export", "--out", str(out)], env)
+        seconds_export, peak_export, worker = timed_child(["export", "--out", str(out)], env)
         exports.append(seconds_export)
         peaks.append(peak_export)
+        workers.append(worker)
     lines = sum(1 for _ in out.open("rb"))
     export_median = statistics.median(exports)
     print(
         f"export: median {export_median:.1f} s of {args.repeats} runs "
         f"({', '.join(f'{s:.1f}' for s in exports)}) for {lines:,} records (target < 60 s), "
-        f"peak {max(peaks):.0f} MB (target < 200 MB)"
+        f"peak {max(peaks):.0f} MB (target < 200 MB); largest worker process {max(workers):.0f} MB"
     )
 
     records = [orjson.loads(line) for line in out.open("rb")]

@@ -3,7 +3,6 @@ one streaming query (``records.iter_export_records``)."""
 
 from .formats import (
     FORMATS,
-    LINE_FORMATS,
     FormatResult,
     registry_path,
     stream_lines,
@@ -11,10 +10,12 @@ from .formats import (
     write_to_stream,
     zip_folder,
 )
+from .lines import LINE_FORMATS
 from .records import (
     STATUS_FILTERS,
     ExportFilters,
     ExportRecord,
+    RecordCheckFailed,
     SpanMismatch,
     check_record,
     count_records,
@@ -39,6 +40,7 @@ __all__ = [
     "ExportFilters",
     "ExportRecord",
     "ExportSummary",
+    "RecordCheckFailed",
     "SpanMismatch",
     "SplitSpec",
     "check_record",

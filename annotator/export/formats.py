@@ -12,33 +12,17 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-import orjson
 from sqlalchemy.orm import Session
 
-from .converters import doccano, hf, prodigy, spacy_docbin
-from .records import ExportFilters, ExportRecord, iter_export_records
+from . import parallel
+from .converters import hf, spacy_docbin
+from .lines import line_writer, records_with_split, write_lines
+from .records import ExportFilters, iter_export_records
 from .service import ExportSummary, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
 
-LINE_FORMATS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    "annotator": lambda record: record,
-    "prodigy": prodigy.task,
-    "doccano": doccano.line,
-}
-
-
-def _line_writer(format_: str) -> Callable[[ExportRecord], bytes]:
-    """How one record becomes a line of ``format_``; annotator.v1 lines are spliced from the
-    stored layers rather than encoded again."""
-    if format_ == "annotator":
-        return ExportRecord.as_line
-    convert = LINE_FORMATS[format_]
-    return lambda record: orjson.dumps(convert(record.as_dict())) + b"\n"
-
-
-_LINES_PER_WRITE = 256  # one write call per block of lines, not per line
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
 EXTENSIONS = {
     "annotator": ".jsonl",
@@ -58,32 +42,12 @@ class FormatResult:
     misaligned: list[str] = field(default_factory=list)
 
 
-def records_with_split(
-    session: Session,
-    filters: ExportFilters,
-    split: SplitSpec | None,
-    summary: ExportSummary,
-    on_record: Callable[[], None] | None = None,
-) -> Iterator[ExportRecord]:
-    """The export's records, each with its split (when asked), counted into ``summary``."""
-    for record in iter_export_records(session, filters):
-        if split is not None:
-            name = split.assign(record.document_id)
-            record.set_split(name)
-            summary.per_split[name] += 1
-            summary.documents_per_split.setdefault(name, set()).add(record.document_id)
-        summary.records += 1
-        if on_record is not None:
-            on_record()
-        yield record
-
-
 def stream_lines(
     session: Session, filters: ExportFilters, format_: str, split: SplitSpec | None = None
 ) -> Iterator[bytes]:
     """JSON lines of a line format, produced as the records are read."""
-    line = _line_writer(format_)
-    for record in records_with_split(session, filters, split, ExportSummary()):
+    line = line_writer(format_)
+    for record in records_with_split(iter_export_records(session, filters), split, ExportSummary()):
         yield line(record)
 
 
@@ -92,8 +56,8 @@ def write_to_stream(
 ) -> ExportSummary:
     """A line format to an open stream (stdout)."""
     summary = ExportSummary()
-    line = _line_writer(format_)
-    for record in records_with_split(session, filters, split, summary):
+    line = line_writer(format_)
+    for record in records_with_split(iter_export_records(session, filters), split, summary):
         out.write(line(record))
     return summary
 
@@ -105,7 +69,7 @@ def write_export(
     target: Path,
     split: SplitSpec | None = None,
     split_files: bool = False,
-    on_record: Callable[[], None] | None = None,
+    on_records: Callable[[int], None] | None = None,
 ) -> FormatResult:
     """Write an export to ``target`` (a file, or a folder for hf and split files).
 
@@ -115,7 +79,7 @@ def write_export(
     """
     summary = ExportSummary()
     result = FormatResult(summary)
-    records = records_with_split(session, filters, split, summary, on_record)
+    records = records_with_split(iter_export_records(session, filters), split, summary, on_records)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staged = staging / target.name
@@ -129,26 +93,10 @@ def write_export(
         elif format_ == "spacy":
             report = spacy_docbin.write(dicts, staged)
             result.misaligned = report.misaligned
-        elif split_files:
-            staged.mkdir()
-            line = _line_writer(format_)
-            handles = {name: (staged / f"{name}.jsonl").open("wb") for name in SPLIT_NAMES}
-            try:
-                for record in records:
-                    handles[record.split].write(line(record))
-            finally:
-                for handle in handles.values():
-                    handle.close()
-        else:
-            line = _line_writer(format_)
-            with staged.open("wb") as handle:
-                block: list[bytes] = []
-                for record in records:
-                    block.append(line(record))
-                    if len(block) == _LINES_PER_WRITE:
-                        handle.write(b"".join(block))
-                        block = []
-                handle.write(b"".join(block))
+        elif not parallel.write_in_parallel(
+            session, filters, format_, staged, split, split_files, summary, on_records
+        ):
+            write_lines(records, format_, staged, split_files)
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
             if any(target.iterdir()):
