@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from . import parallel
 from .converters import hf, spacy_docbin
 from .lines import line_writer, records_with_split, write_lines
-from .records import ExportFilters, iter_export_records
+from .records import ExportFilters, ExportRecord, iter_export_records
 from .service import ExportSummary, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
 
@@ -79,11 +79,14 @@ def write_export(
     """
     summary = ExportSummary()
     result = FormatResult(summary)
-    records = records_with_split(iter_export_records(session, filters), split, summary, on_records)
+
+    def records() -> Iterator[ExportRecord]:
+        return records_with_split(iter_export_records(session, filters), split, summary, on_records)
+
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staged = staging / target.name
-        dicts = (record.as_dict() for record in records)
+        dicts = (record.as_dict() for record in records())
         if format_ == "hf":
             hf.write(dicts, staged)
         elif format_ == "spacy" and split_files:
@@ -96,7 +99,7 @@ def write_export(
         elif not parallel.write_in_parallel(
             session, filters, format_, staged, split, split_files, summary, on_records
         ):
-            write_lines(records, format_, staged, split_files)
+            write_lines(records(), format_, staged, split_files)
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
             if any(target.iterdir()):

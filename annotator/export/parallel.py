@@ -1,19 +1,21 @@
-"""A large line-format export shared between worker processes.
+"""A large line-format export shared between this process and worker processes.
 
 Checking every span and writing every line is Python work, bound to one core per
 process. A large export is cut into chunks of ``CHUNK_RECORDS`` records (ranges of
-annotation ids); worker ``k`` of ``n`` reads chunks ``k``, ``k + n``, ... and writes each
-into the output file at its place, in turn (chunk ``i`` waits until chunk ``i - 1`` has
-been written, and knows its offset from it). Nothing is joined afterwards, each worker
-holds one chunk at a time, and the file is byte for byte what one process writes.
+annotation ids). This process and ``n - 1`` workers each take the next chunk nobody has
+taken, read and check it, and write it into the output file at its place, in turn:
+chunk ``i`` is written once chunk ``i - 1`` has been, and learns its offset from it. So
+nothing is joined afterwards, each process holds at most ``_AHEAD`` chunks, and the file
+is byte for byte what one process writes. This process starts on the first chunk at
+once; a worker joins in when it has started (about half a second).
 
-All workers must read the same state of the database:
+All readers must see the same state of the database:
 
 - PostgreSQL: they share one snapshot (``pg_export_snapshot``), exactly.
-- SQLite has no shared snapshots: each worker reads in one transaction, and the export
-  watches ``PRAGMA data_version`` from before the first worker starts reading until every
-  worker has. When something was saved in between, the workers are stopped and started
-  again (up to ``_ATTEMPTS`` times; then the export runs in one process).
+- SQLite has no shared snapshots: each reader reads in one transaction, and the export
+  watches ``PRAGMA data_version`` from before the first reader starts until every worker
+  has. When something was saved in between, the work so far is dropped and started
+  again (up to ``_ATTEMPTS`` times; then the export runs in this process alone).
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from __future__ import annotations
 import os
 import queue
 import re
-import shutil
 import traceback
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -34,21 +35,19 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from .lines import LINE_FORMATS, lines_by_file, records_with_split
-from .records import (
-    ExportFilters,
-    RecordCheckFailed,
-    RecordReader,
-    id_extent,
-)
+from .records import ExportFilters, RecordCheckFailed, RecordReader, id_extent
 from .service import ExportSummary
 from .splits import SPLIT_NAMES, SplitSpec
 
-# Below this many records an export runs in one process: starting workers costs about a
-# second, which one process spends on some 80,000 records.
+# Below this many records an export runs in one process: a worker takes about half a
+# second to start, in which one process exports some 50,000 records.
 PARALLEL_MIN_RECORDS = 100_000
-# Records a worker reads and writes at a time: about 15 MB of lines in memory.
-CHUNK_RECORDS = 10_000
-_AHEAD = 2  # chunks a worker may hold, written, before it waits for their turn
+# Records read and written at a time: about 5 MB of lines in memory.
+CHUNK_RECORDS = 4_000
+_AHEAD = 2  # chunks a process may hold, ready, before it waits for their turn
+# Whether this process takes chunks too, from the start (tests turn it off, so that
+# worker processes do all the reading and writing of a small export).
+EXPORT_HERE_TOO = True
 _ATTEMPTS = 3
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+-[0-9]+$")
 
@@ -70,11 +69,9 @@ def worker_count(records: int) -> int:
 
 
 @dataclass(frozen=True)
-class _Worker:
-    """One worker's share: which chunks it writes, and where."""
+class _Plan:
+    """What every reader of one attempt shares."""
 
-    number: int
-    workers: int
     database_url: str
     snapshot: str | None  # PostgreSQL's exported snapshot, None on SQLite
     filters: ExportFilters
@@ -83,6 +80,82 @@ class _Worker:
     split: SplitSpec | None
     split_files: bool
     files: list[Path]  # the one output file, or one per set with split files
+
+
+@dataclass
+class _Turns:
+    """Shared between the processes: the next chunk to take, the next to write, and where
+    it goes in each file, under one condition."""
+
+    taken: Any
+    turn: Any
+    offsets: Any
+    condition: Any
+
+    @classmethod
+    def make(cls, context: Any, files: int) -> _Turns:
+        return cls(
+            context.Value("q", 0, lock=False),
+            context.Value("q", 0, lock=False),
+            context.Array("q", files, lock=False),
+            context.Condition(),
+        )
+
+
+@dataclass
+class _Progress:
+    """This process's view of an attempt: who started, what they wrote, what they report."""
+
+    workers: int
+    guard: _SnapshotGuard
+    on_records: Callable[[int], None] | None
+    events: Any
+    processes: list[Any] = field(default_factory=list)
+    started: int = 0
+    held_back: int = 0  # records written before the readers were known to agree
+    summaries: list[ExportSummary] = field(default_factory=list)
+
+    @property
+    def agreed(self) -> bool:
+        return self.started == self.workers
+
+    def wrote(self, count: int) -> None:
+        if not self.agreed:
+            self.held_back += count
+        elif self.on_records is not None:
+            self.on_records(count)
+
+    def poll(self, wait: float = 0.0) -> None:
+        """Handle what the workers reported; raise what stopped one, or ``_Restart``."""
+        while True:
+            try:
+                kind, value = self.events.get(timeout=wait) if wait else self.events.get_nowait()
+            except queue.Empty:
+                break
+            wait = 0.0
+            if kind == "started":
+                self.started += 1
+                if self.agreed:
+                    if not self.guard.unchanged():
+                        raise _Restart
+                    self.guard.release()
+                    self.wrote(self.held_back)
+            elif kind == "progress":
+                self.wrote(value)
+            elif kind == "done":
+                self.summaries.append(value)
+            else:  # failed: a RecordCheckFailed, or a RuntimeError naming what went wrong
+                raise value
+        for process in self.processes:
+            if process.exitcode not in (None, 0):
+                raise RuntimeError(
+                    f"an export worker process stopped unexpectedly (exit code "
+                    f"{process.exitcode}); nothing was written"
+                )
+
+
+class _Restart(Exception):
+    """The database changed before every reader had started: start the attempt again."""
 
 
 def write_in_parallel(
@@ -95,12 +168,11 @@ def write_in_parallel(
     summary: ExportSummary,
     on_records: Callable[[int], None] | None,
 ) -> bool:
-    """Write a line-format export to ``target`` in worker processes when it is large enough.
+    """Write a line-format export to ``target`` with worker processes when it is large enough.
 
-    Returns False, having written nothing, when it is better written in this process
+    Returns False, having written nothing, when it is better written by the caller alone
     (small, one core, or a SQLite database that kept changing while the workers started).
-    Raises ``RecordCheckFailed`` when a worker met a bad record, RuntimeError when one
-    failed otherwise.
+    Raises ``RecordCheckFailed`` at a bad record, RuntimeError when a worker failed.
     """
     if format_ not in LINE_FORMATS:
         return False
@@ -118,114 +190,172 @@ def write_in_parallel(
         files = [target / f"{name}.jsonl" for name in SPLIT_NAMES]
     else:
         files = [target]
+    plan = _Plan(
+        database_url=engine.url.render_as_string(hide_password=False),
+        snapshot=None,
+        filters=filters,
+        bounds=bounds,
+        format_=format_,
+        split=split,
+        split_files=split_files,
+        files=files,
+    )
     for _attempt in range(_ATTEMPTS):
         for path in files:
             path.write_bytes(b"")
-        shares = [
-            _Worker(
-                number=number,
-                workers=workers,
-                database_url=engine.url.render_as_string(hide_password=False),
-                snapshot=None,
-                filters=filters,
-                bounds=bounds,
-                format_=format_,
-                split=split,
-                split_files=split_files,
-                files=files,
-            )
-            for number in range(workers)
-        ]
-        written = _run_workers(engine, shares, on_records)
-        if written is None:
+        try:
+            parts = _attempt_export(engine, plan, workers, on_records)
+        except _Restart:
             continue  # something was saved while the workers started: again
-        for part in written:
+        for part in parts:
             summary.records += part.records
             summary.per_split.update(part.per_split)
             for name, documents in part.documents_per_split.items():
                 summary.documents_per_split.setdefault(name, set()).update(documents)
         return True
-    _remove(target)
+    for path in files:
+        path.unlink()
+    if split_files:
+        target.rmdir()
     return False
 
 
-def _run_workers(
-    engine: Engine, shares: list[_Worker], on_records: Callable[[int], None] | None
-) -> list[ExportSummary] | None:
-    """Run one process per share; their summaries, or None when the database changed
-    before every worker had started reading (no progress is reported then)."""
+def _attempt_export(
+    engine: Engine, plan: _Plan, workers: int, on_records: Callable[[int], None] | None
+) -> list[ExportSummary]:
+    """One attempt: start the workers, export chunks here too, gather every summary."""
     context = get_context("spawn")
-    events: Any = context.Queue()
-    turn = context.Value("q", 0)  # the chunk whose turn it is to be written
-    offsets = context.Array("q", len(shares[0].files))  # where it goes, in each file
-    written = context.Condition()
+    turns = _Turns.make(context, len(plan.files))
     guard = _SnapshotGuard(engine)
-    processes = []
+    progress = _Progress(workers - 1, guard, on_records, context.Queue())
     try:
-        shares = [replace(share, snapshot=guard.snapshot) for share in shares]
-        for share in shares:
+        plan = replace(plan, snapshot=guard.snapshot)
+        for _ in range(workers - 1):
             process = context.Process(
-                target=run_worker, args=(share, events, turn, offsets, written), daemon=True
+                target=run_worker, args=(plan, turns, progress.events), daemon=True
             )
             process.start()
-            processes.append(process)
-        started: set[int] = set()
-        done: dict[int, ExportSummary] = {}
-        unreported = 0  # progress held back until the workers are known to agree
-        while len(done) < len(shares):
-            try:
-                kind, number, value = events.get(timeout=0.5)
-            except queue.Empty:
-                _check_alive(processes, done)
-                continue
-            if kind == "started":
-                started.add(number)
-                if len(started) == len(shares):
-                    if not guard.unchanged():
-                        return None
-                    guard.release()
-                    if on_records is not None and unreported:
-                        on_records(unreported)
-            elif kind == "progress":
-                if len(started) == len(shares) and on_records is not None:
-                    on_records(value)
-                else:
-                    unreported += value
-            elif kind == "done":
-                done[number] = value
-            else:  # failed: a RecordCheckFailed, or a RuntimeError naming what went wrong
-                raise value
-        return [done[share.number] for share in shares]
+            progress.processes.append(process)
+        mine = (
+            [_export_chunks(plan, turns, lambda: None, progress.wrote, progress.poll)]
+            if EXPORT_HERE_TOO
+            else []
+        )
+        while len(progress.summaries) < workers - 1:
+            progress.poll(wait=0.5)
+        return [*mine, *progress.summaries]
     finally:
-        for process in processes:
+        for process in progress.processes:
             if process.is_alive():
                 process.terminate()
             process.join()
-        events.close()
+        progress.events.close()
         guard.release()
 
 
-def _check_alive(processes: list[Any], done: dict[int, ExportSummary]) -> None:
-    for number, process in enumerate(processes):
-        if process.exitcode not in (None, 0) and number not in done:
-            raise RuntimeError(
-                f"an export worker process stopped unexpectedly (exit code {process.exitcode}); "
-                "nothing was written"
-            )
+def _export_chunks(
+    plan: _Plan,
+    turns: _Turns,
+    started: Callable[[], None],
+    wrote: Callable[[int], None],
+    idle: Callable[[], None],
+) -> ExportSummary:
+    """Take chunks until none is left, read and check each, write each in its turn.
+
+    ``started`` is called once the reader has its snapshot, ``wrote`` with how many
+    records each chunk held; ``idle`` between chunks and while waiting for a turn (this
+    process watches the workers then).
+    """
+    from ..database import make_engine  # here: a worker starts from nothing
+
+    engine = make_engine(plan.database_url)
+    files = [os.open(path, os.O_WRONLY) for path in plan.files]
+    try:
+        with Session(_reading_engine(engine, plan.snapshot)) as session:
+            if plan.snapshot is not None:
+                # The transaction's first statement; the id was checked by _reading_engine.
+                session.connection().exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{plan.snapshot}'")
+            reader = RecordReader(session, plan.filters)  # its first reads: the snapshot
+            started()
+            summary = ExportSummary()
+            ready: deque[tuple[int, list[bytes]]] = deque()
+            while (chunk := _take(turns, len(plan.bounds))) is not None:
+                before = summary.records
+                records = records_with_split(
+                    reader.records(*plan.bounds[chunk]), plan.split, summary
+                )
+                ready.append((chunk, lines_by_file(records, plan.format_, plan.split_files)))
+                wrote(summary.records - before)
+                idle()
+                # Write what is due; wait only with _AHEAD chunks ready, so that a reader a
+                # little slower than the others does not hold them all up.
+                _write_due(ready, files, turns, idle, wait=len(ready) >= _AHEAD)
+            _write_due(ready, files, turns, idle, wait=True)
+            return summary
+    finally:
+        for handle in files:
+            os.close(handle)
+        engine.dispose()
+
+
+def _take(turns: _Turns, chunks: int) -> int | None:
+    """The next chunk nobody has taken, or None when all are."""
+    with turns.condition:
+        chunk = int(turns.taken.value)
+        if chunk >= chunks:
+            return None
+        turns.taken.value = chunk + 1
+        return chunk
+
+
+def _write_due(
+    ready: deque[tuple[int, list[bytes]]],
+    files: list[int],
+    turns: _Turns,
+    idle: Callable[[], None],
+    wait: bool,
+) -> None:
+    """Write the ready chunks whose turn it is, at their offsets, in order; with ``wait``,
+    wait for the turn of every one of them (calling ``idle`` every fifth of a second)."""
+    while ready:
+        chunk, blocks = ready[0]
+        with turns.condition:
+            while turns.turn.value != chunk:
+                if not wait:
+                    return
+                if not turns.condition.wait(timeout=0.2):
+                    turns.condition.release()
+                    try:
+                        idle()
+                    finally:
+                        turns.condition.acquire()
+            for index, (handle, block) in enumerate(zip(files, blocks, strict=True)):
+                _write_at(handle, block, turns.offsets[index])
+                turns.offsets[index] += len(block)
+            turns.turn.value = chunk + 1
+            turns.condition.notify_all()
+        ready.popleft()
+
+
+def _write_at(handle: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        count = os.pwrite(handle, view, offset)
+        view, offset = view[count:], offset + count
 
 
 class _SnapshotGuard:
-    """That every part reads the same state: a snapshot the parts import (PostgreSQL), or
-    a watch on SQLite's data_version from before the parts start until all have."""
+    """That every reader sees the same state: a snapshot they import (PostgreSQL), or a
+    watch on SQLite's data_version from before the first reader starts until all have."""
 
     def __init__(self, engine: Engine) -> None:
         self.snapshot: str | None = None
+        self.version: int | None = None
         self.connection = engine.connect()
         if engine.dialect.name == "postgresql":
             self.connection = self.connection.execution_options(isolation_level="REPEATABLE READ")
             self.connection.begin()
             self.snapshot = self.connection.execute(text("SELECT pg_export_snapshot()")).scalar()
-            self.version = None
         else:
             self.version = self._data_version()
 
@@ -237,66 +367,15 @@ class _SnapshotGuard:
         return self.version is None or self._data_version() == self.version
 
     def release(self) -> None:
-        """Let go of the snapshot once every part has taken it."""
+        """Let go of the snapshot once every reader has taken it."""
         if not self.connection.closed:
             self.connection.close()
-
-
-def run_worker(share: _Worker, events: Any, turn: Any, offsets: Any, written: Any) -> None:
-    """A worker process: read and write its chunks in turn, telling ``events`` when it has
-    started reading, how many records it wrote (after each chunk), and its summary or what
-    stopped it."""
-    from ..database import make_engine  # imported here: the worker starts from nothing
-
-    engine = make_engine(share.database_url)
-    try:
-        with Session(_reading_engine(engine, share.snapshot)) as session:
-            if share.snapshot is not None:
-                # The transaction's first statement; the id was checked by _reading_engine.
-                session.connection().exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{share.snapshot}'")
-            reader = RecordReader(session, share.filters)  # its first reads: the snapshot
-            events.put(("started", share.number, None))
-            summary = ExportSummary()
-            files = [os.open(path, os.O_WRONLY) for path in share.files]
-            try:
-                ready: deque[tuple[int, list[bytes]]] = deque()
-                for chunk in range(share.number, len(share.bounds), share.workers):
-                    before = summary.records
-                    records = records_with_split(
-                        reader.records(*share.bounds[chunk]), share.split, summary
-                    )
-                    ready.append((chunk, lines_by_file(records, share.format_, share.split_files)))
-                    events.put(("progress", share.number, summary.records - before))
-                    # Write what is due; wait only with AHEAD chunks ready, so that a worker
-                    # a little slower than the others does not hold them all up.
-                    _write_due(ready, files, turn, offsets, written, wait=len(ready) >= _AHEAD)
-                _write_due(ready, files, turn, offsets, written, wait=True)
-            finally:
-                for handle in files:
-                    os.close(handle)
-        events.put(("done", share.number, summary))
-    except RecordCheckFailed as error:
-        events.put(("failed", share.number, error))
-    except Exception as error:  # reported to the process that started this one
-        where = traceback.extract_tb(error.__traceback__)[-1]
-        events.put(
-            (
-                "failed",
-                share.number,
-                RuntimeError(
-                    f"export worker {share.number + 1} failed: {type(error).__name__}: {error} "
-                    f"({Path(where.filename).name}:{where.lineno}); nothing was written"
-                ),
-            )
-        )
-    finally:
-        engine.dispose()
 
 
 def _reading_engine(engine: Engine, snapshot: str | None) -> Engine:
     """``engine`` set up to read in one transaction: REPEATABLE READ for PostgreSQL's
     shared snapshot; on SQLite, a real BEGIN (pysqlite emits none before a SELECT), so
-    that every chunk a worker reads sees the database as its first read did."""
+    that every chunk a reader reads sees the database as its first read did."""
     if snapshot is not None:
         if not _SNAPSHOT_ID.match(snapshot):
             raise RuntimeError(f"unexpected snapshot id {snapshot!r}")
@@ -313,40 +392,28 @@ def _reading_engine(engine: Engine, snapshot: str | None) -> Engine:
     return engine
 
 
-def _write_due(
-    ready: deque[tuple[int, list[bytes]]],
-    files: list[int],
-    turn: Any,
-    offsets: Any,
-    written: Any,
-    wait: bool,
-) -> None:
-    """Write the ready chunks whose turn it is, at their offsets, in order; with ``wait``,
-    wait for the turn of every one of them."""
-    while ready:
-        chunk, blocks = ready[0]
-        with written:
-            if wait:
-                written.wait_for(lambda chunk=chunk: turn.value == chunk)
-            elif turn.value != chunk:
-                return
-            for index, (handle, block) in enumerate(zip(files, blocks, strict=True)):
-                _write_at(handle, block, offsets[index])
-                offsets[index] += len(block)
-            turn.value = chunk + 1
-            written.notify_all()
-        ready.popleft()
-
-
-def _write_at(handle: int, data: bytes, offset: int) -> None:
-    view = memoryview(data)
-    while view:
-        count = os.pwrite(handle, view, offset)
-        view, offset = view[count:], offset + count
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+def run_worker(plan: _Plan, turns: _Turns, events: Any) -> None:
+    """A worker process: export chunks, telling ``events`` when it has started reading,
+    how many records each chunk held, and its summary or what stopped it."""
+    try:
+        summary = _export_chunks(
+            plan,
+            turns,
+            lambda: events.put(("started", None)),
+            lambda count: events.put(("progress", count)),
+            lambda: None,
+        )
+        events.put(("done", summary))
+    except RecordCheckFailed as error:
+        events.put(("failed", error))
+    except Exception as error:  # reported to the process that started this one
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        events.put(
+            (
+                "failed",
+                RuntimeError(
+                    f"an export worker failed: {type(error).__name__}: {error} "
+                    f"({Path(where.filename).name}:{where.lineno}); nothing was written"
+                ),
+            )
+        )

@@ -414,8 +414,9 @@ class RecordReader:
 
 
 def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[ExportRecord]:
-    """One checked ``ExportRecord`` per annotation matching ``filters``, in id order."""
-    return RecordReader(session, filters).records()
+    """One checked ``ExportRecord`` per annotation matching ``filters``, in id order (the
+    registry and details are read when the first record is asked for)."""
+    yield from RecordReader(session, filters).records()
 
 
 def check_record(record: dict[str, Any]) -> None:
