@@ -6,17 +6,22 @@ creates tables any other way, so every database has the migrations' schema.
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from .resources import resource_dir
 
+# Alembic (with Mako and Pygments, about 11 MB) is imported when a migration runs, not by
+# every command: an export's peak memory is measured against a target.
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config() -> Config:
     """An Alembic configuration pointing at the shipped migrations folder."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     return config
@@ -24,6 +29,9 @@ def alembic_config() -> Config:
 
 def upgrade_to_head(engine: Engine) -> tuple[str | None, str]:
     """Upgrade the database behind ``engine``; return (revision before, revision after)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config()
     with engine.begin() as connection:
         before = MigrationContext.configure(connection).get_current_revision()
@@ -35,6 +43,8 @@ def upgrade_to_head(engine: Engine) -> tuple[str | None, str]:
 
 def head_revision() -> str:
     """The newest revision the shipped migrations define."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("no migrations found")

@@ -42,8 +42,8 @@ from .splits import SPLIT_NAMES, SplitSpec
 # Below this many records an export runs in one process: a worker takes about half a
 # second to start, in which one process exports some 50,000 records.
 PARALLEL_MIN_RECORDS = 100_000
-# Records read and written at a time: about 5 MB of lines in memory.
-CHUNK_RECORDS = 4_000
+# Records read and written at a time: about 2.5 MB of lines in memory.
+CHUNK_RECORDS = 2_000
 _AHEAD = 2  # chunks a process may hold, ready, before it waits for their turn
 # Whether this process takes chunks too, from the start (tests turn it off, so that
 # worker processes do all the reading and writing of a small export).

@@ -8,6 +8,7 @@ the registry, before its record is handed on.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,39 +132,50 @@ class ExportRecord:
     ``head`` comes from the annotation's row and its paragraph; ``layers_json`` are the
     stored record layers after every span and actor was checked (as stored, or encoded
     again when an actor's name or type changed since the save), parsed into a dict only
-    for the formats that need one (``as_dict``).
+    for the formats that need one (``as_dict``). Timestamps are ISO 8601 text.
     """
 
     head: dict[str, Any]
     layers_json: bytes
-    times: dict[str, Any]
+    created_at: str
+    updated_at: str
+    split: str | None = None
 
     @property
     def document_id(self) -> str:
         return self.head["document_id"]
 
-    @property
-    def split(self) -> str | None:
-        return self.times.get("split")
-
     def set_split(self, name: str) -> None:
-        self.times["split"] = name
+        self.split = name
 
     def as_dict(self) -> dict[str, Any]:
         """The record as a dict, in the format's key order."""
-        return {**self.head, **orjson.loads(self.layers_json), **self.times}
+        record = {
+            **self.head,
+            **orjson.loads(self.layers_json),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+        if self.split is not None:
+            record["split"] = self.split
+        return record
 
     def as_line(self) -> bytes:
         """The record as a JSON line: the bytes of ``orjson.dumps(self.as_dict())`` plus a
-        newline, spliced from the stored layers instead of encoding them again."""
+        newline, spliced from the stored layers instead of encoding them again (the
+        timestamps are ISO 8601, nothing in them to escape)."""
+        head = memoryview(orjson.dumps(self.head))
+        end = b'"}\n' if self.split is None else b'","split":' + orjson.dumps(self.split) + b"}\n"
         return b"".join(
             (
-                orjson.dumps(self.head)[:-1],
+                head[:-1],
                 b",",
-                self.layers_json[1:-1],
-                b",",
-                orjson.dumps(self.times)[1:],
-                b"\n",
+                memoryview(self.layers_json)[1:-1],
+                b',"created_at":"',
+                self.created_at.encode(),
+                b'","updated_at":"',
+                self.updated_at.encode(),
+                end,
             )
         )
 
@@ -240,13 +252,17 @@ def _checked_layers(
                 path = f"stances.{stance.id}.target"
                 raise SpanMismatch(record_id, path, target.text, text[start:end])
     for quote in layers.quotes:
-        for part, span in (("content", quote.content), ("cue", quote.cue)):
-            if span is None:
-                continue
-            start, end = span.start, span.end
-            if text[start:end] != span.text or not 0 <= start < end <= length:
-                path = f"quotes.{quote.id}.{part}"
-                raise SpanMismatch(record_id, path, span.text, text[start:end])
+        span = quote.content
+        start, end = span.start, span.end
+        if text[start:end] != span.text or not 0 <= start < end <= length:
+            path = f"quotes.{quote.id}.content"
+            raise SpanMismatch(record_id, path, span.text, text[start:end])
+        cue = quote.cue
+        if cue is not None:
+            start, end = cue.start, cue.end
+            if text[start:end] != cue.text or not 0 <= start < end <= length:
+                path = f"quotes.{quote.id}.cue"
+                raise SpanMismatch(record_id, path, cue.text, text[start:end])
     if not stale:
         return stored if type(stored) is bytes else stored.encode()
     refreshed = orjson.loads(stored)
@@ -294,22 +310,29 @@ class _ReadOnce(dict[Any, Any]):
     titles, usernames); one created after that first read is looked up when it is met."""
 
     def __init__(self, rows: Iterable[Any], load_one: Callable[[Any], Any]) -> None:
-        super().__init__((key, value) for key, *value in rows)
+        super().__init__((key, _shared(value)) for key, *value in rows)
         self.load_one = load_one
 
     def __missing__(self, key: Any) -> Any:
-        self[key] = value = list(self.load_one(key))
+        self[key] = value = _shared(self.load_one(key))
         return value
 
 
+def _shared(values: Iterable[Any]) -> tuple[Any, ...]:
+    """``values`` as a tuple, strings interned: the sources and languages of thousands of
+    documents are a handful of distinct strings, kept once."""
+    return tuple(sys.intern(value) if type(value) is str else value for value in values)
+
+
 def _documents(session: Session, only: str | None) -> _ReadOnce:
-    """[title, source, language] by document id (only the one exported, when filtered)."""
+    """(title, source, language) by document id (only the one exported, when filtered)."""
     columns = (Document.title, Document.source, Document.language)
     query = select(Document.id, *columns)
     if only is not None:
         query = query.where(Document.id == only)
     return _ReadOnce(
-        session.execute(query),
+        # Streamed: tens of thousands of documents are not held as rows and as a dict at once.
+        session.execute(query.execution_options(yield_per=_BATCH)),
         lambda key: session.execute(select(*columns).where(Document.id == key)).one(),
     )
 
@@ -407,7 +430,8 @@ class RecordReader:
                         "flagged": flagged,
                     },
                     layers_json=layers_json,
-                    times={"created_at": as_text(created), "updated_at": as_text(updated)},
+                    created_at=as_text(created),
+                    updated_at=as_text(updated),
                 )
         finally:
             result.close()
