@@ -106,7 +106,7 @@ class _Turns:
 class _Progress:
     """This process's view of an attempt: who started, what they wrote, what they report."""
 
-    workers: int
+    spawned: int  # worker processes, besides this one
     guard: _SnapshotGuard
     on_records: Callable[[int], None] | None
     events: Any
@@ -117,7 +117,7 @@ class _Progress:
 
     @property
     def agreed(self) -> bool:
-        return self.started == self.workers
+        return self.started == self.spawned
 
     def wrote(self, count: int) -> None:
         if not self.agreed:
@@ -182,8 +182,10 @@ def write_in_parallel(
     workers = worker_count(count)
     if workers < 2:
         return False
-    # Every CHUNK_RECORDS-th id: a chunk of a filtered export holds fewer; none is missed.
-    cuts = list(range(first_id - 1 + CHUNK_RECORDS, last_id, CHUNK_RECORDS))
+    # Chunks as wide in ids as CHUNK_RECORDS records take on average (a filtered export's
+    # records may be spread over many more ids); every id falls in one.
+    width = max(1, CHUNK_RECORDS * (last_id - first_id + 1) // count)
+    cuts = list(range(first_id - 1 + width, last_id, width))
     bounds = list(zip([None, *cuts], [*cuts, None], strict=True))
     if split_files:
         target.mkdir()
