@@ -4,6 +4,8 @@ same refusals, progress that adds up, and a consistent read of the database."""
 from __future__ import annotations
 
 import os
+from collections import deque
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from annotator.database import get_session
+from annotator.database import get_engine, get_session
 from annotator.export import ExportFilters, SplitSpec, parallel, write_export
 from annotator.models import Annotation
 
@@ -188,9 +190,6 @@ def test_a_database_that_keeps_changing_is_exported_by_one_process(
 
 def test_chunks_finished_out_of_order_are_written_in_order(tmp_path: Path) -> None:
     """Whichever process finishes a chunk first, the file holds the chunks in id order."""
-    from collections import deque
-    from multiprocessing import get_context
-
     target = tmp_path / "chunks.jsonl"
     target.write_bytes(b"")
     turns = parallel._Turns.make(get_context("spawn"), 1)
@@ -205,3 +204,75 @@ def test_chunks_finished_out_of_order_are_written_in_order(tmp_path: Path) -> No
         os.close(handle)
     assert target.read_bytes() == b"first\nsecond\nthird\n"
     assert turns.turn.value == 3
+
+
+def test_a_reader_keeps_its_snapshot_across_chunks(
+    app: Flask,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    runner: FlaskCliRunner,
+) -> None:
+    """A save landing after a reader's first chunk is in none of its chunks: every chunk a
+    reader takes comes from the state its first read saw."""
+    monkeypatch.setenv("ANNOTATOR_EXPORT_WORKERS", "1")
+    _export(runner, tmp_path / "before.jsonl", "--status", "all")
+    monkeypatch.setattr(parallel, "CHUNK_RECORDS", 2)
+    target = tmp_path / "chunks.jsonl"
+    target.write_bytes(b"")
+    saved: list[str] = []
+
+    def save_once() -> None:
+        if not saved:
+            _comment_first_and_last(db, "saved after the first chunk")
+            saved.append("saved")
+
+    with app.app_context():
+        engine = get_engine()
+        guard = parallel._SnapshotGuard(engine)
+        try:
+            plan = parallel._Plan(
+                database_url=engine.url.render_as_string(hide_password=False),
+                snapshot=guard.snapshot,
+                filters=ExportFilters(status="all"),
+                format_="annotator",
+                split=None,
+                split_files=False,
+                files=[target],
+            )
+            turns = parallel._Turns.make(get_context("spawn"), 1)
+            summary = parallel._export_chunks(plan, turns, lambda: None, lambda _: None, save_once)
+        finally:
+            guard.release()
+    assert saved and summary.records == 9 and turns.taken.value >= 5
+    assert target.read_bytes() == (tmp_path / "before.jsonl").read_bytes()
+
+
+def _worker_that_dies(number: int, plan: Any, turns: Any, events: Any) -> None:
+    """A worker killed at once (say, by the out-of-memory killer)."""
+    os._exit(9)
+
+
+def _worker_that_dies_holding_the_lock(number: int, plan: Any, turns: Any, events: Any) -> None:
+    """A worker killed in the middle of writing a chunk, the shared lock in its hands."""
+    turns.lock.acquire()
+    os._exit(9)
+
+
+@pytest.mark.parametrize("worker", [_worker_that_dies, _worker_that_dies_holding_the_lock])
+def test_a_worker_that_dies_fails_the_export_without_hanging(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    worker: Any,
+) -> None:
+    """The export stops with a clear message and leaves no file, whatever the worker held."""
+    _shared(monkeypatch, here_too=True)
+    monkeypatch.setattr(parallel, "run_worker", worker)
+    out = tmp_path / "orphaned.jsonl"
+    result = runner.invoke(args=["export", "--out", str(out)])
+    assert result.exit_code != 0
+    assert "worker process stopped unexpectedly" in result.output
+    assert not out.exists() and not list(tmp_path.glob(".export-*"))

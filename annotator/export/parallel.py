@@ -23,11 +23,13 @@ from __future__ import annotations
 import os
 import queue
 import re
+import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from .lines import LINE_FORMATS, lines_by_file, records_with_split
-from .records import ExportFilters, RecordCheckFailed, RecordReader, id_extent
+from .records import ExportFilters, RecordCheckFailed, RecordReader, count_records
 from .service import ExportSummary
 from .splits import SPLIT_NAMES, SplitSpec
 
@@ -45,6 +47,8 @@ PARALLEL_MIN_RECORDS = 100_000
 # Records read and written at a time: about 2.5 MB of lines in memory.
 CHUNK_RECORDS = 2_000
 _AHEAD = 2  # chunks a process may hold, ready, before it waits for their turn
+_POLL_SECONDS = 0.2  # how often a waiting process checks on the others
+_TURN_SLEEP = 0.001  # how long a process waiting for its turn sleeps between looks
 # Whether this process takes chunks too, from the start (tests turn it off, so that
 # worker processes do all the reading and writing of a small export).
 EXPORT_HERE_TOO = True
@@ -75,7 +79,6 @@ class _Plan:
     database_url: str
     snapshot: str | None  # PostgreSQL's exported snapshot, None on SQLite
     filters: ExportFilters
-    bounds: list[tuple[int | None, int | None]]  # every chunk's ids: (after, through]
     format_: str
     split: SplitSpec | None
     split_files: bool
@@ -84,22 +87,40 @@ class _Plan:
 
 @dataclass
 class _Turns:
-    """Shared between the processes: the next chunk to take, the next to write, and where
-    it goes in each file, under one condition."""
+    """Shared between the processes: how many chunks were taken and the last id taken, the
+    chunk whose turn it is to be written and where it goes in each file.
+
+    A plain lock, always taken with a time limit, guards them: a process killed while
+    holding it (or while waiting) must not leave the others blocked for ever, so every
+    wait also checks that the others are alive (``idle``).
+    """
 
     taken: Any
+    taken_through: Any  # the last annotation id taken; -1 before the first chunk
+    exhausted: Any  # 1 once a chunk reached the last record
     turn: Any
     offsets: Any
-    condition: Any
+    lock: Any
 
     @classmethod
     def make(cls, context: Any, files: int) -> _Turns:
         return cls(
             context.Value("q", 0, lock=False),
+            context.Value("q", -1, lock=False),
+            context.Value("b", 0, lock=False),
             context.Value("q", 0, lock=False),
             context.Array("q", files, lock=False),
-            context.Condition(),
+            context.Lock(),
         )
+
+    @contextmanager
+    def locked(self, idle: Callable[[], None]) -> Iterator[None]:
+        while not self.lock.acquire(timeout=_POLL_SECONDS):
+            idle()
+        try:
+            yield
+        finally:
+            self.lock.release()
 
 
 @dataclass
@@ -113,7 +134,7 @@ class _Progress:
     processes: list[Any] = field(default_factory=list)
     started: int = 0
     held_back: int = 0  # records written before the readers were known to agree
-    summaries: list[ExportSummary] = field(default_factory=list)
+    summaries: dict[int, ExportSummary] = field(default_factory=dict)
 
     @property
     def agreed(self) -> bool:
@@ -129,7 +150,9 @@ class _Progress:
         """Handle what the workers reported; raise what stopped one, or ``_Restart``."""
         while True:
             try:
-                kind, value = self.events.get(timeout=wait) if wait else self.events.get_nowait()
+                kind, number, value = (
+                    self.events.get(timeout=wait) if wait else self.events.get_nowait()
+                )
             except queue.Empty:
                 break
             wait = 0.0
@@ -143,11 +166,13 @@ class _Progress:
             elif kind == "progress":
                 self.wrote(value)
             elif kind == "done":
-                self.summaries.append(value)
+                self.summaries[number] = value
             else:  # failed: a RecordCheckFailed, or a RuntimeError naming what went wrong
                 raise value
-        for process in self.processes:
-            if process.exitcode not in (None, 0):
+        for number, process in enumerate(self.processes):
+            # A worker's last reports are in the queue before it exits: one that has
+            # exited without reporting its end was killed, or lost them.
+            if process.exitcode is not None and number not in self.summaries:
                 raise RuntimeError(
                     f"an export worker process stopped unexpectedly (exit code "
                     f"{process.exitcode}); nothing was written"
@@ -178,15 +203,9 @@ def write_in_parallel(
         return False
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    count, first_id, last_id = id_extent(session, filters)
-    workers = worker_count(count)
+    workers = worker_count(count_records(session, filters))
     if workers < 2:
         return False
-    # Chunks as wide in ids as CHUNK_RECORDS records take on average (a filtered export's
-    # records may be spread over many more ids); every id falls in one.
-    width = max(1, CHUNK_RECORDS * (last_id - first_id + 1) // count)
-    cuts = list(range(first_id - 1 + width, last_id, width))
-    bounds = list(zip([None, *cuts], [*cuts, None], strict=True))
     if split_files:
         target.mkdir()
         files = [target / f"{name}.jsonl" for name in SPLIT_NAMES]
@@ -196,7 +215,6 @@ def write_in_parallel(
         database_url=engine.url.render_as_string(hide_password=False),
         snapshot=None,
         filters=filters,
-        bounds=bounds,
         format_=format_,
         split=split,
         split_files=split_files,
@@ -232,9 +250,9 @@ def _attempt_export(
     progress = _Progress(workers - 1, guard, on_records, context.Queue())
     try:
         plan = replace(plan, snapshot=guard.snapshot)
-        for _ in range(workers - 1):
+        for number in range(workers - 1):
             process = context.Process(
-                target=run_worker, args=(plan, turns, progress.events), daemon=True
+                target=run_worker, args=(number, plan, turns, progress.events), daemon=True
             )
             process.start()
             progress.processes.append(process)
@@ -244,8 +262,8 @@ def _attempt_export(
             else []
         )
         while len(progress.summaries) < workers - 1:
-            progress.poll(wait=0.5)
-        return [*mine, *progress.summaries]
+            progress.poll(wait=_POLL_SECONDS)
+        return [*mine, *progress.summaries.values()]
     finally:
         for process in progress.processes:
             if process.is_alive():
@@ -281,11 +299,10 @@ def _export_chunks(
             started()
             summary = ExportSummary()
             ready: deque[tuple[int, list[bytes]]] = deque()
-            while (chunk := _take(turns, len(plan.bounds))) is not None:
+            while (taken := _take(turns, reader, idle)) is not None:
+                chunk, after, through = taken
                 before = summary.records
-                records = records_with_split(
-                    reader.records(*plan.bounds[chunk]), plan.split, summary
-                )
+                records = records_with_split(reader.records(after, through), plan.split, summary)
                 ready.append((chunk, lines_by_file(records, plan.format_, plan.split_files)))
                 wrote(summary.records - before)
                 idle()
@@ -300,14 +317,24 @@ def _export_chunks(
         engine.dispose()
 
 
-def _take(turns: _Turns, chunks: int) -> int | None:
-    """The next chunk nobody has taken, or None when all are."""
-    with turns.condition:
-        chunk = int(turns.taken.value)
-        if chunk >= chunks:
+def _take(
+    turns: _Turns, reader: RecordReader, idle: Callable[[], None]
+) -> tuple[int, int | None, int | None] | None:
+    """The next chunk nobody has taken: its number and its ids, (after, through] (None:
+    open-ended), cut at the ``CHUNK_RECORDS``-th record after the last one taken, however
+    the ids are spread; None when every record is taken."""
+    with turns.locked(idle):
+        if turns.exhausted.value:
             return None
+        chunk = int(turns.taken.value)
+        after = int(turns.taken_through.value)
+        through = reader.id_after(None if after < 0 else after, CHUNK_RECORDS)
         turns.taken.value = chunk + 1
-        return chunk
+        if through is None:
+            turns.exhausted.value = 1
+        else:
+            turns.taken_through.value = through
+        return chunk, None if after < 0 else after, through
 
 
 def _write_due(
@@ -318,24 +345,23 @@ def _write_due(
     wait: bool,
 ) -> None:
     """Write the ready chunks whose turn it is, at their offsets, in order; with ``wait``,
-    wait for the turn of every one of them (calling ``idle`` every fifth of a second)."""
+    wait for the turn of every one of them (calling ``idle`` now and then)."""
     while ready:
         chunk, blocks = ready[0]
-        with turns.condition:
-            while turns.turn.value != chunk:
-                if not wait:
-                    return
-                if not turns.condition.wait(timeout=0.2):
-                    turns.condition.release()
-                    try:
-                        idle()
-                    finally:
-                        turns.condition.acquire()
+        waited = 0.0
+        while turns.turn.value != chunk:
+            if not wait:
+                return
+            time.sleep(_TURN_SLEEP)
+            waited += _TURN_SLEEP
+            if waited >= _POLL_SECONDS:
+                idle()
+                waited = 0.0
+        with turns.locked(idle):
             for index, (handle, block) in enumerate(zip(files, blocks, strict=True)):
                 _write_at(handle, block, turns.offsets[index])
                 turns.offsets[index] += len(block)
             turns.turn.value = chunk + 1
-            turns.condition.notify_all()
         ready.popleft()
 
 
@@ -394,25 +420,33 @@ def _reading_engine(engine: Engine, snapshot: str | None) -> Engine:
     return engine
 
 
-def run_worker(plan: _Plan, turns: _Turns, events: Any) -> None:
+def run_worker(number: int, plan: _Plan, turns: _Turns, events: Any) -> None:
     """A worker process: export chunks, telling ``events`` when it has started reading,
-    how many records each chunk held, and its summary or what stopped it."""
+    how many records each chunk held, and its summary or what stopped it. It stops when
+    the process that started it is gone."""
+    parent = parent_process()
+
+    def parent_alive() -> None:
+        if parent is not None and not parent.is_alive():
+            raise RuntimeError("the exporting process is gone")
+
     try:
         summary = _export_chunks(
             plan,
             turns,
-            lambda: events.put(("started", None)),
-            lambda count: events.put(("progress", count)),
-            lambda: None,
+            lambda: events.put(("started", number, None)),
+            lambda count: events.put(("progress", number, count)),
+            parent_alive,
         )
-        events.put(("done", summary))
+        events.put(("done", number, summary))
     except RecordCheckFailed as error:
-        events.put(("failed", error))
+        events.put(("failed", number, error))
     except Exception as error:  # reported to the process that started this one
         where = traceback.extract_tb(error.__traceback__)[-1]
         events.put(
             (
                 "failed",
+                number,
                 RuntimeError(
                     f"an export worker failed: {type(error).__name__}: {error} "
                     f"({Path(where.filename).name}:{where.lineno}); nothing was written"
