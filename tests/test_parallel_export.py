@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from annotator.database import get_engine, get_session
 from annotator.export import ExportFilters, SplitSpec, parallel, write_export
+from annotator.export.records import id_extent
 from annotator.models import Annotation
 
 from .test_export import _check_lines
@@ -218,7 +219,6 @@ def test_a_reader_keeps_its_snapshot_across_chunks(
     reader takes comes from the state its first read saw."""
     monkeypatch.setenv("ANNOTATOR_EXPORT_WORKERS", "1")
     _export(runner, tmp_path / "before.jsonl", "--status", "all")
-    monkeypatch.setattr(parallel, "CHUNK_RECORDS", 2)
     target = tmp_path / "chunks.jsonl"
     target.write_bytes(b"")
     saved: list[str] = []
@@ -230,12 +230,16 @@ def test_a_reader_keeps_its_snapshot_across_chunks(
 
     with app.app_context():
         engine = get_engine()
+        _, first_id, last_id = id_extent(get_session(), ExportFilters(status="all"))
         guard = parallel._SnapshotGuard(engine)
         try:
             plan = parallel._Plan(
                 database_url=engine.url.render_as_string(hide_password=False),
                 snapshot=guard.snapshot,
                 filters=ExportFilters(status="all"),
+                first_id=first_id,
+                last_id=last_id,
+                width=2,
                 format_="annotator",
                 split=None,
                 split_files=False,
@@ -276,3 +280,23 @@ def test_a_worker_that_dies_fails_the_export_without_hanging(
     assert result.exit_code != 0
     assert "worker process stopped unexpectedly" in result.output
     assert not out.exists() and not list(tmp_path.glob(".export-*"))
+
+
+@pytest.mark.parametrize("options", [(), ("--split", "50/25/25", "--split-files")])
+def test_a_chunk_holding_more_than_it_should_is_written_out_as_it_is_read(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    options: tuple[str, ...],
+) -> None:
+    """Where ids are spread unevenly a chunk may hold far more records than planned: its
+    lines go out in its turn as they are read, and the file is still the same."""
+    _alone(monkeypatch)
+    _export(runner, tmp_path / "alone", *options)
+    _shared(monkeypatch, here_too=True)
+    monkeypatch.setattr(parallel, "CHUNK_RECORDS", 4)
+    monkeypatch.setattr(parallel, "_CHUNK_BYTES", 1)  # every line overflows its chunk
+    _export(runner, tmp_path / "streamed", *options)
+    expected = list(_files(tmp_path / "alone").values())
+    assert any(expected) and list(_files(tmp_path / "streamed").values()) == expected

@@ -59,18 +59,6 @@ def records_with_split(
         on_records(unreported)
 
 
-def lines_by_file(records: Iterable[ExportRecord], format_: str, split_files: bool) -> list[bytes]:
-    """``records`` as lines of ``format_``, joined: one block, or with ``split_files`` one
-    block per set in ``SPLIT_NAMES`` order (how a parallel export's chunk is written)."""
-    line = line_writer(format_)
-    if not split_files:
-        return [b"".join(line(record) for record in records)]
-    blocks: dict[str | None, list[bytes]] = {name: [] for name in SPLIT_NAMES}
-    for record in records:
-        blocks[record.split].append(line(record))
-    return [b"".join(blocks[name]) for name in SPLIT_NAMES]
-
-
 def write_lines(
     records: Iterable[ExportRecord], format_: str, target: Path, split_files: bool
 ) -> None:

@@ -36,8 +36,8 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
-from .lines import LINE_FORMATS, lines_by_file, records_with_split
-from .records import ExportFilters, RecordCheckFailed, RecordReader, count_records
+from .lines import LINE_FORMATS, line_writer, records_with_split
+from .records import ExportFilters, RecordCheckFailed, RecordReader, id_extent
 from .service import ExportSummary
 from .splits import SPLIT_NAMES, SplitSpec
 
@@ -47,6 +47,7 @@ PARALLEL_MIN_RECORDS = 100_000
 # Records read and written at a time: about 2.5 MB of lines in memory.
 CHUNK_RECORDS = 2_000
 _AHEAD = 2  # chunks a process may hold, ready, before it waits for their turn
+_CHUNK_BYTES = 8 * 2**20  # lines a chunk may hold before they are written out in its turn
 _POLL_SECONDS = 0.2  # how often a waiting process checks on the others
 _TURN_SLEEP = 0.001  # how long a process waiting for its turn sleeps between looks
 # Whether this process takes chunks too, from the start (tests turn it off, so that
@@ -79,6 +80,9 @@ class _Plan:
     database_url: str
     snapshot: str | None  # PostgreSQL's exported snapshot, None on SQLite
     filters: ExportFilters
+    first_id: int  # the export's first and last annotation ids, and how many ids a chunk spans
+    last_id: int
+    width: int
     format_: str
     split: SplitSpec | None
     split_files: bool
@@ -87,8 +91,8 @@ class _Plan:
 
 @dataclass
 class _Turns:
-    """Shared between the processes: how many chunks were taken and the last id taken, the
-    chunk whose turn it is to be written and where it goes in each file.
+    """Shared between the processes: how many chunks were taken, the chunk whose turn it is
+    to be written and where it goes in each file.
 
     A plain lock, always taken with a time limit, guards them: a process killed while
     holding it (or while waiting) must not leave the others blocked for ever, so every
@@ -96,8 +100,6 @@ class _Turns:
     """
 
     taken: Any
-    taken_through: Any  # the last annotation id taken; -1 before the first chunk
-    exhausted: Any  # 1 once a chunk reached the last record
     turn: Any
     offsets: Any
     lock: Any
@@ -106,8 +108,6 @@ class _Turns:
     def make(cls, context: Any, files: int) -> _Turns:
         return cls(
             context.Value("q", 0, lock=False),
-            context.Value("q", -1, lock=False),
-            context.Value("b", 0, lock=False),
             context.Value("q", 0, lock=False),
             context.Array("q", files, lock=False),
             context.Lock(),
@@ -203,7 +203,8 @@ def write_in_parallel(
         return False
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    workers = worker_count(count_records(session, filters))
+    count, first_id, last_id = id_extent(session, filters)
+    workers = worker_count(count)
     if workers < 2:
         return False
     if split_files:
@@ -215,6 +216,11 @@ def write_in_parallel(
         database_url=engine.url.render_as_string(hide_password=False),
         snapshot=None,
         filters=filters,
+        first_id=first_id,
+        last_id=last_id,
+        # As many ids as CHUNK_RECORDS records take on average; where they are spread
+        # unevenly, a chunk holding many more is written out as it is read (_CHUNK_BYTES).
+        width=max(1, CHUNK_RECORDS * (last_id - first_id + 1) // count),
         format_=format_,
         split=split,
         split_files=split_files,
@@ -299,12 +305,32 @@ def _export_chunks(
             started()
             summary = ExportSummary()
             ready: deque[tuple[int, list[bytes]]] = deque()
-            while (taken := _take(turns, reader, idle)) is not None:
+            line = line_writer(plan.format_)
+            while (taken := _take(turns, plan, idle)) is not None:
                 chunk, after, through = taken
                 before = summary.records
-                records = records_with_split(reader.records(after, through), plan.split, summary)
-                ready.append((chunk, lines_by_file(records, plan.format_, plan.split_files)))
+                blocks: list[list[bytes]] = [[] for _ in files]
+                size, streaming = 0, False
+                for record in records_with_split(
+                    reader.records(after, through), plan.split, summary
+                ):
+                    data = line(record)
+                    blocks[SPLIT_NAMES.index(record.split) if plan.split_files else 0].append(data)
+                    size += len(data)
+                    if size >= _CHUNK_BYTES:
+                        # Many more records than a chunk should hold (ids spread unevenly):
+                        # they are written out in the chunk's turn, not all held.
+                        if not streaming:
+                            _write_due(ready, files, turns, idle, wait=True)
+                            _its_turn(turns, chunk, idle, wait=True)
+                            streaming = True
+                        _write_blocks(files, turns, blocks, idle, then_turn=None)
+                        blocks, size = [[] for _ in files], 0
                 wrote(summary.records - before)
+                if streaming:
+                    _write_blocks(files, turns, blocks, idle, then_turn=chunk + 1)
+                else:
+                    ready.append((chunk, [b"".join(block) for block in blocks]))
                 idle()
                 # Write what is due; wait only with _AHEAD chunks ready, so that a reader a
                 # little slower than the others does not hold them all up.
@@ -318,23 +344,18 @@ def _export_chunks(
 
 
 def _take(
-    turns: _Turns, reader: RecordReader, idle: Callable[[], None]
+    turns: _Turns, plan: _Plan, idle: Callable[[], None]
 ) -> tuple[int, int | None, int | None] | None:
-    """The next chunk nobody has taken: its number and its ids, (after, through] (None:
-    open-ended), cut at the ``CHUNK_RECORDS``-th record after the last one taken, however
-    the ids are spread; None when every record is taken."""
+    """The next chunk nobody has taken: its number and its ids, (after, through], None
+    meaning open-ended (the first and the last chunk), or None when all are taken."""
     with turns.locked(idle):
-        if turns.exhausted.value:
-            return None
         chunk = int(turns.taken.value)
-        after = int(turns.taken_through.value)
-        through = reader.id_after(None if after < 0 else after, CHUNK_RECORDS)
+        after = plan.first_id - 1 + chunk * plan.width
+        if chunk > 0 and after >= plan.last_id:
+            return None
         turns.taken.value = chunk + 1
-        if through is None:
-            turns.exhausted.value = 1
-        else:
-            turns.taken_through.value = through
-        return chunk, None if after < 0 else after, through
+    through = after + plan.width
+    return chunk, None if chunk == 0 else after, None if through >= plan.last_id else through
 
 
 def _write_due(
@@ -345,24 +366,46 @@ def _write_due(
     wait: bool,
 ) -> None:
     """Write the ready chunks whose turn it is, at their offsets, in order; with ``wait``,
-    wait for the turn of every one of them (calling ``idle`` now and then)."""
+    wait for the turn of every one of them."""
     while ready:
         chunk, blocks = ready[0]
-        waited = 0.0
-        while turns.turn.value != chunk:
-            if not wait:
-                return
-            time.sleep(_TURN_SLEEP)
-            waited += _TURN_SLEEP
-            if waited >= _POLL_SECONDS:
-                idle()
-                waited = 0.0
-        with turns.locked(idle):
-            for index, (handle, block) in enumerate(zip(files, blocks, strict=True)):
-                _write_at(handle, block, turns.offsets[index])
-                turns.offsets[index] += len(block)
-            turns.turn.value = chunk + 1
+        if not _its_turn(turns, chunk, idle, wait):
+            return
+        _write_blocks(files, turns, [[block] for block in blocks], idle, then_turn=chunk + 1)
         ready.popleft()
+
+
+def _its_turn(turns: _Turns, chunk: int, idle: Callable[[], None], wait: bool) -> bool:
+    """Whether it is ``chunk``'s turn to be written; with ``wait``, once it is (calling
+    ``idle`` now and then meanwhile)."""
+    waited = 0.0
+    while turns.turn.value != chunk:
+        if not wait:
+            return False
+        time.sleep(_TURN_SLEEP)
+        waited += _TURN_SLEEP
+        if waited >= _POLL_SECONDS:
+            idle()
+            waited = 0.0
+    return True
+
+
+def _write_blocks(
+    files: list[int],
+    turns: _Turns,
+    blocks: list[list[bytes]],
+    idle: Callable[[], None],
+    then_turn: int | None,
+) -> None:
+    """Write each file's lines at its offset (it must be the writer's turn), then pass the
+    turn on to ``then_turn`` (None: keep it, more of the chunk follows)."""
+    with turns.locked(idle):
+        for index, (handle, lines) in enumerate(zip(files, blocks, strict=True)):
+            data = lines[0] if len(lines) == 1 else b"".join(lines)
+            _write_at(handle, data, turns.offsets[index])
+            turns.offsets[index] += len(data)
+        if then_turn is not None:
+            turns.turn.value = then_turn
 
 
 def _write_at(handle: int, data: bytes, offset: int) -> None:

@@ -108,6 +108,18 @@ def _filtered(query: Select[Any], filters: ExportFilters) -> Select[Any]:
     return query
 
 
+def id_extent(session: Session, filters: ExportFilters) -> tuple[int, int, int]:
+    """How many records an export writes, and its first and last annotation id (0 and 0
+    when none), in one pass: how a parallel export cuts the work into chunks."""
+    count, low, high = session.execute(
+        _filtered(
+            select(func.count(Annotation.id), func.min(Annotation.id), func.max(Annotation.id)),
+            filters,
+        )
+    ).one()
+    return int(count or 0), int(low or 0), int(high or 0)
+
+
 def count_records(session: Session, filters: ExportFilters) -> int:
     """How many records an export with ``filters`` will write (for progress)."""
     return int(session.scalar(_filtered(select(func.count(Annotation.id)), filters)) or 0)
@@ -362,15 +374,6 @@ class RecordReader:
             ).join(Paragraph, Paragraph.id == Annotation.paragraph_id),
             filters,
         ).order_by(Annotation.id)
-
-    def id_after(self, after_id: int | None, count: int) -> int | None:
-        """The id of the ``count``-th record after ``after_id`` (from the first when None),
-        or None when fewer remain: where the next chunk of a parallel export ends."""
-        ids = _filtered(select(Annotation.id), self.filters)
-        if after_id is not None:
-            ids = ids.where(Annotation.id > after_id)
-        found = self.session.scalar(ids.order_by(Annotation.id).offset(count - 1).limit(1))
-        return None if found is None else int(found)
 
     def records(
         self, after_id: int | None = None, through_id: int | None = None
