@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from annotator.database import get_engine, get_session
 from annotator.export import ExportFilters, SplitSpec, parallel, write_export
 from annotator.export.records import id_extent
+from annotator.export.service import ExportSummary
 from annotator.models import Annotation
 
 from .test_export import _check_lines
@@ -253,6 +254,12 @@ def test_a_reader_keeps_its_snapshot_across_chunks(
     assert target.read_bytes() == (tmp_path / "before.jsonl").read_bytes()
 
 
+def _worker_that_finds_nothing_left(number: int, plan: Any, turns: Any, events: Any) -> None:
+    """A worker that starts after the exporting process has taken every chunk."""
+    events.put(("started", number, None))
+    events.put(("done", number, ExportSummary()))
+
+
 def _worker_that_dies(number: int, plan: Any, turns: Any, events: Any) -> None:
     """A worker killed at once (say, by the out-of-memory killer)."""
     os._exit(9)
@@ -297,6 +304,8 @@ def test_a_chunk_holding_more_than_it_should_is_written_out_as_it_is_read(
     _shared(monkeypatch, here_too=True)
     monkeypatch.setattr(parallel, "CHUNK_RECORDS", 4)
     monkeypatch.setattr(parallel, "_CHUNK_BYTES", 1)  # every line overflows its chunk
+    # Every chunk read here, where the settings above hold (a worker starts afresh).
+    monkeypatch.setattr(parallel, "run_worker", _worker_that_finds_nothing_left)
     _export(runner, tmp_path / "streamed", *options)
     expected = list(_files(tmp_path / "alone").values())
     assert any(expected) and list(_files(tmp_path / "streamed").values()) == expected
