@@ -107,10 +107,17 @@ def test_a_bad_span_in_a_worker_aborts_the_export(
     assert not out.exists() and not list(tmp_path.glob(".export-*"))
 
 
+@pytest.mark.parametrize("here_too", [False, True], ids=["workers only", "here and a worker"])
 def test_progress_adds_up_to_the_records_written(
-    app: Flask, annotated: dict[str, Any], tmp_path: Path, in_workers: None
+    app: Flask,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    here_too: bool,
 ) -> None:
-    """The progress a terminal shows reaches exactly the number of records written."""
+    """The progress a terminal shows reaches exactly the number of records written (what
+    this process wrote before the workers had started included, once they have)."""
+    _shared(monkeypatch, here_too)
     heard: list[int] = []
     with app.app_context():
         result = write_export(

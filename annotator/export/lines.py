@@ -42,9 +42,12 @@ def records_with_split(
     """``records``, each with its split (when asked), counted into ``summary``;
     ``on_records`` hears how many more were read, every ``PROGRESS_EVERY`` and at the end."""
     unreported = 0
+    sets: dict[str, str] = {}  # by document: a hash per document, not per record
     for record in records:
         if split is not None:
-            name = split.assign(record.document_id)
+            name = sets.get(record.document_id)
+            if name is None:
+                name = sets[record.document_id] = split.assign(record.document_id)
             record.set_split(name)
             summary.per_split[name] += 1
             summary.documents_per_split.setdefault(name, set()).add(record.document_id)

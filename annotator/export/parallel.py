@@ -1,12 +1,13 @@
 """A large line-format export shared between this process and worker processes.
 
 Checking every span and writing every line is Python work, bound to one core per
-process. A large export is cut into chunks of ``CHUNK_RECORDS`` records (ranges of
-annotation ids). This process and ``n - 1`` workers each take the next chunk nobody has
-taken, read and check it, and write it into the output file at its place, in turn:
-chunk ``i`` is written once chunk ``i - 1`` has been, and learns its offset from it. So
-nothing is joined afterwards, each process holds at most ``_AHEAD`` chunks, and the file
-is byte for byte what one process writes. This process starts on the first chunk at
+process. A large export is cut into chunks: ranges of annotation ids as wide as
+``CHUNK_RECORDS`` records take on average. This process and ``n - 1`` workers each take
+the next chunk nobody has taken, read and check it, and write it into the output file at
+its place, in turn: chunk ``i`` is written once chunk ``i - 1`` has been, and learns its
+offset from it. So nothing is joined afterwards, each process holds at most ``_AHEAD``
+chunks (one that holds far more records than planned is written out as it is read), and
+the file is byte for byte what one process writes. This process starts on the first chunk at
 once; a worker joins in when it has started (about half a second).
 
 All readers must see the same state of the database:
