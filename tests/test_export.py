@@ -174,6 +174,38 @@ def _corrupt_stored_offset(db: Session, victim: Annotation, paragraph: Paragraph
     return "entities.e2"
 
 
+def _store_layers(db: Session, victim: Annotation, layers: dict[str, Any]) -> None:
+    db.execute(
+        update(Annotation)
+        .where(Annotation.id == victim.id)
+        .values(record_layers=orjson.dumps(layers).decode())
+    )
+
+
+def _corrupt_stance_target(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
+    """The stored stance target's text no longer matches its offsets."""
+    layers = orjson.loads(victim.record_layers)
+    layers["stances"][0]["target"]["text"] = "Daesh"
+    _store_layers(db, victim, layers)
+    return "stances.s1.target"
+
+
+def _corrupt_quote_cue(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
+    """A cue added outside annotator, with an empty range that "matches" an empty text."""
+    layers = orjson.loads(victim.record_layers)
+    layers["quotes"][0]["cue"] = {"start": 3, "end": 3, "text": ""}
+    _store_layers(db, victim, layers)
+    return "quotes.q1.cue"
+
+
+def _corrupt_quote_content(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
+    """The stored quote content starts one character later than its text."""
+    layers = orjson.loads(victim.record_layers)
+    layers["quotes"][0]["content"]["start"] += 1
+    _store_layers(db, victim, layers)
+    return "quotes.q1.content"
+
+
 def _change_paragraph_text(db: Session, victim: Annotation, paragraph: Paragraph) -> str:
     """The text under the offsets changed after the annotation was saved."""
     db.execute(
@@ -182,7 +214,16 @@ def _change_paragraph_text(db: Session, victim: Annotation, paragraph: Paragraph
     return "entities.e1"
 
 
-@pytest.mark.parametrize("corrupt", [_corrupt_stored_offset, _change_paragraph_text])
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        _corrupt_stored_offset,
+        _corrupt_stance_target,
+        _corrupt_quote_content,
+        _corrupt_quote_cue,
+        _change_paragraph_text,
+    ],
+)
 def test_corrupted_offset_aborts_the_export_naming_the_record(
     runner: FlaskCliRunner,
     annotated: dict[str, Any],
@@ -200,6 +241,35 @@ def test_corrupted_offset_aborts_the_export_naming_the_record(
     assert result.exit_code != 0
     assert f"{victim.paragraph_id}/alice" in result.output
     assert item in result.output
+    assert not out.exists() and not list(tmp_path.glob(".export-*"))
+
+
+@pytest.mark.parametrize(
+    ("stored", "problem"),
+    [
+        ('{"entities": [', "truncated"),
+        ('{"entities": [{"id": "e1", "start": "0"}], "stances": [], "quotes": []}', "Expected `int`"),
+        ('{"entities": [], "stances": []}', "missing required field `quotes`"),
+    ],
+)
+def test_unreadable_stored_layers_abort_the_export_naming_the_record(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    stored: str,
+    problem: str,
+) -> None:
+    """Layers changed outside annotator into something a save never writes stop the export
+    with the record and the problem named, and leave no file."""
+    victim = db.scalars(select(Annotation).order_by(Annotation.id.desc())).first()
+    db.execute(update(Annotation).where(Annotation.id == victim.id).values(record_layers=stored))
+    db.commit()
+    out = tmp_path / "broken.jsonl"
+    result = runner.invoke(args=["export", "--out", str(out), "--status", "all"])
+    assert result.exit_code != 0
+    assert f"record {victim.paragraph_id}/" in result.output
+    assert "stored layers cannot be read" in result.output and problem in result.output
     assert not out.exists() and not list(tmp_path.glob(".export-*"))
 
 
