@@ -248,7 +248,10 @@ def test_corrupted_offset_aborts_the_export_naming_the_record(
     ("stored", "problem"),
     [
         ('{"entities": [', "truncated"),
-        ('{"entities": [{"id": "e1", "start": "0"}], "stances": [], "quotes": []}', "Expected `int`"),
+        (
+            '{"entities": [{"id": "e1", "start": "0"}], "stances": [], "quotes": []}',
+            "Expected `int`",
+        ),
         ('{"entities": [], "stances": []}', "missing required field `quotes`"),
     ],
 )
