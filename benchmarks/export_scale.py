@@ -1,17 +1,19 @@
 """Scale of the bulk import and the export: a million annotated paragraphs by default.
 
-1. Generates N annotated paragraphs (five entities, one stance, one quote each) as an
-   annotator.v1 file and imports it through the project's own bulk path
-   (`annotator import FILE --as USER`): paragraphs per second.
+1. Generates N annotated paragraphs (five entities, four of them linked to actors of the
+   seed registry, one stance, one quote each) as an annotator.v1 file and imports it
+   through the project's own bulk path (`annotator import FILE --as USER`): paragraphs
+   per second.
 2. Times `annotator export` in a child process (its work, not the interpreter's start-up)
    and reads the peak memory (ru_maxrss) of that process and of the largest worker process
    it started: the export uses up to one process per core (ANNOTATOR_EXPORT_WORKERS), and
    its memory is the sum. It also times the export in one process, for comparison.
 3. Times writing the same records from memory with orjson, in a child process that reads
    them into memory first (not timed) and writes them twice: the second, faster time is
-   the floor the export is compared with. Prints the ratio of the medians. Each round runs the export, the one-process export and
-   the baseline in turn, ``--repeats`` rounds; before each timed run, what was written
-   before it is flushed to disk (os.sync), so that no run pays for another's writes.
+   the floor the export is compared with. Prints the ratio of the medians. Each round
+   runs the export, the one-process export and the baseline in turn, ``--repeats``
+   rounds; before each timed run, what was written before it is flushed to disk
+   (os.sync), so that no run pays for another's writes.
 
 Targets (issue 4, 2-core machine): import >= 10,000 paragraphs/s; export of the million
 in < 60 s and < 200 MB; export within 2x of the orjson baseline.
@@ -60,7 +62,18 @@ WORDS = (
     "the",
     "south",
 )
-ACTORS = ["islamic-state", "syrian-government", "plo", None, "afp"]
+ACTORS = ["islamic-state", "syrian-government", "plo", None, "afp"]  # of the five entities
+REGISTRY = ROOT / "seeds" / "actors.json"  # imported first: the linked actors are its own
+
+
+def registry_actors() -> dict[str, dict[str, str]]:
+    """The linked actors as a record carries them (id, name, type), from the seed registry."""
+    actors = orjson.loads(REGISTRY.read_bytes())["actors"]
+    return {
+        actor["key"]: {"id": actor["key"], "name": actor["name"], "type": actor["type"]}
+        for actor in actors
+        if actor["key"] in ACTORS
+    }
 
 
 def paragraph_text(number: int) -> str:
@@ -69,7 +82,7 @@ def paragraph_text(number: int) -> str:
     return " ".join(words) + ", said AFP."
 
 
-def record(number: int, per_document: int, stamp: str) -> dict:
+def record(number: int, per_document: int, stamp: str, actors: dict[str, dict[str, str]]) -> dict:
     text = paragraph_text(number)
     spans, position = [], 0
     for word in text.split(" "):
@@ -83,7 +96,7 @@ def record(number: int, per_document: int, stamp: str) -> dict:
             "end": spans[i * 5][1],
             "text": text[spans[i * 5][0] : spans[i * 5][1]],
             "label": ("ARMED_GROUP", "STATE_ACTOR", "ORGANIZATION", "PERSON", "MEDIA")[i],
-            "actor": None,
+            "actor": actors[ACTORS[i]] if ACTORS[i] else None,
         }
         for i in range(5)
     ]
@@ -200,6 +213,7 @@ def import_records(folder: Path, env: dict[str, str], paragraphs: int, per_docum
     """Set up a database, generate the records and import them, timed."""
     annotator = [str(Path(sys.executable).parent / "annotator")]
     run([*annotator, "init"], env)
+    run([*annotator, "import", str(REGISTRY)], env)
     subprocess.run(
         [*annotator, "create-user", "bench", "--password-stdin"],
         env=env,
@@ -211,9 +225,10 @@ def import_records(folder: Path, env: dict[str, str], paragraphs: int, per_docum
     source = folder / "records.jsonl"
     stamp = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
     started = time.perf_counter()
+    actors = registry_actors()
     with source.open("wb") as handle:
         for number in range(paragraphs):
-            handle.write(orjson.dumps(record(number, per_document, stamp)) + b"\n")
+            handle.write(orjson.dumps(record(number, per_document, stamp, actors)) + b"\n")
     print(
         f"generated {paragraphs:,} records ({source.stat().st_size / 2**20:.0f} MB) "
         f"in {time.perf_counter() - started:.1f} s"
