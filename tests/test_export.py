@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from annotator.database import get_session
-from annotator.export import ExportFilters, SplitSpec, iter_export_records
+from annotator.export import ExportFilters, SplitSpec, iter_export_records, write_export
+from annotator.export.formats import registry_path
 from annotator.models import Actor, Annotation, Paragraph
 
 from .conftest import Api
@@ -300,6 +301,46 @@ def test_export_follows_edits_and_registry_changes(
     assert edited["stances"] == []
     assert edited["updated_at"] > edited["created_at"]
     assert {r["entities"][1]["actor"]["name"] for r in records} == {"Islamic State (ISIS)"}
+
+
+def export_while_an_actor_is_renamed(
+    app: Flask, db: Session, target: Path, format_: str = "annotator"
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Export while a reviewer renames the linked actor (once records have been read);
+    return the actor names the records carry and those of the registry written beside
+    them, by key."""
+    renamed: list[bool] = []
+
+    def rename_once(_count: int) -> None:
+        if not renamed:
+            db.execute(update(Actor).where(Actor.key == "islamic-state").values(name="Daesh"))
+            db.commit()
+            renamed.append(True)
+
+    with app.app_context():
+        write_export(get_session(), ExportFilters(), format_, target, on_records=rename_once)
+    assert renamed
+    in_records = {
+        entity["actor"]["id"]: entity["actor"]["name"]
+        for record in _check_lines(target.read_bytes().splitlines())
+        for entity in record["entities"]
+        if entity["actor"]
+    }
+    registry = orjson.loads(registry_path(target).read_bytes())["actors"]
+    return in_records, {actor["key"]: actor["name"] for actor in registry}
+
+
+def test_records_and_registry_agree_when_an_actor_is_renamed_during_the_export(
+    app: Flask, annotated: dict[str, Any], tmp_path: Path, db: Session
+) -> None:
+    """The registry beside the records is the one the records were read with: an actor
+    renamed while the export runs keeps its earlier name in both, and the next export
+    shows the new name in both."""
+    in_records, in_registry = export_while_an_actor_is_renamed(app, db, tmp_path / "a.jsonl")
+    assert in_records == {"islamic-state": "Islamic State"}
+    assert in_registry["islamic-state"] == "Islamic State"
+    in_records, in_registry = export_while_an_actor_is_renamed(app, db, tmp_path / "b.jsonl")
+    assert in_records == {"islamic-state": "Daesh"} and in_registry["islamic-state"] == "Daesh"
 
 
 def test_a_line_is_the_record_encoded(annotated: dict[str, Any], app: Flask) -> None:

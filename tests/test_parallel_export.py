@@ -21,7 +21,7 @@ from annotator.export.records import id_extent
 from annotator.export.service import ExportSummary
 from annotator.models import Annotation
 
-from .test_export import _check_lines
+from .test_export import _check_lines, export_while_an_actor_is_renamed
 
 
 @pytest.fixture
@@ -131,6 +131,23 @@ def test_progress_adds_up_to_the_records_written(
     assert result.summary.records == 9
     assert sum(heard) == 9
     assert sum(result.summary.per_split.values()) == 9
+
+
+@pytest.mark.parametrize("here_too", [False, True], ids=["workers only", "here and a worker"])
+def test_workers_write_the_registry_their_records_were_read_with(
+    app: Flask,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    here_too: bool,
+) -> None:
+    """An actor renamed once the workers are under way keeps its earlier name in the
+    records and in the registry beside them alike."""
+    _shared(monkeypatch, here_too)
+    in_records, in_registry = export_while_an_actor_is_renamed(app, db, tmp_path / "a.jsonl")
+    assert in_records == {"islamic-state": "Islamic State"}
+    assert in_registry["islamic-state"] == "Islamic State"
 
 
 def _comment_first_and_last(db: Session, comment: str) -> None:

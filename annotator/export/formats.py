@@ -12,15 +12,17 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from . import parallel
 from .converters import hf, spacy_docbin
 from .lines import line_writer, records_with_split, write_lines
-from .records import ExportFilters, ExportRecord, iter_export_records
-from .service import ExportSummary, write_registry
+from .records import ExportFilters, RecordReader, iter_export_records
+from .service import ExportSummary, registry_document, write_registry
+from .snapshot import consistent_reads
 from .splits import SPLIT_NAMES, SplitSpec
 
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
@@ -79,27 +81,18 @@ def write_export(
     """
     summary = ExportSummary()
     result = FormatResult(summary)
-
-    def records() -> Iterator[ExportRecord]:
-        return records_with_split(iter_export_records(session, filters), split, summary, on_records)
-
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staged = staging / target.name
-        dicts = (record.as_dict() for record in records())
-        if format_ == "hf":
-            hf.write(dicts, staged)
-        elif format_ == "spacy" and split_files:
-            staged.mkdir()
-            report = spacy_docbin.write_split(dicts, staged, SPLIT_NAMES)
-            result.misaligned = report.misaligned
-        elif format_ == "spacy":
-            report = spacy_docbin.write(dicts, staged)
-            result.misaligned = report.misaligned
-        elif not parallel.write_in_parallel(
+        registry = parallel.write_in_parallel(
             session, filters, format_, staged, split, split_files, summary, on_records
-        ):
-            write_lines(records(), format_, staged, split_files)
+        )
+        if registry is None:
+            engine = session.get_bind()
+            assert isinstance(engine, Engine)
+            registry = _write_here(
+                engine, filters, format_, staged, split, split_files, result, on_records
+            )
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
             if any(target.iterdir()):
@@ -111,9 +104,38 @@ def write_export(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result.paths.append(target)
-    result.paths.append(write_registry(session, registry_path(target)))
+    result.paths.append(write_registry(registry, registry_path(target)))
     summary.files = list(result.paths)
     return result
+
+
+def _write_here(
+    engine: Engine,
+    filters: ExportFilters,
+    format_: str,
+    staged: Path,
+    split: SplitSpec | None,
+    split_files: bool,
+    result: FormatResult,
+    on_records: Callable[[int], None] | None,
+) -> dict[str, Any]:
+    """Write an export in this process, reading everything in one state of the database;
+    returns the actor registry of that state, which goes beside the records."""
+    with consistent_reads(engine) as reading:
+        reader = RecordReader(reading, filters)
+        registry = registry_document(reading)
+        records = records_with_split(reader.records(), split, result.summary, on_records)
+        dicts = (record.as_dict() for record in records)
+        if format_ == "hf":
+            hf.write(dicts, staged)
+        elif format_ == "spacy" and split_files:
+            staged.mkdir()
+            result.misaligned = spacy_docbin.write_split(dicts, staged, SPLIT_NAMES).misaligned
+        elif format_ == "spacy":
+            result.misaligned = spacy_docbin.write(dicts, staged).misaligned
+        else:
+            write_lines(records, format_, staged, split_files)
+    return registry
 
 
 def registry_path(target: Path) -> Path:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import time
 import traceback
 from collections import deque
@@ -34,12 +33,13 @@ from multiprocessing import get_context, parent_process
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from .lines import LINE_FORMATS, line_writer, records_with_split
 from .records import ExportFilters, RecordCheckFailed, RecordReader, id_extent
-from .service import ExportSummary
+from .service import ExportSummary, registry_document
+from .snapshot import consistent_reads
 from .splits import SPLIT_NAMES, SplitSpec
 
 # Below this many records an export runs in one process: a worker takes about half a
@@ -55,7 +55,6 @@ _TURN_SLEEP = 0.001  # how long a process waiting for its turn sleeps between lo
 # worker processes do all the reading and writing of a small export).
 EXPORT_HERE_TOO = True
 _ATTEMPTS = 3
-_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+-[0-9]+$")
 
 
 def worker_count(records: int) -> int:
@@ -193,21 +192,23 @@ def write_in_parallel(
     split_files: bool,
     summary: ExportSummary,
     on_records: Callable[[int], None] | None,
-) -> bool:
+) -> dict[str, Any] | None:
     """Write a line-format export to ``target`` with worker processes when it is large enough.
 
-    Returns False, having written nothing, when it is better written by the caller alone
-    (small, one core, or a SQLite database that kept changing while the workers started).
-    Raises ``RecordCheckFailed`` at a bad record, RuntimeError when a worker failed.
+    Returns the actor registry as of the state the records were read in (what goes
+    beside them), or None, having written nothing, when the export is better written by
+    the caller alone (small, one core, or a SQLite database that kept changing while the
+    workers started). Raises ``RecordCheckFailed`` at a bad record, RuntimeError when a
+    worker failed.
     """
     if format_ not in LINE_FORMATS:
-        return False
+        return None
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     count, first_id, last_id = id_extent(session, filters)
     workers = worker_count(count)
     if workers < 2:
-        return False
+        return None
     if split_files:
         target.mkdir()
         files = [target / f"{name}.jsonl" for name in SPLIT_NAMES]
@@ -231,7 +232,7 @@ def write_in_parallel(
         for path in files:
             path.write_bytes(b"")
         try:
-            parts = _attempt_export(engine, plan, workers, on_records)
+            registry, parts = _attempt_export(engine, plan, workers, on_records)
         except _Restart:
             continue  # something was saved while the workers started: again
         for part in parts:
@@ -239,23 +240,25 @@ def write_in_parallel(
             summary.per_split.update(part.per_split)
             for name, documents in part.documents_per_split.items():
                 summary.documents_per_split.setdefault(name, set()).update(documents)
-        return True
+        return registry
     for path in files:
         path.unlink()
     if split_files:
         target.rmdir()
-    return False
+    return None
 
 
 def _attempt_export(
     engine: Engine, plan: _Plan, workers: int, on_records: Callable[[int], None] | None
-) -> list[ExportSummary]:
-    """One attempt: start the workers, export chunks here too, gather every summary."""
+) -> tuple[dict[str, Any], list[ExportSummary]]:
+    """One attempt: start the workers, export chunks here too, gather every summary.
+    Returns the actor registry as the readers saw it, and the summaries."""
     context = get_context("spawn")
     turns = _Turns.make(context, len(plan.files))
     guard = _SnapshotGuard(engine)
     progress = _Progress(workers - 1, guard, on_records, context.Queue())
     try:
+        registry = guard.registry()
         plan = replace(plan, snapshot=guard.snapshot)
         for number in range(workers - 1):
             process = context.Process(
@@ -270,7 +273,7 @@ def _attempt_export(
         )
         while len(progress.summaries) < workers - 1:
             progress.poll(wait=_POLL_SECONDS)
-        return [*mine, *progress.summaries.values()]
+        return registry, [*mine, *progress.summaries.values()]
     finally:
         for process in progress.processes:
             if process.is_alive():
@@ -298,10 +301,7 @@ def _export_chunks(
     engine = make_engine(plan.database_url)
     files = [os.open(path, os.O_WRONLY) for path in plan.files]
     try:
-        with Session(_reading_engine(engine, plan.snapshot)) as session:
-            if plan.snapshot is not None:
-                # The transaction's first statement; the id was checked by _reading_engine.
-                session.connection().exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{plan.snapshot}'")
+        with consistent_reads(engine, plan.snapshot) as session:
             reader = RecordReader(session, plan.filters)  # its first reads: the snapshot
             started()
             summary = ExportSummary()
@@ -434,6 +434,13 @@ class _SnapshotGuard:
     def _data_version(self) -> int:
         return int(self.connection.exec_driver_sql("PRAGMA data_version").scalar() or 0)
 
+    def registry(self) -> dict[str, Any]:
+        """The actor registry in the state every reader sees: read in the snapshot they
+        import (PostgreSQL), or while the watch is on (SQLite: a save in the meantime
+        restarts the attempt, and this is read again)."""
+        with Session(bind=self.connection) as session:
+            return registry_document(session)
+
     def unchanged(self) -> bool:
         """Whether nothing was saved since the guard was made (always, with a snapshot)."""
         return self.version is None or self._data_version() == self.version
@@ -442,26 +449,6 @@ class _SnapshotGuard:
         """Let go of the snapshot once every reader has taken it."""
         if not self.connection.closed:
             self.connection.close()
-
-
-def _reading_engine(engine: Engine, snapshot: str | None) -> Engine:
-    """``engine`` set up to read in one transaction: REPEATABLE READ for PostgreSQL's
-    shared snapshot; on SQLite, a real BEGIN (pysqlite emits none before a SELECT), so
-    that every chunk a reader reads sees the database as its first read did."""
-    if snapshot is not None:
-        if not _SNAPSHOT_ID.match(snapshot):
-            raise RuntimeError(f"unexpected snapshot id {snapshot!r}")
-        return engine.execution_options(isolation_level="REPEATABLE READ")
-
-    @event.listens_for(engine, "connect")
-    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    return engine
 
 
 def run_worker(number: int, plan: _Plan, turns: _Turns, events: Any) -> None:

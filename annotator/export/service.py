@@ -63,7 +63,8 @@ def registry_document(session: Session) -> dict[str, Any]:
     }
 
 
-def write_registry(session: Session, path: Path) -> Path:
-    """Write the actor registry next to (never inside) the exported records."""
-    path.write_bytes(orjson.dumps(registry_document(session), option=orjson.OPT_INDENT_2) + b"\n")
+def write_registry(registry: dict[str, Any], path: Path) -> Path:
+    """Write the actor registry (``registry_document``, read in the state the records were
+    read in) next to, never inside, the exported records."""
+    path.write_bytes(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
     return path
