@@ -22,7 +22,7 @@ from .converters import hf, spacy_docbin
 from .lines import line_writer, records_with_split, write_lines
 from .records import ExportFilters, RecordReader, iter_export_records
 from .service import ExportSummary, registry_document, write_registry
-from .snapshot import consistent_reads
+from .snapshot import bound_engine, consistent_reads
 from .splits import SPLIT_NAMES, SplitSpec
 
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
@@ -88,10 +88,15 @@ def write_export(
             session, filters, format_, staged, split, split_files, summary, on_records
         )
         if registry is None:
-            engine = session.get_bind()
-            assert isinstance(engine, Engine)
             registry = _write_here(
-                engine, filters, format_, staged, split, split_files, result, on_records
+                bound_engine(session),
+                filters,
+                format_,
+                staged,
+                split,
+                split_files,
+                result,
+                on_records,
             )
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from .lines import LINE_FORMATS, line_writer, records_with_split
 from .records import ExportFilters, RecordCheckFailed, RecordReader, id_extent
 from .service import ExportSummary, registry_document
-from .snapshot import consistent_reads
+from .snapshot import bound_engine, consistent_reads
 from .splits import SPLIT_NAMES, SplitSpec
 
 # Below this many records an export runs in one process: a worker takes about half a
@@ -203,8 +203,7 @@ def write_in_parallel(
     """
     if format_ not in LINE_FORMATS:
         return None
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
+    engine = bound_engine(session)
     count, first_id, last_id = id_extent(session, filters)
     workers = worker_count(count)
     if workers < 2:

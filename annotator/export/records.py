@@ -26,6 +26,7 @@ from ..models import (
     Paragraph,
     User,
 )
+from .snapshot import bound_engine, consistent_reads
 
 SCHEMA = "annotator.v1"
 STATUS_FILTERS = {
@@ -122,7 +123,7 @@ def id_extent(session: Session, filters: ExportFilters) -> tuple[int, int, int]:
 
 def count_records(session: Session, filters: ExportFilters) -> int:
     """How many records an export with ``filters`` will write (for progress)."""
-    return int(session.scalar(_filtered(select(func.count(Annotation.id)), filters)) or 0)
+    return id_extent(session, filters)[0]
 
 
 @dataclass(slots=True)
@@ -305,49 +306,29 @@ def _layers_column(session: Session) -> Any:
     return Annotation.record_layers
 
 
-class _ReadOnce(dict[Any, Any]):
-    """Details read once for the whole export rather than joined into every row (document
-    titles, usernames); one created after that first read is looked up when it is met."""
-
-    def __init__(self, rows: Iterable[Any], load_one: Callable[[Any], Any]) -> None:
-        super().__init__((key, _shared(value)) for key, *value in rows)
-        self.load_one = load_one
-
-    def __missing__(self, key: Any) -> Any:
-        self[key] = value = _shared(self.load_one(key))
-        return value
-
-
 def _shared(values: Iterable[Any]) -> tuple[Any, ...]:
     """``values`` as a tuple, strings interned: the sources and languages of thousands of
     documents are a handful of distinct strings, kept once."""
     return tuple(sys.intern(value) if type(value) is str else value for value in values)
 
 
-def _documents(session: Session, only: str | None) -> _ReadOnce:
+def _documents(session: Session, only: str | None) -> dict[str, tuple[Any, ...]]:
     """(title, source, language) by document id (only the one exported, when filtered)."""
-    columns = (Document.title, Document.source, Document.language)
-    query = select(Document.id, *columns)
+    query = select(Document.id, Document.title, Document.source, Document.language)
     if only is not None:
         query = query.where(Document.id == only)
-    return _ReadOnce(
-        # Streamed: tens of thousands of documents are not held as rows and as a dict at once.
-        session.execute(query.execution_options(yield_per=_BATCH)),
-        lambda key: session.execute(select(*columns).where(Document.id == key)).one(),
-    )
-
-
-def _usernames(session: Session) -> _ReadOnce:
-    """[username] by user id."""
-    return _ReadOnce(
-        session.execute(select(User.id, User.username)),
-        lambda key: session.execute(select(User.username).where(User.id == key)).one(),
-    )
+    # Streamed: tens of thousands of documents are not held as rows and as a dict at once.
+    rows = session.execute(query.execution_options(yield_per=_BATCH))
+    return {key: _shared(details) for key, *details in rows}
 
 
 class RecordReader:
     """Reads an export's records, in id order, checked: the registry, usernames and
-    document details are read once, then ``records`` streams any range of ids."""
+    document details are read once, then ``records`` streams any range of ids.
+
+    ``session`` must read one state of the database throughout (``consistent_reads``):
+    every record then finds its user and document among those read first.
+    """
 
     def __init__(self, session: Session, filters: ExportFilters) -> None:
         self.session = session
@@ -356,7 +337,9 @@ class RecordReader:
             key: (name, type_)
             for key, name, type_ in session.execute(select(Actor.key, Actor.name, Actor.type))
         }
-        self.usernames = _usernames(session)
+        self.usernames = {
+            key: name for key, name in session.execute(select(User.id, User.username))
+        }
         self.documents = _documents(session, filters.document)
         timestamps, self.as_text = _timestamp_columns(session)
         self.query = _filtered(
@@ -409,7 +392,7 @@ class RecordReader:
                 created,
                 updated,
             ) in result:
-                (annotator,) = usernames[annotator_id]
+                annotator = usernames[annotator_id]
                 record_id = f"{paragraph_id}/{annotator}"
                 layers_json = _checked_layers(record_id, text, stored, actors)
                 title, source, language = documents[document_id]
@@ -438,9 +421,11 @@ class RecordReader:
 
 
 def iter_export_records(session: Session, filters: ExportFilters) -> Iterator[ExportRecord]:
-    """One checked ``ExportRecord`` per annotation matching ``filters``, in id order (the
-    registry and details are read when the first record is asked for)."""
-    yield from RecordReader(session, filters).records()
+    """One checked ``ExportRecord`` per annotation matching ``filters``, in id order, all
+    read in one state of the database behind ``session`` (on a connection of their own,
+    released when the iteration ends or is abandoned)."""
+    with consistent_reads(bound_engine(session)) as reading:
+        yield from RecordReader(reading, filters).records()
 
 
 def check_record(record: dict[str, Any]) -> None:

@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+-[0-9]+$")
 
 
+def bound_engine(session: Session) -> Engine:
+    """The engine behind ``session``: an export opens its own connections on it."""
+    engine = session.get_bind()
+    if not isinstance(engine, Engine):
+        raise TypeError("an export needs a session bound to an engine, not to one connection")
+    return engine
+
+
 @contextmanager
 def consistent_reads(engine: Engine, snapshot: str | None = None) -> Iterator[Session]:
     """A session on a connection of its own whose reads all see one state of the database.
