@@ -21,21 +21,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``SECRET_KEY`` here). ``ANNOTATOR_INSTANCE_PATH`` moves the instance folder,
     which holds the SQLite database and the generated secret key.
     """
-    from . import (
-        actors,
-        api,
-        auth,
-        cli,
-        database,
-        documents,
-        errors,
-        exports_api,
-        guidelines,
-        security,
-        workspace,
-    )
+    from . import cli, web
     from .config import load_config
-    from .extensions import csrf, login_manager
+    from .extensions import csrf, init_database, login_manager
+    from .logs import init_logging
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("ANNOTATOR_INSTANCE_PATH")
     app = Flask(
@@ -47,20 +36,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(load_config(Path(app.instance_path), config))
 
-    database.init_app(app)
+    init_logging(app)
+    init_database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
-    security.init_app(app)
-    errors.init_app(app)
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(documents.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(workspace.bp)
-    app.register_blueprint(actors.bp)
-    app.register_blueprint(guidelines.bp)
-    app.register_blueprint(exports_api.bp)
+    web.init_app(app)
     cli.register_commands(app)
     return app

@@ -125,3 +125,18 @@ def revoke_token(token: ApiToken) -> None:
     """Make a token unusable from now on; the record stays for the audit trail."""
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    """``user``'s API tokens, oldest first (the records only: tokens are never stored)."""
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once (its API tokens
+    stop working too, as long as it stays inactive)."""
+    user.active = active
+    if not active:
+        user.end_all_sessions()

@@ -1,14 +1,16 @@
-"""Read-only queries over documents: the list with progress, and one article in order."""
+"""Read-only queries over documents and labels: the list with progress, one article in order,
+a paragraph's neighbours, the label configuration."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from .models import Annotation, Document, Paragraph, User
+from .models import Annotation, Document, EntityType, Paragraph, QuoteType, StancePolarity, User
 from .queue import DONE_STATUSES
 
 
@@ -103,3 +105,43 @@ def list_documents(session: Session, user: User) -> list[DocumentSummary]:
 def get_document(session: Session, document_id: str) -> Document | None:
     """One document with its paragraphs loaded in order, or None."""
     return session.get(Document, document_id)
+
+
+def neighbour(session: Session, paragraph: Paragraph, step: int) -> dict[str, Any] | None:
+    """The nearest paragraph before (-1) or after (+1) ``paragraph`` that is not
+    boilerplate, as the workspace shows it for context; None at either end."""
+    position = Paragraph.position
+    query = select(Paragraph).where(
+        Paragraph.document_id == paragraph.document_id, Paragraph.is_boilerplate.is_(False)
+    )
+    if step < 0:
+        query = query.where(position < paragraph.position).order_by(position.desc())
+    else:
+        query = query.where(position > paragraph.position).order_by(position)
+    found = session.scalar(query.limit(1))
+    if found is None:
+        return None
+    return {"id": found.id, "index": found.position, "text": found.text}
+
+
+def label_configuration(session: Session) -> dict[str, list[dict[str, Any]]]:
+    """Entity types, stance polarities and quote types in display order, with their colours,
+    hotkeys and descriptions: what the workspace draws its buttons and keys from."""
+
+    def rows(model: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": label.name,
+                "display_name": label.display_name,
+                "colour": label.colour,
+                "hotkey": label.hotkey,
+                "description": label.description,
+            }
+            for label in session.scalars(select(model).order_by(model.position))
+        ]
+
+    return {
+        "entity_types": rows(EntityType),
+        "polarities": rows(StancePolarity),
+        "quote_types": rows(QuoteType),
+    }

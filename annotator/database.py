@@ -1,7 +1,7 @@
-"""Engines and sessions: one engine per app, one session per request or command.
+"""Engines: SQLite opened with WAL, foreign keys on and a busy timeout; PostgreSQL as it is.
 
-SQLite is opened with WAL, foreign keys on and a busy timeout; PostgreSQL needs
-nothing special. Code asks for ``get_session()`` inside an app context.
+Pure SQLAlchemy, no Flask: the app (``extensions``), the CLI, the benchmarks and the
+tests all make their engines here.
 """
 
 from __future__ import annotations
@@ -10,12 +10,7 @@ import json
 from typing import Any
 
 import orjson
-from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
-
-ENGINE_KEY = "annotator.engine"
-SESSIONMAKER_KEY = "annotator.sessionmaker"
 
 
 def dump_json(value: Any) -> str:
@@ -45,39 +40,3 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=dump_json)
-
-
-def init_app(app: Flask) -> None:
-    """Attach an engine and a session factory to ``app`` and close sessions after each request."""
-    engine = make_engine(
-        app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    )
-    app.extensions[ENGINE_KEY] = engine
-    app.extensions[SESSIONMAKER_KEY] = sessionmaker(bind=engine, expire_on_commit=False)
-    app.teardown_appcontext(_close_session)
-
-
-def get_engine() -> Engine:
-    """The current app's engine."""
-    return current_app.extensions[ENGINE_KEY]
-
-
-def get_session() -> Session:
-    """The session of the current request or command, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions[SESSIONMAKER_KEY]()
-    return g.db_session
-
-
-def new_session() -> Session:
-    """A session of its own, for work that outlives the request (a streamed download).
-
-    The caller closes it.
-    """
-    return current_app.extensions[SESSIONMAKER_KEY]()
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()

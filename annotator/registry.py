@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from .models import Actor, ActorAlias, ActorType
+from .models import Actor, ActorAlias, ActorType, User
 
+REGISTRY_SCHEMA = "annotator.actors.v1"
 ACTOR_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ALIAS_LENGTH = 200  # the width of actor_aliases.alias and .normalised
 _DASHES = re.compile(r"[-\u2010-\u2015\u2212_]+")
@@ -196,3 +198,81 @@ def registry_fingerprint(session: Session) -> tuple[int, ...]:
         )
     ).one()
     return tuple(int(value) for value in row)
+
+
+def actor_json(actor: Actor, *, with_proposed: bool = False) -> dict[str, Any]:
+    """The API shape of an actor: confirmed aliases (and proposed ones when asked)."""
+    body: dict[str, Any] = {
+        "id": actor.key,
+        "name": actor.name,
+        "type": actor.type,
+        "label": actor.entity_label,
+        "aliases": [a.alias for a in actor.aliases if a.status == "confirmed"],
+    }
+    if with_proposed:
+        body["proposed_aliases"] = [a.alias for a in actor.aliases if a.status == "proposed"]
+    return body
+
+
+def actors_by_key(session: Session, keys: set[str]) -> dict[str, dict[str, Any]]:
+    """The API shape of the actors with these keys, by key."""
+    if not keys:
+        return {}
+    query = select(Actor).options(selectinload(Actor.aliases)).where(Actor.key.in_(keys))
+    return {actor.key: actor_json(actor) for actor in session.scalars(query)}
+
+
+def proposed_aliases(session: Session) -> list[tuple[ActorAlias, Actor, str | None]]:
+    """The aliases annotators proposed and no reviewer has decided on, oldest first, with
+    their actor and who proposed them."""
+    rows = session.execute(
+        select(ActorAlias, Actor, User.username)
+        .join(Actor, Actor.key == ActorAlias.actor_key)
+        .outerjoin(User, User.id == ActorAlias.proposed_by_id)
+        .where(ActorAlias.status == "proposed")
+        .order_by(ActorAlias.id)
+    )
+    return [(alias, actor, username) for alias, actor, username in rows]
+
+
+def decide_alias(session: Session, alias_id: int, confirm: bool, reviewer_id: int) -> ActorAlias:
+    """Confirm a proposed alias (it is suggested from now on) or reject it (it is deleted).
+
+    Raises ``LookupError`` when there is no such proposal (decided already, or never made).
+    """
+    record = session.get(ActorAlias, alias_id)
+    if record is None or record.status != "proposed":
+        raise LookupError(f"no proposed alias {alias_id}")
+    if confirm:
+        record.status = "confirmed"
+        record.reviewed_by_id = reviewer_id
+    else:
+        session.delete(record)
+    session.flush()
+    return record
+
+
+def registry_document(session: Session) -> dict[str, Any]:
+    """The actor registry in the format ``annotator import`` reads (``annotator.actors.v1``),
+    as the export writes it beside its records."""
+    actors = session.scalars(select(Actor).options(selectinload(Actor.aliases)).order_by(Actor.key))
+    entries = []
+    for actor in actors:
+        entry: dict[str, Any] = {
+            "key": actor.key,
+            "name": actor.name,
+            "type": actor.type,
+            "aliases": [
+                a.alias for a in actor.aliases if a.status == "confirmed" and a.alias != actor.name
+            ],
+        }
+        if actor.description:
+            entry["description"] = actor.description
+        if actor.entity_label:
+            entry["label"] = actor.entity_label
+        entries.append(entry)
+    return {
+        "schema": REGISTRY_SCHEMA,
+        "description": "The actor registry at the time of the export; records link actors by key.",
+        "actors": entries,
+    }

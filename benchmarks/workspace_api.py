@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotator import create_app  # noqa: E402
 from annotator.accounts import create_token, create_user  # noqa: E402
-from annotator.database import get_engine, get_session  # noqa: E402
+from annotator.extensions import get_engine, get_session  # noqa: E402
 from annotator.ingest import import_paths  # noqa: E402
 from annotator.label_defaults import seed_default_labels  # noqa: E402
 from annotator.migrate import upgrade_to_head  # noqa: E402

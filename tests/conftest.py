@@ -22,7 +22,8 @@ from werkzeug.security import generate_password_hash
 from annotator import create_app
 from annotator.accounts import create_token
 from annotator.config import normalise_database_url
-from annotator.database import get_engine, get_session, make_engine
+from annotator.database import make_engine
+from annotator.extensions import get_engine, get_session
 from annotator.label_defaults import seed_default_labels
 from annotator.migrate import upgrade_to_head
 from annotator.models import Paragraph, User

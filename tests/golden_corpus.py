@@ -22,7 +22,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text as sql
 
-from annotator.database import get_engine
+from annotator.extensions import get_engine
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.models import ApiToken, User
 
 from .conftest import TEST_PASSWORD, AuthActions

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from werkzeug.security import check_password_hash
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.models import User
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from annotator import create_app
 from annotator.config import normalise_database_url
-from annotator.database import get_engine
+from annotator.extensions import get_engine
 
 
 def test_importing_the_package_has_no_side_effects(tmp_path: Path) -> None:

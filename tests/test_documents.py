@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.models import Annotation, Document, Paragraph, User
 
 from .conftest import AuthActions

@@ -17,9 +17,9 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from annotator.database import get_session
-from annotator.export import ExportFilters, SplitSpec, iter_export_records, write_export
-from annotator.export.formats import registry_path
+from annotator.export import ExportRequest, SplitSpec, registry_path, write_export
+from annotator.export.reader import RecordReader, consistent_reads
+from annotator.extensions import get_engine
 from annotator.models import Actor, Annotation, Paragraph
 
 from .conftest import Api
@@ -113,7 +113,8 @@ def test_filters_status_annotator_document_since(
     db.commit()
     assert export("--since", "2021-01-01") == []
     assert len(export("--since", "2019-12-31")) == 8
-    assert export("--status", "gold") == []
+    gold = runner.invoke(args=["export", "--out", str(tmp_path / "x.jsonl"), "--status", "gold"])
+    assert gold.exit_code != 0 and "'submitted', 'all'" in gold.output  # no gold before review
     bad = runner.invoke(args=["export", "--out", str(tmp_path / "x.jsonl"), "--since", "yesterday"])
     assert bad.exit_code != 0 and "not a date" in bad.output
     nobody = runner.invoke(
@@ -318,7 +319,7 @@ def export_while_an_actor_is_renamed(
             renamed.append(True)
 
     with app.app_context():
-        write_export(get_session(), ExportFilters(), format_, target, on_records=rename_once)
+        write_export(get_engine(), ExportRequest(format=format_), target, on_records=rename_once)
     assert renamed
     in_records = {
         entity["actor"]["id"]: entity["actor"]["name"]
@@ -345,12 +346,12 @@ def test_records_and_registry_agree_when_an_actor_is_renamed_during_the_export(
 
 def test_a_line_is_the_record_encoded(annotated: dict[str, Any], app: Flask) -> None:
     """Spliced lines are byte for byte what encoding the whole record gives, split or not."""
-    with app.app_context():
-        records = list(iter_export_records(get_session(), ExportFilters(status="all")))
+    with app.app_context(), consistent_reads(get_engine()) as reading:
+        records = list(RecordReader(reading, ExportRequest(status="all")).records())
         assert len(records) == 9
         for number, record in enumerate(records):
             if number % 2:
-                record.set_split("dev")
+                record.split = "dev"
             assert record.as_line() == orjson.dumps(record.as_dict()) + b"\n"
             assert list(record.as_dict())[-1] == ("split" if number % 2 else "updated_at")
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 from jsonschema import Draft202012Validator
 
-from annotator.export import check_record
+from annotator.annotation.record import read_layers
 
 from .conftest import ROOT
 
@@ -22,4 +22,4 @@ def test_readme_example_record_is_valid_and_its_spans_match() -> None:
     )
     errors = list(Draft202012Validator(schema).iter_errors(record))
     assert not errors, errors[0].message
-    check_record(record)
+    read_layers(record)

@@ -13,7 +13,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.ingest import records as record_import
 from annotator.models import Annotation, AnnotationHistory, Document, PreAnnotation, User
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.models import Document, Paragraph, User
 
 from .conftest import TEST_PASSWORD, AuthActions

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.database import get_session
+from annotator.extensions import get_session
 from annotator.ingest import import_paths
 from annotator.models import AnnotationHistory, Document, Paragraph, User
 

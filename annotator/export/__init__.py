@@ -1,53 +1,36 @@
-"""Exports for ML engineers: ``annotator.v1`` JSONL (and, from it, the converters), all fed by
-one streaming query (``records.iter_export_records``)."""
+"""Exports for ML engineers: annotator.v1 JSONL and, converted from it, spaCy, Prodigy, doccano
+and Hugging Face datasets; one request (``request``), one reader (``reader``), one writer
+(``writer``)."""
 
-from .formats import (
+from .request import (
     FORMATS,
-    FormatResult,
-    registry_path,
-    stream_lines,
-    write_export,
-    write_to_stream,
-    zip_folder,
-)
-from .lines import LINE_FORMATS
-from .records import (
+    LINE_FORMATS,
     STATUS_FILTERS,
-    ExportFilters,
-    ExportRecord,
-    RecordCheckFailed,
-    SpanMismatch,
-    check_record,
-    count_records,
-    iter_export_records,
+    BadExportRequest,
+    ExportRequest,
     parse_since,
-    payload_from_record,
 )
-from .service import ExportSummary, registry_document, write_registry
 from .splits import SPLIT_NAMES, SplitSpec
+from .writer import (
+    ExportSummary,
+    default_target,
+    export_lines,
+    registry_path,
+    write_export,
+)
 
 __all__ = [
     "FORMATS",
     "LINE_FORMATS",
-    "FormatResult",
-    "registry_path",
-    "stream_lines",
-    "write_export",
-    "write_to_stream",
-    "zip_folder",
     "SPLIT_NAMES",
     "STATUS_FILTERS",
-    "ExportFilters",
-    "ExportRecord",
+    "BadExportRequest",
+    "ExportRequest",
     "ExportSummary",
-    "RecordCheckFailed",
-    "SpanMismatch",
     "SplitSpec",
-    "check_record",
-    "count_records",
-    "iter_export_records",
+    "default_target",
+    "export_lines",
     "parse_since",
-    "payload_from_record",
-    "registry_document",
-    "write_registry",
+    "registry_path",
+    "write_export",
 ]

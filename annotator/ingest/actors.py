@@ -9,11 +9,9 @@ import orjson
 from jsonschema.exceptions import best_match
 
 from ..jsonschemas import full_validator
-from ..registry import ACTOR_KEY_PATTERN, MAX_ALIAS_LENGTH, normalise_alias
+from ..registry import ACTOR_KEY_PATTERN, MAX_ALIAS_LENGTH, REGISTRY_SCHEMA, normalise_alias
 from .errors import RejectedFile
 from .text import decode_text, find_control_in_json, normalise_text
-
-REGISTRY_SCHEMA_NAME = "annotator.actors.v1"
 
 
 @dataclass(frozen=True)
@@ -33,10 +31,10 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
         document: Any = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise RejectedFile(source, f"not valid JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("schema") != REGISTRY_SCHEMA_NAME:
+    if not isinstance(document, dict) or document.get("schema") != REGISTRY_SCHEMA:
         raise RejectedFile(
             source,
-            f'a .json file must be an actor registry with "schema": "{REGISTRY_SCHEMA_NAME}"',
+            f'a .json file must be an actor registry with "schema": "{REGISTRY_SCHEMA}"',
         )
     error = best_match(full_validator("actors.v1").iter_errors(document))
     if error is not None:

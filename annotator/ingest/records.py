@@ -1,51 +1,49 @@
-"""Importing ``annotator.v1`` files: an export read back, or a model's predictions.
+"""Importing annotator.v1 files: an export read back, or a model's predictions.
 
-- With ``as_user``, each record becomes that user's submitted annotation (with its
-  history row), so an export imported into a fresh database exports the same again.
+- With ``as_user``, each record becomes that user's submitted annotation, stored through
+  the annotation store like any save (history included), so that an export imported into
+  a fresh database exports the same again.
 - Without, each record becomes a pre-annotation: suggestions drawn dashed in the
   workspace, never labels until a person accepts them.
 
-Documents and paragraphs a database lacks are created from the records, keeping their
-ids and indexes; ones it has must hold the same text. The file is read line by line
-and written in batches inside one transaction: a bad line anywhere stores nothing.
+Documents and paragraphs a database lacks are created from the records, keeping their ids
+and indexes; ones it has must hold the same text. The file is read in chunks of lines,
+each checked (JSON Schema, spans, the same checks as a save) then stored, in one
+transaction: a bad line anywhere stores nothing. Large files have their chunks checked by
+worker processes while this one stores: a plain map over chunks.
 """
-
-# The statements below are built from our table and column names and json_rows' fixed
-# expressions; every value of the file reaches the database as a bound parameter.
-# ruff: noqa: S608
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 import orjson
-from sqlalchemy import Column, Connection, func, select
+from jsonschema.exceptions import best_match
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..annotation_store import LAYER_COLUMNS, load_vocabulary
-from ..models import Annotation, User
-from ..record_layers import actor_details
+from ..annotation.model import Content
+from ..annotation.record import SCHEMA, SpanMismatch, read_layers
+from ..annotation.store import NewAnnotation, load_vocabulary, save_many
+from ..annotation.validation import Vocabulary, check_content
+from ..jsonschemas import fast_errors, fast_validator, full_validator
+from ..models import Annotation, Document, Paragraph, PreAnnotation, User
+from ..models.base import table_of
+from .articles import text_sha256
 from .errors import RejectedFile
-from .json_rows import JsonRows
 from .outcome import FileOutcome
-from .record_lines import (
-    RECORD_SCHEMA,
-    BadLine,
-    PreparedChunk,
-    ReadContext,
-    read_chunk_in_worker,
-    read_lines,
-    start_worker,
-)
 
-CHUNK = 1000  # lines read, checked and stored together
+CHUNK = 1000  # lines checked and stored together
 # Below this size a file is checked in this process: starting workers costs about a second.
 WORKER_THRESHOLD_BYTES = 8 * 2**20
 
@@ -59,8 +57,104 @@ def is_record_file(path: Path) -> bool:
                     first = orjson.loads(raw)
                 except orjson.JSONDecodeError:
                     return False
-                return isinstance(first, dict) and first.get("schema") == RECORD_SCHEMA
+                return isinstance(first, dict) and first.get("schema") == SCHEMA
     return False
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What checking a line needs, read once before the import starts (sent to workers)."""
+
+    file: str
+    vocabulary: Vocabulary
+    # Whose records are kept apart: one annotation per paragraph for the importing user,
+    # one pre-annotation per paragraph and annotator named in the file otherwise.
+    as_user: bool
+
+
+class CheckedRecord(NamedTuple):
+    """One valid line: where its paragraph lives, and what was annotated on it."""
+
+    line: int
+    paragraph_id: str
+    document_id: str
+    document_title: str
+    source: str
+    language: str
+    index: int
+    text: str
+    annotator: str
+    content: Content
+    created_at: datetime
+    updated_at: datetime
+
+
+class BadLine(NamedTuple):
+    """Why a line was refused (a value, not an exception, so that it crosses processes)."""
+
+    line: int
+    message: str
+
+
+def _schema_error(record: object) -> str:
+    error = best_match(full_validator(SCHEMA).iter_errors(record))
+    if error is not None:
+        return f"{error.json_path}: {error.message}"
+    path, message = (fast_errors(SCHEMA, record) or [("$", "not an annotator.v1 record")])[0]
+    return f"{path}: {message}"
+
+
+def check_lines(
+    lines: list[tuple[int, bytes]], context: ReadContext
+) -> list[CheckedRecord] | BadLine:
+    """Check numbered lines; the first bad one stops the chunk. Pure: runs in a worker too."""
+    is_valid = fast_validator(SCHEMA).is_valid
+    checked: list[CheckedRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for number, raw in lines:
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            return BadLine(number, f"not valid JSON: {error}")
+        if not is_valid(record):
+            return BadLine(number, _schema_error(record))
+        text = record["text"]
+        try:
+            layers = read_layers(record)
+        except SpanMismatch as error:
+            return BadLine(number, str(error))
+        content = layers.content("submitted", record.get("comment"), record.get("flagged", False))
+        errors = check_content(content, text, context.vocabulary)
+        if errors:
+            first = errors[0]
+            hint = (
+                " (import the actor registry exported beside the records first)"
+                if "unknown actor" in first.message
+                else ""
+            )
+            return BadLine(number, f"{first.path}: {first.message}{hint}")
+        key = (record["paragraph_id"], "" if context.as_user else record["annotator"])
+        if key in seen:
+            whose = "the importing user" if context.as_user else record["annotator"]
+            return BadLine(number, f"paragraph {key[0]} appears twice for {whose}")
+        seen.add(key)
+        checked.append(
+            CheckedRecord(
+                number,
+                record["paragraph_id"],
+                record["document_id"],
+                record["document_title"] or record["document_id"],
+                record["source"],
+                record.get("language", "und"),
+                record["index"],
+                text,
+                record["annotator"],
+                content,
+                datetime.fromisoformat(record["created_at"]),
+                datetime.fromisoformat(record["updated_at"]),
+            )
+        )
+    return checked
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
@@ -81,7 +175,7 @@ def _worker_count(path: Path) -> int:
     """How many processes check lines while this one stores them (0: checked here).
 
     ``ANNOTATOR_IMPORT_WORKERS`` sets it; by default one per core on a machine with more
-    than one (measured on two cores: two workers 5,600 records/s, one 5,000, none 4,300).
+    than one.
     """
     if path.stat().st_size < WORKER_THRESHOLD_BYTES:
         return 0
@@ -96,49 +190,62 @@ def _worker_count(path: Path) -> int:
     return cores if cores and cores > 1 else 0
 
 
-def _prepared_chunks(path: Path, context: ReadContext) -> Iterator[PreparedChunk]:
-    """Checked chunks in file order; ``RejectedFile`` at the first bad line.
+_worker_context: ReadContext | None = None
 
-    With spare cores, worker processes check chunks while this process stores earlier
-    ones; at most a few chunks wait at any time, so memory stays flat.
-    """
+
+def _start_worker(context: ReadContext) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _check_in_worker(lines: list[tuple[int, bytes]]) -> list[CheckedRecord] | BadLine:
+    assert _worker_context is not None, "the pool's initializer did not run"
+    return check_lines(lines, _worker_context)
+
+
+def _checked_chunks(path: Path, context: ReadContext) -> Iterator[list[CheckedRecord]]:
+    """Checked chunks in file order; ``RejectedFile`` at the first bad line."""
     workers = _worker_count(path)
     if workers == 0:
-        for chunk in _chunks(path):
-            yield _accepted(read_lines(chunk, context), context)
+        results: Iterator[list[CheckedRecord] | BadLine] = (
+            check_lines(chunk, context) for chunk in _chunks(path)
+        )
+        yield from (_accepted(result, context) for result in results)
         return
-    pool = ProcessPoolExecutor(
-        workers, mp_context=get_context("spawn"), initializer=start_worker, initargs=(context,)
-    )
-    pending: deque[Future[PreparedChunk | BadLine]] = deque()
-    try:
-        for chunk in _chunks(path):
-            pending.append(pool.submit(read_chunk_in_worker, chunk))
-            if len(pending) > 2 * workers:
-                yield _accepted(_result(pending.popleft(), context), context)
-        while pending:
-            yield _accepted(_result(pending.popleft(), context), context)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(context,)
+    ) as pool:
+        # A map over the chunks that submits only a few ahead (Executor.map would read
+        # the whole file at once): memory stays flat however large the file.
+        pending: deque[Future[list[CheckedRecord] | BadLine]] = deque()
+        try:
+            for chunk in _chunks(path):
+                pending.append(pool.submit(_check_in_worker, chunk))
+                if len(pending) > 2 * workers:
+                    yield _accepted(pending.popleft().result(), context)
+            while pending:
+                yield _accepted(pending.popleft().result(), context)
+        except BrokenProcessPool as error:
+            raise RejectedFile(
+                context.file,
+                f"a worker process checking lines stopped unexpectedly ({error}); nothing of "
+                "this file was stored",
+            ) from None
+        finally:
+            for future in pending:
+                future.cancel()
 
 
-def _result(
-    future: Future[PreparedChunk | BadLine], context: ReadContext
-) -> PreparedChunk | BadLine:
-    try:
-        return future.result()
-    except BrokenProcessPool as error:
-        raise RejectedFile(
-            context.file,
-            f"a worker process checking lines stopped unexpectedly ({error}); nothing of this "
-            "file was stored",
-        ) from None
-
-
-def _accepted(result: PreparedChunk | BadLine, context: ReadContext) -> PreparedChunk:
+def _accepted(result: list[CheckedRecord] | BadLine, context: ReadContext) -> list[CheckedRecord]:
     if isinstance(result, BadLine):
         raise RejectedFile(context.file, result.message, result.line)
     return result
+
+
+def _document_key(document_id: str) -> str:
+    # Not the article's content hash (the file holds only annotated paragraphs): a key that
+    # cannot collide with one.
+    return hashlib.sha256(f"annotator.v1 import:{document_id}".encode()).hexdigest()
 
 
 def import_record_file(
@@ -151,20 +258,9 @@ def import_record_file(
 
     ``on_progress`` is told how many records have been stored so far, after each chunk.
     """
-    connection = session.connection()
-    context = ReadContext(
-        file=str(path),
-        file_name=path.name,
-        vocabulary=load_vocabulary(session),
-        actors=actor_details(session),
-        annotator_id=as_user.id if as_user is not None else None,
-        dialect=connection.dialect.name,
-    )
-    # Annotations with a higher id than this were made by this import: meeting one again
-    # means the file holds the paragraph twice.
-    newest_before = session.scalar(select(func.max(Annotation.id))) or 0
-    store = _ChunkStore(connection, context, newest_before)
-    for chunk in _prepared_chunks(path, context):
+    context = ReadContext(str(path), load_vocabulary(session), as_user is not None)
+    store = _ChunkStore(session, context, as_user)
+    for chunk in _checked_chunks(path, context):
         store.add(chunk)
         if on_progress is not None:
             on_progress(store.records)
@@ -179,189 +275,165 @@ def import_record_file(
 
 
 class _ChunkStore:
-    """Writes prepared chunks with one statement per table and chunk (``json_rows``)."""
+    """Stores checked chunks: the paragraphs they need, then annotations or pre-annotations."""
 
-    def __init__(self, connection: Connection, context: ReadContext, newest_before: int) -> None:
-        self.connection = connection
+    def __init__(self, session: Session, context: ReadContext, as_user: User | None) -> None:
+        self.session = session
         self.context = context
-        self.newest_before = newest_before
+        self.as_user = as_user
         self.outcome = FileOutcome(context.file, "already present")
         self.records = 0
         self.already_present = 0
-        rows = self.rows = JsonRows(connection.dialect.name)
-        f = rows.field
-        self.conflicting_paragraph = (
-            f"SELECT {f(0, 'int')}, {f(1, 'text')} FROM {rows.source()} WHERE EXISTS ("
-            f"SELECT 1 FROM paragraphs p WHERE p.id = {f(1, 'text')} "
-            f"AND p.text_sha256 <> {f(5, 'text')})"
-        )
-        self.insert_documents = rows.insert(
-            "documents",
-            ("id", "title", "source", "language", "content_sha256", "meta", "imported_at"),
-            [f(0, "text"), f(1, "text"), f(2, "text"), f(3, "text"), f(4, "text"), "'{}'",
-             "CURRENT_TIMESTAMP"],
-            where=f"NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = {f(0, 'text')})",
-        )  # fmt: skip
-        self.insert_paragraphs = rows.insert(
-            "paragraphs",
-            ("id", "document_id", "position", "text", "text_sha256", "is_boilerplate"),
-            [f(1, "text"), f(2, "text"), f(3, "int"), f(4, "text"), f(5, "text"), "false"],
-            where=f"NOT EXISTS (SELECT 1 FROM paragraphs p WHERE p.id = {f(1, 'text')})",
-        )
-        self.existing_annotations = (
-            f"SELECT line, existing FROM (SELECT {f(0, 'int')} AS line, "
-            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(1, 'text')} "
-            f"AND a.annotator_id = {f(2, 'int')}) AS existing "
-            f"FROM {rows.source()}) AS found WHERE existing IS NOT NULL"
-        )
-        self.insert_annotations = rows.insert(
-            "annotations",
-            ("paragraph_id", "annotator_id", "status", "version", "comment", "flagged",
-             "created_at", "updated_at", "record_layers"),
-            [f(1, "text"), f(2, "int"), "'submitted'", "1", f(3, "text"), f(4, "bool"),
-             f(5, "timestamp"), f(6, "timestamp"), f(7, "text")],
-        )  # fmt: skip
-        # Two ways to the annotation id of a layer or history row: from the first id of
-        # the chunk's annotations plus the row's place (SQLite, when the chunk's ids are
-        # consecutive, as they are under SQLite's single writer), or looked up by the
-        # row's paragraph and user (PostgreSQL, where other sessions take ids meanwhile).
-        by_place = f"CAST({rows.placeholder} AS INTEGER) + {f(0, 'int')}"
-        by_paragraph = (
-            f"(SELECT a.id FROM annotations a WHERE a.paragraph_id = {f(1, 'text')} "
-            f"AND a.annotator_id = {f(2, 'int')})"
-        )
-        self.insert_layers: dict[str, dict[bool, str]] = {}
-        for model, columns in LAYER_COLUMNS.items():
-            kinds = [_kind(model.__table__.c[column]) for column in columns]
-            self.insert_layers[model.__tablename__] = {
-                placed: rows.insert(
-                    model.__tablename__,
-                    ("annotation_id", *columns),
-                    [
-                        by_place if placed else by_paragraph,
-                        *(f(3 + i, kind) for i, kind in enumerate(kinds)),
-                    ],
-                )
-                for placed in (True, False)
-            }
-        self.insert_history = {
-            placed: rows.insert(
-                "annotation_history",
-                ("annotation_id", "version", "status", "saved_by_id", "saved_at", "payload"),
-                [
-                    by_place if placed else by_paragraph,
-                    "1",
-                    "'submitted'",
-                    f(3, "int"),
-                    f(4, "timestamp"),
-                    f(5, "json"),
-                ],
-            )
-            for placed in (True, False)
-        }
-        self.newest = newest_before
-        self.existing_pre_annotations = (
-            f"SELECT line FROM (SELECT {f(0, 'int')} AS line, EXISTS (SELECT 1 FROM "
-            f"pre_annotations x WHERE x.paragraph_id = {f(1, 'text')} "
-            f"AND x.source = {f(2, 'text')}) AS present FROM {rows.source()}) AS found "
-            "WHERE present"
-        )
-        self.insert_pre_annotations = rows.insert(
-            "pre_annotations",
-            ("paragraph_id", "source", "payload", "imported_at"),
-            [f(1, "text"), f(2, "text"), f(3, "json"), f(4, "timestamp")],
-            where=(
-                "NOT EXISTS (SELECT 1 FROM pre_annotations x WHERE "
-                f"x.paragraph_id = {f(1, 'text')} AND x.source = {f(2, 'text')})"
-            ),
-        )
+        # Annotations with a higher id were made by this import: meeting one again means
+        # the file holds the paragraph twice.
+        self.newest_before = session.scalar(select(func.max(Annotation.id))) or 0
+        self.file_name = Path(context.file).name
 
-    def _run(self, statement: str, rows: bytes, *before: Any) -> Any:
-        """Execute ``statement`` with ``before`` (its leading parameters) and the rows."""
-        return self.connection.exec_driver_sql(statement, (*before, rows.decode()))
+    def add(self, chunk: list[CheckedRecord]) -> None:
+        self.records += len(chunk)
+        known = self._add_paragraphs(chunk)
+        if self.as_user is None:
+            self._add_pre_annotations(chunk)
+        else:
+            self._add_annotations(chunk, self.as_user.id, known)
 
-    def add(self, chunk: PreparedChunk) -> None:
-        result = self.outcome
-        result.documents_added += self._run(self.insert_documents, chunk.documents).rowcount
-        new_paragraphs = self._run(self.insert_paragraphs, chunk.paragraphs).rowcount
-        result.paragraphs_added += new_paragraphs
-        self.records += chunk.records
-        # Paragraphs this chunk did not create may hold another text, or annotations
-        # already; new ones cannot, which spares a fresh import both lookups.
-        known_paragraphs = new_paragraphs < chunk.paragraph_count
-        if known_paragraphs:
-            conflict = self._run(self.conflicting_paragraph, chunk.paragraphs).first()
-            if conflict is not None:
+    def _add_paragraphs(self, chunk: list[CheckedRecord]) -> set[str]:
+        """Create the documents and paragraphs the chunk names and the database lacks;
+        refuse one that exists with another text (the offsets would not fit it). Returns
+        the paragraphs that were there before."""
+        session = self.session
+        hashes = {record.paragraph_id: text_sha256(record.text) for record in chunk}
+        known = dict(
+            session.execute(
+                select(Paragraph.id, Paragraph.text_sha256).where(Paragraph.id.in_(hashes))
+            ).all()
+        )
+        for record in chunk:
+            if (
+                record.paragraph_id in known
+                and known[record.paragraph_id] != hashes[record.paragraph_id]
+            ):
                 raise RejectedFile(
                     self.context.file,
-                    f"paragraph {conflict[1]} exists with another text; offsets would not fit it",
-                    conflict[0],
+                    f"paragraph {record.paragraph_id} exists with another text; offsets would "
+                    "not fit it",
+                    record.line,
                 )
-        if self.context.annotator_id is None:
-            if known_paragraphs:
-                present = self._run(self.existing_pre_annotations, chunk.pre_annotations).all()
-                self.already_present += len(present)
-            added = self._run(self.insert_pre_annotations, chunk.pre_annotations).rowcount
-            result.pre_annotations_added += added
-            return
-        if known_paragraphs:
-            existing = self._run(self.existing_annotations, chunk.annotations).all()
-            for line, annotation_id in existing:
-                if annotation_id > self.newest_before:
-                    raise RejectedFile(
-                        self.context.file,
-                        "this paragraph appears twice for the importing user",
-                        line,
+        new = [record for record in chunk if record.paragraph_id not in known]
+        if not new:
+            return set(known)
+        documents: dict[str, CheckedRecord] = {}  # the first record of each names its details
+        paragraphs: dict[str, CheckedRecord] = {}
+        for record in new:
+            documents.setdefault(record.document_id, record)
+            paragraphs.setdefault(record.paragraph_id, record)
+        present = set(session.scalars(select(Document.id).where(Document.id.in_(documents))))
+        now = datetime.now(UTC)
+        missing = [record for key, record in documents.items() if key not in present]
+        if missing:
+            session.execute(
+                insert(table_of(Document)),
+                [
+                    {
+                        "id": record.document_id,
+                        "title": record.document_title,
+                        "source": record.source,
+                        "language": record.language,
+                        "content_sha256": _document_key(record.document_id),
+                        "meta": {},
+                        "imported_at": now,
+                    }
+                    for record in missing
+                ],
+            )
+            self.outcome.documents_added += len(missing)
+        session.execute(
+            insert(table_of(Paragraph)),
+            [
+                {
+                    "id": record.paragraph_id,
+                    "document_id": record.document_id,
+                    "position": record.index,
+                    "text": record.text,
+                    "text_sha256": hashes[record.paragraph_id],
+                    "is_boilerplate": False,
+                }
+                for record in paragraphs.values()
+            ],
+        )
+        self.outcome.paragraphs_added += len(paragraphs)
+        return set(known)
+
+    def _add_annotations(self, chunk: list[CheckedRecord], user_id: int, known: set[str]) -> None:
+        # Only paragraphs that were there before can hold annotations already.
+        existing = (
+            dict(
+                self.session.execute(
+                    select(Annotation.paragraph_id, Annotation.id).where(
+                        Annotation.annotator_id == user_id, Annotation.paragraph_id.in_(known)
                     )
-            if existing:
-                self.already_present += len(existing)
-                chunk = _without_lines(chunk, {line for line, _ in existing})
-        added = self._run(self.insert_annotations, chunk.annotations).rowcount
-        first = self._first_new_id(added)
-        placed = first is not None
-        for table, rows in chunk.layers.items():
-            self._run(self.insert_layers[table][placed], rows, *([first] if placed else []))
-        self._run(self.insert_history[placed], chunk.history, *([first] if placed else []))
-        result.annotations_added += added
-
-    def _first_new_id(self, added: int) -> int | None:
-        """On SQLite, the first id of the ``added`` annotations just inserted, when their ids
-        are consecutive; None elsewhere (rows then find their annotation by paragraph)."""
-        if self.rows.dialect != "sqlite" or added == 0:
-            return None
-        low, high, count = self.connection.exec_driver_sql(
-            "SELECT min(id), max(id), count(*) FROM annotations WHERE id > ?", (self.newest,)
-        ).one()
-        self.newest = max(self.newest, high or 0)
-        return low if count == added and high - low + 1 == added else None
-
-
-def _kind(column: Column[Any]) -> str:
-    """How ``json_rows`` reads a value for ``column``."""
-    python_type = column.type.python_type
-    return {int: "int", bool: "bool", str: "text"}[python_type]
-
-
-def _without_lines(chunk: PreparedChunk, lines: set[int]) -> PreparedChunk:
-    """A chunk without the annotations (and their rows) of ``lines``: records already
-    imported before are left as they are. Rare (a file imported again), so plain Python."""
-    annotations = [row for row in orjson.loads(chunk.annotations) if row[0] not in lines]
-    keep = {row[1] for row in annotations}
-    # Places change as annotations leave the list; renumber the rows that stay.
-    place = {
-        old: new
-        for new, old in enumerate(
-            i for i, row in enumerate(orjson.loads(chunk.annotations)) if row[0] not in lines
+                ).all()
+            )
+            if known
+            else {}
         )
-    }
-
-    def kept(rows: bytes) -> bytes:
-        return orjson.dumps(
-            [[place[row[0]], *row[1:]] for row in orjson.loads(rows) if row[1] in keep]
+        for record in chunk:
+            if existing.get(record.paragraph_id, 0) > self.newest_before:
+                raise RejectedFile(
+                    self.context.file,
+                    "this paragraph appears twice for the importing user",
+                    record.line,
+                )
+        self.already_present += len(existing)
+        note = {"imported_from": self.file_name}
+        added = save_many(
+            self.session,
+            [
+                NewAnnotation(
+                    record.paragraph_id,
+                    record.text,
+                    user_id,
+                    record.content,
+                    record.created_at,
+                    record.updated_at,
+                    note,
+                )
+                for record in chunk
+                if record.paragraph_id not in existing
+            ],
         )
+        self.outcome.annotations_added += len(added)
 
-    return chunk._replace(
-        annotations=orjson.dumps(annotations),
-        layers={table: kept(rows) for table, rows in chunk.layers.items()},
-        history=kept(chunk.history),
-    )
+    def _add_pre_annotations(self, chunk: list[CheckedRecord]) -> None:
+        sources = {
+            record.paragraph_id + "\0" + record.annotator: f"{self.file_name}:{record.annotator}"
+            for record in chunk
+        }
+        present = {
+            paragraph_id + "\0" + source
+            for paragraph_id, source in self.session.execute(
+                select(PreAnnotation.paragraph_id, PreAnnotation.source).where(
+                    PreAnnotation.paragraph_id.in_({record.paragraph_id for record in chunk}),
+                    PreAnnotation.source.in_(set(sources.values())),
+                )
+            )
+        }
+        now = datetime.now(UTC)
+        rows = []
+        for record in chunk:
+            source = sources[record.paragraph_id + "\0" + record.annotator]
+            if record.paragraph_id + "\0" + source in present:
+                self.already_present += 1
+                continue
+            layers = record.content.to_payload()
+            rows.append(
+                {
+                    "paragraph_id": record.paragraph_id,
+                    "source": source,
+                    "payload": {key: layers[key] for key in ("entities", "stances", "quotes")},
+                    "imported_at": now,
+                }
+            )
+        if rows:
+            self.session.execute(insert(table_of(PreAnnotation)), rows)
+        self.outcome.pre_annotations_added += len(rows)

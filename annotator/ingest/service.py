@@ -5,6 +5,7 @@ A file is stored whole or not at all; a rejected file does not stop the others.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ ARTICLE_SUFFIXES = (".txt", ".jsonl")
 REGISTRY_SUFFIXES = (".json",)
 SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES + REGISTRY_SUFFIXES
 _LOOKUP_CHUNK = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -121,10 +123,12 @@ def import_file(
         return FileOutcome(name, "rejected", f"{name}: cannot read: {error.strerror or error}")
     except SQLAlchemyError as error:
         session.rollback()
+        log.exception("import of %s refused by the database", name)
         detail = str(getattr(error, "orig", None) or error).splitlines()[0]
         return FileOutcome(name, "rejected", f"{name}: the database refused it: {detail}")
     except Exception as error:  # a bug must not cost the other files their import
         session.rollback()
+        log.exception("import of %s failed unexpectedly", name)
         return FileOutcome(name, "rejected", f"{name}: unexpected error: {error!r}")
 
 

@@ -207,7 +207,7 @@ UNICODE_LINE = (
 
 @pytest.fixture
 def unicode_ids(app: Flask, tmp_path) -> list[str]:
-    from annotator.database import get_session
+    from annotator.extensions import get_session
     from annotator.ingest import import_paths
 
     path = tmp_path / "unicode.jsonl"

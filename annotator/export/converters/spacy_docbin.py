@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..records import payload_from_record
+import msgspec
+
+from ...annotation.model import RecordLayers
 
 LANGUAGES = {"en": "en", "ar": "ar"}
 
@@ -144,7 +146,7 @@ def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, 
         doc.spans["quote"] = quotes
         doc.spans["cue"] = cues
         doc.spans["stance_target"] = targets
-        layers = payload_from_record(record)
+        layers = _layers(record)
         doc.user_data["annotator"] = {
             "id": record["id"],
             "document_id": record["document_id"],
@@ -156,3 +158,13 @@ def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, 
         bins.setdefault(bin_of(record), DocBin(store_user_data=True)).add(doc)
         report.docs += 1
     return bins, report
+
+
+def _layers(record: dict[str, Any]) -> dict[str, Any]:
+    """The record's layers as the annotation API writes them (actors by key, spans by
+    offsets), without the API's ``from_suggestion``, which a record does not carry."""
+    content = msgspec.convert(record, RecordLayers).content(record["status"], None, False)
+    layers = content.to_payload()
+    for entity in layers["entities"]:
+        del entity["from_suggestion"]
+    return layers

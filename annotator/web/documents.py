@@ -6,8 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .catalogue import get_document, list_documents
-from .database import get_session
+from ..catalogue import get_document, list_documents
+from ..extensions import get_session
 
 bp = Blueprint("documents", __name__)
 

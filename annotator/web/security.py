@@ -27,9 +27,8 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user, login_user
 
-from .accounts import user_for_token
-from .database import get_session
-from .extensions import csrf, login_manager
+from ..accounts import user_for_token
+from ..extensions import csrf, get_session, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 

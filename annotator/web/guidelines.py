@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .resources import resource_dir
+from ..resources import resource_dir
 
 bp = Blueprint("guidelines", __name__)
 

@@ -8,11 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from .accounts import authenticate
-from .database import get_session
-from .extensions import login_manager
+from ..accounts import authenticate
+from ..extensions import get_session, login_manager
+from ..models import User
 from .forms import ActionForm, LoginForm
-from .models import User
 from .security import public, safe_next_url
 
 bp = Blueprint("auth", __name__)

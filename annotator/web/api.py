@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint, abort, g, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .accounts import create_token, revoke_token
-from .catalogue import get_document, list_documents
-from .database import get_session
-from .models import ApiToken
+from ..accounts import create_token, revoke_token
+from ..accounts import list_tokens as tokens_of
+from ..catalogue import get_document, list_documents
+from ..extensions import get_session
+from ..models import ApiToken
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -67,10 +67,7 @@ def document(document_id: str) -> Response:
 @bp.get("/tokens")
 def list_tokens() -> Response:
     """The caller's own API tokens (never the tokens themselves)."""
-    tokens = get_session().scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id)
-    )
-    return jsonify(tokens=[_token_json(t) for t in tokens])
+    return jsonify(tokens=[_token_json(t) for t in tokens_of(get_session(), current_user)])
 
 
 @bp.post("/tokens")

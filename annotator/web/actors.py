@@ -6,33 +6,25 @@ actors and confirm (or reject) proposed aliases, which then suggest everywhere.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .database import get_session
+from ..extensions import get_session
+from ..models import Actor, ActorType
+from ..registry import (
+    RegistryError,
+    actor_json,
+    create_actor,
+    decide_alias,
+    propose_alias,
+    proposed_aliases,
+    search_actors,
+)
 from .forms import ActionForm
-from .models import Actor, ActorAlias, ActorType, User
-from .registry import RegistryError, create_actor, propose_alias, search_actors
 
 bp = Blueprint("actors", __name__)
-
-
-def actor_json(actor: Actor, *, with_proposed: bool = False) -> dict[str, Any]:
-    """The API shape of an actor: confirmed aliases (and proposed ones when asked)."""
-    body: dict[str, Any] = {
-        "id": actor.key,
-        "name": actor.name,
-        "type": actor.type,
-        "label": actor.entity_label,
-        "aliases": [a.alias for a in actor.aliases if a.status == "confirmed"],
-    }
-    if with_proposed:
-        body["proposed_aliases"] = [a.alias for a in actor.aliases if a.status == "proposed"]
-    return body
 
 
 def _require_reviewer() -> None:
@@ -102,14 +94,7 @@ def add_alias(key: str) -> tuple[Response, int]:
 def proposals() -> str:
     """Reviewers: the aliases annotators proposed, to confirm or reject."""
     _require_reviewer()
-    db = get_session()
-    rows = db.execute(
-        select(ActorAlias, Actor, User)
-        .join(Actor, Actor.key == ActorAlias.actor_key)
-        .outerjoin(User, User.id == ActorAlias.proposed_by_id)
-        .where(ActorAlias.status == "proposed")
-        .order_by(ActorAlias.id)
-    ).all()
+    rows = proposed_aliases(get_session())
     return render_template("actors/proposals.html", rows=rows, form=ActionForm())
 
 
@@ -117,18 +102,17 @@ def proposals() -> str:
 def decide(alias_id: int) -> Response:
     """Confirm or reject one proposed alias."""
     _require_reviewer()
-    db = get_session()
-    record = db.get(ActorAlias, alias_id)
-    if record is None or record.status != "proposed":
-        abort(404)
-    if request.form.get("decision") == "confirm":
-        record.status = "confirmed"
-        record.reviewed_by_id = current_user.id
-        flash(f"Confirmed {record.alias!r}: it is suggested from now on.", "info")
-    elif request.form.get("decision") == "reject":
-        db.delete(record)
-        flash(f"Rejected {record.alias!r}.", "info")
-    else:
+    decision = request.form.get("decision")
+    if decision not in ("confirm", "reject"):
         abort(400, description="decision must be confirm or reject")
+    db = get_session()
+    try:
+        record = decide_alias(db, alias_id, decision == "confirm", current_user.id)
+    except LookupError:
+        abort(404)
     db.commit()
+    if decision == "confirm":
+        flash(f"Confirmed {record.alias!r}: it is suggested from now on.", "info")
+    else:
+        flash(f"Rejected {record.alias!r}.", "info")
     return redirect(url_for("actors.proposals"))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .registry import normalise_alias
+from ..registry import normalise_alias
 
 # Which entity type an actor's registry type suggests; the annotator can change it.
 ENTITY_LABEL_FOR_ACTOR_TYPE = {

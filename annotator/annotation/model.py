@@ -1,0 +1,302 @@
+"""The annotation's content, typed once, with every form it takes and the one span check.
+
+An annotation is what one person (or, later, the adjudication) made of one paragraph:
+entities, stances, quotes, a comment, a flag, and the decisions on the suggestions that
+were offered. This module is the only description of that shape in Python; the others
+convert through it:
+
+- the API payload (``to_payload`` / ``from_payload``), which the history stores and the
+  workspace reads back; ``validation`` builds a ``Content`` from an untrusted payload;
+- the annotator.v1 record's layers (``Record*`` below; spans carry their text and actors
+  their name and type), which ``record`` builds and reads back;
+- the rows of the layer tables (``rows``), which the database uses to keep references
+  inside one annotation and to find an actor's mentions.
+
+Offsets are Unicode code points into the stored (NFC) paragraph text: ``text[start:end]``.
+Everything here is pure: no database, no app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+STATUSES = ("draft", "submitted", "skipped")
+
+
+def span_problem(text: str, start: int, end: int, claimed: str | None = None) -> str | None:
+    """Why [start, end) is not a span of ``text`` (or does not hold ``claimed``), else None.
+
+    The one span check: validation, reading records back and the export all ask it.
+    """
+    length = len(text)
+    if not 0 <= start < end:
+        return f"start ({start}) must be less than end ({end})"
+    if end > length:
+        return f"end ({end}) is past the end of the paragraph ({length} characters)"
+    if claimed is not None and text[start:end] != claimed:
+        return (
+            f"text {claimed!r} does not match the paragraph at [{start}:{end}] "
+            f"({text[start:end]!r}); offsets are code points into the NFC text"
+        )
+    return None
+
+
+class Span(msgspec.Struct, frozen=True):
+    """A stretch of the paragraph: code points [start, end)."""
+
+    start: int
+    end: int
+
+    def record(self, text: str) -> RecordSpan:
+        return RecordSpan(self.start, self.end, text[self.start : self.end])
+
+
+class Entity(msgspec.Struct):
+    """A typed span naming an actor, linked to the registry by key (or not linked)."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    actor: str | None = None
+    # Accepted from a suggestion rather than drawn by hand.
+    from_suggestion: bool = False
+
+    def record(self, text: str, actors: Mapping[str, RecordActor]) -> RecordEntity:
+        actor = actors[self.actor] if self.actor is not None else None
+        return RecordEntity(
+            self.id, self.start, self.end, text[self.start : self.end], self.label, actor
+        )
+
+
+class Stance(msgspec.Struct):
+    """A holder (entity id) for, against or neutral towards a target: an entity id or a span."""
+
+    id: str
+    holder: str
+    target: str | Span
+    polarity: str
+    quote: str | None = None
+
+    def record(self, text: str) -> RecordStance:
+        target = self.target if isinstance(self.target, str) else self.target.record(text)
+        return RecordStance(self.id, self.holder, target, self.polarity, self.quote)
+
+
+class Quote(msgspec.Struct):
+    """Reported speech: who (an entity id, or none), the reporting verb, what, and how."""
+
+    id: str
+    speaker: str | None
+    cue: Span | None
+    content: Span
+    type: str
+
+    def record(self, text: str) -> RecordQuote:
+        cue = self.cue.record(text) if self.cue is not None else None
+        return RecordQuote(self.id, self.speaker, cue, self.content.record(text), self.type)
+
+
+class Decision(msgspec.Struct):
+    """What the annotator did with one suggestion: accepted, rejected, or left it (ignored)."""
+
+    id: str
+    kind: str
+    start: int
+    end: int
+    decision: str
+    label: str | None = None
+    actor: str | None = None
+
+
+class Content(msgspec.Struct):
+    """Everything an annotation holds apart from who, where and which version."""
+
+    status: str
+    comment: str | None = None
+    flagged: bool = False
+    entities: list[Entity] = msgspec.field(default_factory=list)
+    stances: list[Stance] = msgspec.field(default_factory=list)
+    quotes: list[Quote] = msgspec.field(default_factory=list)
+    suggestions: list[Decision] = msgspec.field(default_factory=list)
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Content:
+        """The content of a payload already known to be valid (a stored history row).
+
+        Keys the content does not hold (``version``, ``imported_from``) are ignored.
+        """
+        return msgspec.convert(payload, cls)
+
+    def to_payload(self) -> dict[str, Any]:
+        """The API's JSON shape (without the version, which is the store's)."""
+        return msgspec.to_builtins(self)
+
+    def actor_keys(self) -> set[str]:
+        """The registry keys the entities link."""
+        return {entity.actor for entity in self.entities if entity.actor is not None}
+
+    def record_layers(self, text: str, actors: Mapping[str, RecordActor]) -> RecordLayers:
+        """The annotator.v1 record's layers: spans with their text, actors with their details
+        (``actors`` must hold every linked key)."""
+        return RecordLayers(
+            [entity.record(text, actors) for entity in self.entities],
+            [stance.record(text) for stance in self.stances],
+            [quote.record(text) for quote in self.quotes],
+        )
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """The rows of the layer tables, by table, without their annotation id, in the order
+        they must be inserted (entities, then quotes, then the stances that name both)."""
+        return {
+            "annotation_entities": [
+                {
+                    "local_id": e.id,
+                    "position": position,
+                    "start": e.start,
+                    "end": e.end,
+                    "label": e.label,
+                    "actor_key": e.actor,
+                    "from_suggestion": e.from_suggestion,
+                }
+                for position, e in enumerate(self.entities)
+            ],
+            "annotation_quotes": [
+                {
+                    "local_id": q.id,
+                    "position": position,
+                    "speaker": q.speaker,
+                    "cue_start": q.cue.start if q.cue is not None else None,
+                    "cue_end": q.cue.end if q.cue is not None else None,
+                    "content_start": q.content.start,
+                    "content_end": q.content.end,
+                    "type": q.type,
+                }
+                for position, q in enumerate(self.quotes)
+            ],
+            "annotation_stances": [
+                {
+                    "local_id": s.id,
+                    "position": position,
+                    "holder": s.holder,
+                    "target_entity": s.target if isinstance(s.target, str) else None,
+                    "target_start": None if isinstance(s.target, str) else s.target.start,
+                    "target_end": None if isinstance(s.target, str) else s.target.end,
+                    "polarity": s.polarity,
+                    "quote": s.quote,
+                }
+                for position, s in enumerate(self.stances)
+            ],
+            "suggestion_decisions": [
+                {
+                    "suggestion_id": d.id,
+                    "position": position,
+                    "kind": d.kind,
+                    "start": d.start,
+                    "end": d.end,
+                    "label": d.label,
+                    "actor_key": d.actor,
+                    "decision": d.decision,
+                }
+                for position, d in enumerate(self.suggestions)
+            ],
+        }
+
+
+# The same layers as an annotator.v1 record writes them (its JSON Schema:
+# annotator/schemas/annotator.v1.schema.json). Field order is the order of the keys
+# in an exported line.
+
+
+class RecordSpan(msgspec.Struct, frozen=True):
+    start: int
+    end: int
+    text: str
+
+
+class RecordActor(msgspec.Struct, frozen=True):
+    """A linked actor as records carry it: key, name and type at the time of writing."""
+
+    id: str
+    name: str
+    type: str
+
+
+class RecordEntity(msgspec.Struct):
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    actor: RecordActor | None
+
+
+class RecordStance(msgspec.Struct):
+    id: str
+    holder: str
+    target: str | RecordSpan
+    polarity: str
+    quote: str | None
+
+
+class RecordQuote(msgspec.Struct):
+    id: str
+    speaker: str | None
+    cue: RecordSpan | None
+    content: RecordSpan
+    type: str
+
+
+class RecordLayers(msgspec.Struct):
+    """The ``entities``, ``stances`` and ``quotes`` of a record."""
+
+    entities: list[RecordEntity]
+    stances: list[RecordStance]
+    quotes: list[RecordQuote]
+
+    def spans(self) -> list[tuple[str, RecordSpan | RecordEntity]]:
+        """Every span with its path in the record, for checking them against the text."""
+        found: list[tuple[str, RecordSpan | RecordEntity]] = [
+            (f"entities.{e.id}", e) for e in self.entities
+        ]
+        for stance in self.stances:
+            if not isinstance(stance.target, str):
+                found.append((f"stances.{stance.id}.target", stance.target))
+        for quote in self.quotes:
+            found.append((f"quotes.{quote.id}.content", quote.content))
+            if quote.cue is not None:
+                found.append((f"quotes.{quote.id}.cue", quote.cue))
+        return found
+
+    def content(self, status: str, comment: str | None, flagged: bool) -> Content:
+        """The content these layers record (span texts and actor details dropped)."""
+
+        def span(value: RecordSpan) -> Span:
+            return Span(value.start, value.end)
+
+        return Content(
+            status=status,
+            comment=comment,
+            flagged=flagged,
+            entities=[
+                Entity(e.id, e.start, e.end, e.label, e.actor.id if e.actor else None)
+                for e in self.entities
+            ],
+            stances=[
+                Stance(
+                    s.id,
+                    s.holder,
+                    s.target if isinstance(s.target, str) else span(s.target),
+                    s.polarity,
+                    s.quote,
+                )
+                for s in self.stances
+            ],
+            quotes=[
+                Quote(q.id, q.speaker, span(q.cue) if q.cue else None, span(q.content), q.type)
+                for q in self.quotes
+            ],
+        )

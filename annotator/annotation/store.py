@@ -1,0 +1,292 @@
+"""The one write path for annotations: save one (from the workspace), save many (an import),
+read one back, and the history every save appends to.
+
+A stored annotation is four things written together, in one transaction, from one
+``Content``: the ``annotations`` row (status, comment, flag, version, and the record's
+layers as an export splices them), the rows of the layer tables (which keep stances and
+quotes pointing inside their annotation and find an actor's mentions), the suggestion
+decisions, and an ``annotation_history`` row holding the whole content. The history row
+of the current version is what reads it back.
+
+Saving one is optimistic: the caller names the version it started from, and a save from a
+stale version is refused with the server's copy (``VersionConflict``), never a silent
+overwrite.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Actor,
+    Annotation,
+    AnnotationEntity,
+    AnnotationHistory,
+    AnnotationQuote,
+    AnnotationStance,
+    EntityType,
+    QuoteType,
+    StancePolarity,
+    SuggestionDecision,
+)
+from .model import Content, RecordActor, RecordLayers
+from .record import encode_layers
+from .validation import Vocabulary
+
+log = logging.getLogger(__name__)
+
+ANNOTATIONS: Table = Annotation.__table__  # type: ignore[assignment]
+HISTORY: Table = AnnotationHistory.__table__  # type: ignore[assignment]
+# In the order rows must be inserted: quotes before the stances that name them.
+LAYER_TABLES: dict[str, Table] = {
+    model.__tablename__: model.__table__  # type: ignore[misc]
+    for model in (AnnotationEntity, AnnotationQuote, AnnotationStance, SuggestionDecision)
+}
+
+
+class VersionConflict(Exception):
+    """The annotation changed since the client loaded it; carries the server's copy."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        self.current = current
+        super().__init__(f"stale version; the server has version {current['version']}")
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    version: int
+    annotation_id: int
+
+
+@dataclass
+class NewAnnotation:
+    """An annotation that does not exist yet, for ``save_many`` (an import)."""
+
+    paragraph_id: str
+    text: str
+    annotator_id: int
+    content: Content
+    created_at: datetime
+    updated_at: datetime
+    # Kept in the history row beside the content, e.g. {"imported_from": "file.jsonl"}.
+    note: dict[str, Any] = field(default_factory=dict)
+
+
+def load_vocabulary(session: Session) -> Vocabulary:
+    """The labels and actor keys a payload may use, read from the database."""
+    return Vocabulary(
+        entity_types=frozenset(session.scalars(select(EntityType.name))),
+        polarities=frozenset(session.scalars(select(StancePolarity.name))),
+        quote_types=frozenset(session.scalars(select(QuoteType.name))),
+        actor_keys=frozenset(session.scalars(select(Actor.key))),
+    )
+
+
+def record_actors(session: Session, keys: Iterable[str] | None = None) -> dict[str, RecordActor]:
+    """The registry's actors as records carry them, by key (only ``keys`` when given)."""
+    query = select(Actor.key, Actor.name, Actor.type)
+    if keys is not None:
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        query = query.where(Actor.key.in_(wanted))
+    return {key: RecordActor(key, name, type_) for key, name, type_ in session.execute(query)}
+
+
+def empty_payload() -> dict[str, Any]:
+    """The API shape of an annotation nobody has saved yet: version 0, nothing in it."""
+    return {"version": 0, **Content("draft").to_payload(), "updated_at": None}
+
+
+def read_payload(session: Session, paragraph_id: str, annotator_id: int) -> dict[str, Any]:
+    """The API shape of ``annotator_id``'s annotation of the paragraph (version 0 if none)."""
+    row = session.execute(
+        select(
+            Annotation.version,
+            Annotation.status,
+            Annotation.comment,
+            Annotation.flagged,
+            Annotation.updated_at,
+            Annotation.record_layers,
+            AnnotationHistory.payload,
+        )
+        .outerjoin(
+            AnnotationHistory,
+            and_(
+                AnnotationHistory.annotation_id == Annotation.id,
+                AnnotationHistory.version == Annotation.version,
+            ),
+        )
+        .where(Annotation.paragraph_id == paragraph_id, Annotation.annotator_id == annotator_id)
+    ).first()
+    if row is None:
+        return empty_payload()
+    version, status, comment, flagged, updated_at, layers, stored = row
+    if stored is not None:
+        content = Content.from_payload(stored)
+    else:  # written outside the store: what the record layers hold is all there is
+        log.warning("annotation of %s by %s has no history row", paragraph_id, annotator_id)
+        content = msgspec.json.decode(layers, type=RecordLayers).content(status, comment, flagged)
+    return {"version": version, **content.to_payload(), "updated_at": updated_at.isoformat()}
+
+
+def save(
+    session: Session,
+    paragraph_id: str,
+    text: str,
+    annotator_id: int,
+    version: int,
+    content: Content,
+) -> SaveResult:
+    """Store ``content`` as ``annotator_id``'s annotation of the paragraph, made from
+    ``version`` (0 for a first save), and append it to the history. Commits.
+
+    ``text`` is the paragraph's text, which the content was validated against. Raises
+    ``VersionConflict`` (storing nothing) when ``version`` is not the one the server holds.
+    """
+    now = datetime.now(UTC)
+    layers = encode_layers(content, text, record_actors(session, content.actor_keys()))
+    values = {
+        "status": content.status,
+        "comment": content.comment,
+        "flagged": content.flagged,
+        "updated_at": now,
+        "record_layers": layers.decode(),
+    }
+    existing = session.scalar(
+        select(Annotation.id).where(
+            Annotation.paragraph_id == paragraph_id, Annotation.annotator_id == annotator_id
+        )
+    )
+    try:
+        if existing is None:
+            if version != 0:
+                raise _conflict(session, paragraph_id, annotator_id)
+            try:
+                annotation_id = session.execute(
+                    insert(Annotation)
+                    .values(
+                        paragraph_id=paragraph_id,
+                        annotator_id=annotator_id,
+                        version=1,
+                        created_at=now,
+                        **values,
+                    )
+                    .returning(Annotation.id)
+                ).scalar_one()
+            except IntegrityError:
+                # Created by another request between our read and our insert.
+                raise _conflict(session, paragraph_id, annotator_id) from None
+            new_version = 1
+        else:
+            annotation_id = existing
+            # Compare-and-set in one statement: two tabs saving at once cannot both win.
+            changed = session.execute(
+                update(Annotation)
+                .where(Annotation.id == existing, Annotation.version == version)
+                .values(version=Annotation.version + 1, **values)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise _conflict(session, paragraph_id, annotator_id)
+            new_version = version + 1
+            for table in reversed(LAYER_TABLES.values()):
+                session.execute(delete(table).where(table.c.annotation_id == existing))
+        _insert_layers(session, [(annotation_id, content)])
+        _insert_history(session, [(annotation_id, new_version, content, annotator_id, now, {})])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return SaveResult(version=new_version, annotation_id=annotation_id)
+
+
+def _conflict(session: Session, paragraph_id: str, annotator_id: int) -> VersionConflict:
+    session.rollback()
+    return VersionConflict(read_payload(session, paragraph_id, annotator_id))
+
+
+def save_many(session: Session, annotations: Sequence[NewAnnotation]) -> list[int]:
+    """Store annotations that do not exist yet, as version 1 with their history, in a few
+    multi-row statements; returns their ids in order. The caller commits.
+
+    An annotation that exists already (the same paragraph and annotator) fails the whole
+    call with the database's IntegrityError: callers leave those out first.
+    """
+    if not annotations:
+        return []
+    actors = record_actors(
+        session, {key for item in annotations for key in item.content.actor_keys()}
+    )
+    ids = list(
+        session.scalars(
+            insert(ANNOTATIONS).returning(ANNOTATIONS.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "paragraph_id": item.paragraph_id,
+                    "annotator_id": item.annotator_id,
+                    "status": item.content.status,
+                    "version": 1,
+                    "comment": item.content.comment,
+                    "flagged": item.content.flagged,
+                    "created_at": item.created_at,
+                    "updated_at": item.updated_at,
+                    "record_layers": encode_layers(item.content, item.text, actors).decode(),
+                }
+                for item in annotations
+            ],
+        )
+    )
+    now = datetime.now(UTC)
+    _insert_layers(
+        session, [(id_, item.content) for id_, item in zip(ids, annotations, strict=True)]
+    )
+    _insert_history(
+        session,
+        [
+            (id_, 1, item.content, item.annotator_id, now, item.note)
+            for id_, item in zip(ids, annotations, strict=True)
+        ],
+    )
+    return ids
+
+
+def _insert_layers(session: Session, contents: Sequence[tuple[int, Content]]) -> None:
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYER_TABLES}
+    for annotation_id, content in contents:
+        for name, table_rows in content.rows().items():
+            for row in table_rows:
+                row["annotation_id"] = annotation_id
+            rows[name].extend(table_rows)
+    for name, table in LAYER_TABLES.items():
+        if rows[name]:
+            session.execute(insert(table), rows[name])
+
+
+def _insert_history(
+    session: Session,
+    saves: Sequence[tuple[int, int, Content, int, datetime, Mapping[str, Any]]],
+) -> None:
+    session.execute(
+        insert(HISTORY),
+        [
+            {
+                "annotation_id": annotation_id,
+                "version": version,
+                "status": content.status,
+                "saved_by_id": saved_by,
+                "saved_at": saved_at,
+                "payload": {"version": version, **note, **content.to_payload()},
+            }
+            for annotation_id, version, content, saved_by, saved_at, note in saves
+        ],
+    )

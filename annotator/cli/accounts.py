@@ -1,0 +1,176 @@
+"""Commands about accounts: users, passwords, the first admin, API tokens."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..accounts import (
+    AccountError,
+    create_token,
+    create_user,
+    find_user,
+    list_tokens,
+    revoke_token,
+    set_active,
+    set_password,
+)
+from ..extensions import get_session
+from ..models import ROLES, ApiToken, User
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD_ENV = "ANNOTATOR_ADMIN_PASSWORD"
+
+
+def _read_password(password_stdin: bool) -> str:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise click.ClickException("no password on standard input")
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="annotator", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username: str, role: str, password_stdin: bool) -> None:
+    """Create an account (there is no self-registration)."""
+    password = _read_password(password_stdin)
+    db = get_session()
+    try:
+        create_user(db, username, role, password)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.commit()
+    click.echo(f"Created {role} {username!r}.")
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password_command(username: str, password_stdin: bool) -> None:
+    """Set a new password for an account."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    try:
+        set_password(user, _read_password(password_stdin))
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.commit()
+    click.echo(f"Password of {username!r} changed.")
+
+
+@click.command("create-admin")
+@with_appcontext
+def create_admin_command() -> None:
+    """Create the ``admin`` account once and print its password.
+
+    The password comes from $ANNOTATOR_ADMIN_PASSWORD when set; a second run changes nothing.
+    """
+    db = get_session()
+    if find_user(db, ADMIN_USERNAME) is not None:
+        click.echo(
+            f"Account {ADMIN_USERNAME!r} exists; its password was shown when it was created "
+            f"(change it with `annotator set-password {ADMIN_USERNAME}`)."
+        )
+        return
+    given = os.environ.get(ADMIN_PASSWORD_ENV)
+    password = given or secrets.token_urlsafe(15)
+    try:
+        create_user(db, ADMIN_USERNAME, "admin", password)
+    except AccountError as error:
+        raise click.ClickException(f"${ADMIN_PASSWORD_ENV}: {error}") from None
+    db.commit()
+    if given:
+        click.echo(f"Created {ADMIN_USERNAME!r} with the password from ${ADMIN_PASSWORD_ENV}.")
+    else:
+        click.echo("")
+        click.echo(f"  Log in as:  {ADMIN_USERNAME}")
+        click.echo(f"  Password:   {password}")
+        click.echo("  (shown this once; change it with `annotator set-password admin`)")
+        click.echo("")
+
+
+@click.command("token")
+@with_appcontext
+@click.argument("username")
+@click.option("--name", default="", help="A label to tell this token apart from others.")
+def token_command(username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it once."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    record, token = create_token(db, user, name)
+    db.commit()
+    click.echo(token)
+    click.echo(
+        f"Token {record.id} ({record.prefix}...) for {username!r}: shown this once. "
+        "Send it as `Authorization: Bearer <token>`.",
+        err=True,
+    )
+
+
+@click.command("tokens")
+@with_appcontext
+@click.argument("username")
+def tokens_command(username: str) -> None:
+    """List USERNAME's API tokens (never the tokens themselves)."""
+    db = get_session()
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    for token in list_tokens(db, user):
+        state = "revoked" if token.revoked_at else "active"
+        used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
+        click.echo(f"{token.id}\t{token.prefix}...\t{state}\t{token.name}\tlast used {used}")
+
+
+@click.command("revoke-token")
+@with_appcontext
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id: int) -> None:
+    """Revoke an API token by its id (see `annotator tokens USERNAME`)."""
+    db = get_session()
+    token = db.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"no token with id {token_id}")
+    revoke_token(token)
+    db.commit()
+    click.echo(f"Token {token_id} revoked.")
+
+
+@click.command("set-active")
+@with_appcontext
+@click.argument("username")
+@click.option("--active/--inactive", required=True)
+def set_active_command(username: str, active: bool) -> None:
+    """Enable or disable an account; a disabled account cannot log in or use its tokens."""
+    db = get_session()
+    user: User | None = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    set_active(user, active)
+    db.commit()
+    click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
+
+
+COMMANDS = (
+    create_user_command,
+    set_password_command,
+    create_admin_command,
+    token_command,
+    tokens_command,
+    revoke_token_command,
+    set_active_command,
+)

@@ -1,0 +1,189 @@
+"""Commands about data: the database schema, importing files, exporting labels."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..accounts import find_user
+from ..annotation import RecordCheckFailed
+from ..export import (
+    FORMATS,
+    STATUS_FILTERS,
+    BadExportRequest,
+    ExportRequest,
+    default_target,
+    write_export,
+)
+from ..export.reader import consistent_reads, count_records
+from ..extensions import get_engine, get_session
+from ..ingest import FileOutcome, import_paths
+from ..label_defaults import seed_default_labels
+from ..migrate import upgrade_to_head
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database to the newest schema and add the default labels."""
+    before, after = upgrade_to_head(get_engine())
+    db = get_session()
+    added = seed_default_labels(db)
+    db.commit()
+    if before == after:
+        click.echo(f"Database schema is up to date (revision {after}).")
+    else:
+        click.echo(f"Database schema upgraded from {before or 'empty'} to {after}.")
+    click.echo(f"Default labels added: {added}.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option(
+    "--as",
+    "as_username",
+    default=None,
+    help="annotator.v1 files become this user's submitted annotations (default: suggestions).",
+)
+def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
+    """Import articles (.txt, .jsonl), actor registries (.json) and annotator.v1 records."""
+    as_user = None
+    if as_username is not None:
+        as_user = find_user(get_session(), as_username)
+        if as_user is None:
+            raise click.BadParameter(f"no user {as_username!r}", param_hint="--as")
+
+    def show(outcome: FileOutcome) -> None:
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", nl=False, err=True)  # clear the progress line
+        if outcome.status == "rejected":
+            click.secho(f"rejected  {outcome.message}", fg="red", err=True)
+            return
+        if outcome.status == "skipped":
+            click.echo(f"skipped   {outcome.message}")
+            return
+        parts = []
+        if outcome.documents_added or outcome.paragraphs_added:
+            parts.append(
+                f"{outcome.documents_added} document(s), {outcome.paragraphs_added} paragraphs "
+                f"({outcome.boilerplate_flagged} boilerplate)"
+            )
+        if outcome.documents_present == 1 and len(outcome.notes) == 1:
+            parts.append(outcome.notes.pop())
+        elif outcome.documents_present:
+            parts.append(f"{outcome.documents_present} already present")
+        if outcome.actors_added or outcome.aliases_added:
+            parts.append(f"{outcome.actors_added} actors, {outcome.aliases_added} aliases")
+        if outcome.annotations_added:
+            parts.append(f"{outcome.annotations_added} annotations")
+        if outcome.pre_annotations_added:
+            parts.append(f"{outcome.pre_annotations_added} pre-annotations (suggestions)")
+        label = "imported " if outcome.status == "imported" else "unchanged"
+        click.echo(f"{label} {outcome.path}: {'; '.join(parts) or 'nothing new'}")
+        for note in outcome.notes:
+            click.echo(f"          {note}")
+
+    progress = None
+    if sys.stderr.isatty():
+
+        def progress(path: Path, done: int) -> None:
+            click.echo(f"\r          {path}: {done:,} records stored", nl=False, err=True)
+
+    report = import_paths(get_session(), paths, on_file=show, as_user=as_user, on_progress=progress)
+    click.echo(report.summary())
+    if report.rejected:
+        raise SystemExit(1)
+
+
+@click.command("export")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    help="File or folder to write (default: exports/annotator-<time>...); - for stdout.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="annotator",
+    show_default=True,
+    help="annotator.v1 JSONL, or a converter's format.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(list(STATUS_FILTERS)),
+    default="submitted",
+    show_default=True,
+    help="submitted; all (adds drafts and skipped paragraphs).",
+)
+@click.option("--annotator", default=None, help="Only this annotator's work.")
+@click.option("--document", default=None, help="Only this document (its id).")
+@click.option("--since", default=None, help="Only annotations updated on or after (YYYY-MM-DD).")
+@click.option("--split", default=None, help="Assign train/dev/test by document, e.g. 80/10/10.")
+@click.option(
+    "--seed",
+    default="13",
+    show_default=True,
+    help="Seed of the split: the same seed gives the same split.",
+)
+@click.option("--split-files", is_flag=True, help="With --split: one file per set, in a folder.")
+@with_appcontext
+def export_command(out: str | None, **options: str | bool | None) -> None:
+    """Export annotations (annotator.v1 JSONL or a converter's format), actors beside them."""
+    texts = {key: (str(value) if value else None) for key, value in options.items()}
+    texts["format"] = texts.pop("format_")
+    try:
+        wanted = ExportRequest.parse(texts)
+    except BadExportRequest as error:
+        raise click.BadParameter(
+            error.message, param_hint=f"--{error.field.replace('_', '-')}"
+        ) from None
+    if wanted.annotator and find_user(get_session(), wanted.annotator) is None:
+        raise click.BadParameter(f"no user {wanted.annotator!r}", param_hint="--annotator")
+    if out == "-" and not wanted.streams:
+        raise click.BadParameter(
+            "stdout takes one JSONL stream: not --split-files, spacy or hf", param_hint="--out"
+        )
+    engine = get_engine()
+    try:
+        if out == "-":
+            summary = write_export(engine, wanted, sys.stdout.buffer)
+            click.echo(f"Wrote {summary.describe()} ({wanted.describe()}).", err=True)
+            return
+        if out is None:
+            target = default_target(wanted, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
+        else:
+            target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if sys.stderr.isatty():
+            with consistent_reads(engine) as reading:
+                total = count_records(reading, wanted)  # only a progress bar needs it first
+            with click.progressbar(length=total, label="Exporting", file=sys.stderr) as bar:
+                summary = write_export(engine, wanted, target, on_records=bar.update)
+        else:
+            summary = write_export(engine, wanted, target)
+    except RecordCheckFailed as error:
+        raise click.ClickException(f"export aborted: {error}; nothing was written") from None
+    except (FileExistsError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {summary.describe()} to {target} ({wanted.describe()}).", err=True)
+    click.echo(f"Actor registry: {summary.files[-1]}", err=True)
+    if summary.misaligned:
+        report = target.with_name(target.name + ".misaligned.txt")
+        report.write_text("\n".join(summary.misaligned) + "\n", encoding="utf-8")
+        click.echo(
+            f"{len(summary.misaligned)} span(s) do not fall on spaCy token boundaries and are "
+            f"not in the DocBin (listed in {report}):",
+            err=True,
+        )
+        for line in summary.misaligned[:20]:
+            click.echo(f"  {line}", err=True)
+
+
+COMMANDS = (init_command, import_command, export_command)

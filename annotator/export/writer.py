@@ -1,0 +1,207 @@
+"""Writing an export: one entry point, ``write_export``, to a file or folder (with the actor
+registry beside it) or to an open stream; ``export_lines`` for a streamed download.
+
+Line formats (annotator, prodigy, doccano) are one JSON line per record; spaCy writes a
+DocBin; hf a folder of JSONL files, one per set. Everything is read in one state of the
+database (``reader.consistent_reads``) and every record is checked before it is written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import orjson
+from sqlalchemy import Engine
+
+from ..annotation.record import Record
+from ..registry import registry_document
+from .converters import doccano, hf, prodigy, spacy_docbin
+from .reader import RecordReader, consistent_reads
+from .request import ExportRequest
+from .splits import SPLIT_NAMES, SplitSpec
+
+EXTENSIONS = {"annotator": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy"}
+PROGRESS_EVERY = 1000  # records between two progress reports
+_LINES_PER_WRITE = 256  # one write call per block of lines, not per line
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote: records per set, documents per set, files, and the spans
+    that could not become spaCy spans."""
+
+    records: int = 0
+    per_split: Counter[str] = field(default_factory=Counter)
+    documents_per_split: dict[str, set[str]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    misaligned: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        text = f"{self.records} record(s)"
+        if self.per_split:
+            parts = [
+                f"{name} {self.per_split[name]} "
+                f"({len(self.documents_per_split.get(name, ()))} documents)"
+                for name in SPLIT_NAMES
+            ]
+            text += "; split by document: " + ", ".join(parts)
+        return text
+
+
+def line_writer(format_: str) -> Callable[[Record], bytes]:
+    """How one record becomes a line of ``format_``; annotator.v1 lines are spliced from the
+    stored layers rather than encoded again."""
+    if format_ == "annotator":
+        return Record.as_line
+    convert = {"prodigy": prodigy.task, "doccano": doccano.line}[format_]
+    return lambda record: orjson.dumps(convert(record.as_dict())) + b"\n"
+
+
+def _counted(
+    records: Iterable[Record],
+    split: SplitSpec | None,
+    summary: ExportSummary,
+    on_records: Callable[[int], None] | None,
+) -> Iterator[Record]:
+    """``records``, each given its set (when split), counted into ``summary``; ``on_records``
+    hears how many more were read, every ``PROGRESS_EVERY`` and at the end."""
+    unreported = 0
+    sets: dict[str, str] = {}  # by document: a hash per document, not per record
+    for record in records:
+        if split is not None:
+            name = sets.get(record.document_id)
+            if name is None:
+                name = sets[record.document_id] = split.assign(record.document_id)
+            record.split = name
+            summary.per_split[name] += 1
+            summary.documents_per_split.setdefault(name, set()).add(record.document_id)
+        summary.records += 1
+        if on_records is not None:
+            unreported += 1
+            if unreported == PROGRESS_EVERY:
+                on_records(unreported)
+                unreported = 0
+        yield record
+    if on_records is not None and unreported:
+        on_records(unreported)
+
+
+def export_lines(
+    engine: Engine, request: ExportRequest, summary: ExportSummary | None = None
+) -> Iterator[bytes]:
+    """The lines of a line-format export, produced as the records are read (the database
+    connection is held until the iteration ends or is abandoned)."""
+    line = line_writer(request.format)
+    with consistent_reads(engine) as reading:
+        records = RecordReader(reading, request).records()
+        for record in _counted(records, request.split, summary or ExportSummary(), None):
+            yield line(record)
+
+
+def write_export(
+    engine: Engine,
+    request: ExportRequest,
+    target: Path | IO[bytes],
+    on_records: Callable[[int], None] | None = None,
+) -> ExportSummary:
+    """Write the export of ``request`` to ``target``: a path (a file, or a folder for hf and
+    split files), with the actor registry beside it as ``<name>.actors.json``; or an open
+    binary stream, for the line formats.
+
+    A path is written in a temporary place first and moved there only once the export
+    succeeded, so a failed export (``RecordCheckFailed``) leaves nothing half-written.
+    """
+    summary = ExportSummary()
+    if not isinstance(target, Path):
+        if not request.streams:
+            raise ValueError("a stream takes one JSONL export: not spacy, hf or split files")
+        for block in _blocks(export_lines(engine, request, summary)):
+            target.write(block)
+        return summary
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        staged = staging / target.name
+        with consistent_reads(engine) as reading:
+            registry = registry_document(reading)
+            records = _counted(
+                RecordReader(reading, request).records(), request.split, summary, on_records
+            )
+            _write_format(records, request, staged, summary)
+        if target.is_dir():
+            # A file is replaced as a whole; a folder of earlier results is never merged into.
+            if any(target.iterdir()):
+                raise FileExistsError(
+                    f"{target} is a folder that is not empty; choose another --out"
+                )
+            target.rmdir()
+        staged.replace(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    registry_file = registry_path(target)
+    registry_file.write_bytes(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
+    summary.files = [target, registry_file]
+    return summary
+
+
+def _write_format(
+    records: Iterator[Record], request: ExportRequest, staged: Path, summary: ExportSummary
+) -> None:
+    if request.format == "hf":
+        hf.write((record.as_dict() for record in records), staged)
+    elif request.format == "spacy":
+        dicts = (record.as_dict() for record in records)
+        if request.split_files:
+            staged.mkdir()
+            report = spacy_docbin.write_split(dicts, staged, SPLIT_NAMES)
+        else:
+            report = spacy_docbin.write(dicts, staged)
+        summary.misaligned = report.misaligned
+    elif request.split_files:
+        line = line_writer(request.format)
+        staged.mkdir()
+        handles = {name: (staged / f"{name}.jsonl").open("wb") for name in SPLIT_NAMES}
+        try:
+            for record in records:
+                assert record.split is not None  # split files need a split
+                handles[record.split].write(line(record))
+        finally:
+            for handle in handles.values():
+                handle.close()
+    else:
+        line = line_writer(request.format)
+        with staged.open("wb") as handle:
+            for block in _blocks(line(record) for record in records):
+                handle.write(block)
+
+
+def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines joined in blocks: one write call per few hundred lines, not per line."""
+    block: list[bytes] = []
+    for line in lines:
+        block.append(line)
+        if len(block) == _LINES_PER_WRITE:
+            yield b"".join(block)
+            block = []
+    if block:
+        yield b"".join(block)
+
+
+def registry_path(target: Path) -> Path:
+    """Where the actor registry of an export to ``target`` goes: beside it, never inside."""
+    stem = target.name
+    for extension in (".jsonl", ".spacy"):
+        stem = stem.removesuffix(extension)
+    return target.with_name(f"{stem}.actors.json")
+
+
+def default_target(request: ExportRequest, stamp: str, folder: Path = Path("exports")) -> Path:
+    """Where an export goes when no --out is given: exports/annotator-<time>[-format][ext]."""
+    name = f"annotator-{stamp}" + (f"-{request.format}" if request.format != "annotator" else "")
+    folder_like = request.split_files or request.format == "hf"
+    return folder / (name if folder_like else name + EXTENSIONS[request.format])

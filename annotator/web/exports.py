@@ -1,0 +1,90 @@
+"""``GET /api/export``: the export for scripts and the documents page's download form.
+
+The query parameters are the CLI's options (``ExportRequest.parse``). Line formats stream
+as they are produced; spaCy and hf are files built first, then sent. Reviewers and admins
+may export everyone's work; an annotator gets only their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, jsonify, request, send_file
+from flask_login import current_user
+
+from ..annotation import RecordCheckFailed
+from ..export import BadExportRequest, ExportRequest, export_lines, registry_path, write_export
+from ..extensions import get_engine
+
+bp = Blueprint("exports", __name__)
+log = logging.getLogger(__name__)
+
+
+def _refused(field: str, message: str) -> tuple[Response, int]:
+    return jsonify(errors=[{"path": field, "message": message}]), 422
+
+
+@bp.get("/api/export")
+def export() -> Response | tuple[Response, int]:
+    """The export asked for by the query parameters, as a download."""
+    try:
+        wanted = ExportRequest.parse(request.args)
+    except BadExportRequest as error:
+        return _refused(error.field, error.message)
+    if not current_user.can_review:
+        if wanted.annotator not in (None, current_user.username):
+            abort(403, description="annotators can export only their own annotations")
+        wanted = replace(wanted, annotator=current_user.username)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"annotator-{stamp}" + (f"-{wanted.format}" if wanted.format != "annotator" else "")
+    if wanted.streams:
+        engine = get_engine()
+        response = Response(export_lines(engine, wanted), mimetype="application/x-ndjson")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.jsonl"'
+        return response
+    return _built_download(wanted, name)
+
+
+def _built_download(wanted: ExportRequest, name: str) -> Response | tuple[Response, int]:
+    """Files built first, then sent, and removed once sent: a DocBin, or a zip of a folder."""
+    workdir = Path(tempfile.mkdtemp(prefix="annotator-download-"))
+    try:
+        folder_like = wanted.format == "hf" or wanted.split_files
+        target = workdir / (name if folder_like else f"{name}.spacy")
+        summary = write_export(get_engine(), wanted, target)
+        if folder_like:
+            download = _zip(target, registry_path(target), workdir / f"{name}.zip")
+            mimetype = "application/zip"
+        else:
+            download, mimetype = target, "application/octet-stream"
+    except RecordCheckFailed as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        log.exception("export refused")
+        return _refused("$", f"{error}; nothing was exported")
+    except RuntimeError as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        log.exception("export failed")
+        return _refused("format", str(error))
+    response = send_file(
+        download, mimetype=mimetype, as_attachment=True, download_name=download.name
+    )
+    if summary.misaligned:
+        response.headers["X-Annotator-Misaligned-Spans"] = str(len(summary.misaligned))
+    response.call_on_close(lambda: shutil.rmtree(workdir, ignore_errors=True))
+    return response
+
+
+def _zip(folder: Path, registry: Path, archive: Path) -> Path:
+    """A folder export as ``<name>/data/*`` plus ``<name>/actors.json`` (outside data/)."""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        root = archive.stem
+        for path in sorted(folder.iterdir()):
+            bundle.write(path, f"{root}/data/{path.name}")
+        bundle.write(registry, f"{root}/actors.json")
+    return archive
