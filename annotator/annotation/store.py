@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+import orjson
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,11 +39,13 @@ from ..models import (
     StancePolarity,
     SuggestionDecision,
 )
+from ..database import JSONText
 from .model import Content, RecordActor, RecordLayers
 from .record import encode_layers
 from .validation import Vocabulary
 
 log = logging.getLogger(__name__)
+_encode = msgspec.json.Encoder().encode
 
 ANNOTATIONS: Table = Annotation.__table__  # type: ignore[assignment]
 HISTORY: Table = AnnotationHistory.__table__  # type: ignore[assignment]
@@ -227,25 +230,28 @@ def save_many(session: Session, annotations: Sequence[NewAnnotation]) -> list[in
     actors = record_actors(
         session, {key for item in annotations for key in item.content.actor_keys()}
     )
-    ids = list(
-        session.scalars(
-            insert(ANNOTATIONS).returning(ANNOTATIONS.c.id, sort_by_parameter_order=True),
-            [
-                {
-                    "paragraph_id": item.paragraph_id,
-                    "annotator_id": item.annotator_id,
-                    "status": item.content.status,
-                    "version": 1,
-                    "comment": item.content.comment,
-                    "flagged": item.content.flagged,
-                    "created_at": item.created_at,
-                    "updated_at": item.updated_at,
-                    "record_layers": encode_layers(item.content, item.text, actors).decode(),
-                }
-                for item in annotations
-            ],
-        )
+    # RETURNING each id with its paragraph and annotator: which row is which, whatever
+    # order the database returns them in (so the rows go in a few multi-row statements).
+    columns = ANNOTATIONS.c
+    returned = session.execute(
+        insert(ANNOTATIONS).returning(columns.paragraph_id, columns.annotator_id, columns.id),
+        [
+            {
+                "paragraph_id": item.paragraph_id,
+                "annotator_id": item.annotator_id,
+                "status": item.content.status,
+                "version": 1,
+                "comment": item.content.comment,
+                "flagged": item.content.flagged,
+                "created_at": item.created_at,
+                "updated_at": item.updated_at,
+                "record_layers": encode_layers(item.content, item.text, actors).decode(),
+            }
+            for item in annotations
+        ],
     )
+    by_key = {(paragraph, annotator): id_ for paragraph, annotator, id_ in returned}
+    ids = [by_key[item.paragraph_id, item.annotator_id] for item in annotations]
     now = datetime.now(UTC)
     _insert_layers(
         session, [(id_, item.content) for id_, item in zip(ids, annotations, strict=True)]
@@ -285,8 +291,15 @@ def _insert_history(
                 "status": content.status,
                 "saved_by_id": saved_by,
                 "saved_at": saved_at,
-                "payload": {"version": version, **note, **content.to_payload()},
+                "payload": JSONText(_history_prefix(version, note) + _encode(content)[1:].decode()),
             }
             for annotation_id, version, content, saved_by, saved_at, note in saves
         ],
     )
+
+
+def _history_prefix(version: int, note: Mapping[str, Any]) -> str:
+    """The start of a history row's JSON, before the content's own keys: ``{"version": N, ``
+    and the note's keys (e.g. where it was imported from)."""
+    head = orjson.dumps({"version": version, **note}).decode()
+    return head[:-1] + ","

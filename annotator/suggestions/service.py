@@ -85,7 +85,9 @@ def suggestions_for(
                 )
     if entities:
         keys = {e["actor"] for e in entities if e["actor"]}
-        names = dict(session.execute(select(Actor.key, Actor.name).where(Actor.key.in_(keys))).all())
+        names = dict(
+            session.execute(select(Actor.key, Actor.name).where(Actor.key.in_(keys))).all()
+        )
         for entity in entities:
             entity["actor_name"] = names.get(entity["actor"])
     taken = {(s["start"], s["end"]) for s in entities}
