@@ -27,6 +27,7 @@ from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..database import JSONText
 from ..models import (
     Actor,
     Annotation,
@@ -39,7 +40,6 @@ from ..models import (
     StancePolarity,
     SuggestionDecision,
 )
-from ..database import JSONText
 from .model import Content, RecordActor, RecordLayers
 from .record import encode_layers
 from .validation import Vocabulary
