@@ -40,8 +40,54 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
+    if connection.dialect.name == "sqlite":
+        _run_sqlite(connection)
+        return
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _run_sqlite(connection) -> None:  # type: ignore[no-untyped-def]
+    """Run the migrations by SQLite's own procedure for schema changes: foreign keys off, one
+    transaction, PRAGMA foreign_key_check, commit, foreign keys on again.
+
+    A batch operation rebuilds a table (copy, DROP TABLE, rename). With foreign keys on, the
+    DROP first deletes every row, which fires the ON DELETE actions of the tables that
+    reference it: rebuilding ``annotations`` emptied annotation_entities, _quotes and
+    _stances (CASCADE) or failed on annotation_history (RESTRICT); rebuilding ``actors``
+    emptied actor_aliases, ``users`` api_tokens. PRAGMA foreign_keys is a no-op inside a
+    transaction and Alembic runs every migration inside the caller's, so it is set here,
+    before the first write, and the transaction is committed here (not by the caller) so
+    that foreign keys go back on before the connection returns to the app's pool.
+    PRAGMA defer_foreign_keys would not do: it defers the checks, not the CASCADE.
+    """
+    raw = connection.connection.dbapi_connection
+    enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    if enforced and raw.in_transaction:
+        raise RuntimeError(
+            "migrations on SQLite need a connection with no write pending: "
+            "PRAGMA foreign_keys cannot be turned off inside a transaction"
+        )
+    if enforced:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    if not raw.in_transaction:
+        # pysqlite begins a transaction only before INSERT, UPDATE or DELETE: begin it now,
+        # so that DDL before a migration's first write is rolled back with the rest.
+        connection.exec_driver_sql("BEGIN")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        if enforced:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"rows point at rows that are not there, rolled back: {broken}")
+        raw.commit()
+    except BaseException:
+        raw.rollback()
+        raise
+    finally:
+        if enforced:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
