@@ -40,6 +40,8 @@ run: setup
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@command -v node >/dev/null 2>&1 || { echo "Node.js is missing: the JavaScript unit tests need it; on Debian or Ubuntu run 'apt-get install nodejs'"; exit 1; }
+	node --test tests/js/*.test.mjs
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -1,9 +1,33 @@
 // The annotation being edited: entities, stances, quotes and suggestion decisions,
 // with the operations the page performs on them and the same checks the server makes.
 
+// What each of the server's limits counts, as the errors name it.
+const LIMITED_LAYERS = [
+  ["entities", "entities"],
+  ["stances", "stances"],
+  ["quotes", "quotes"],
+  ["suggestions", "suggestion decisions"],
+];
+
+/**
+ * The rules an annotation must follow, taken from GET /api/labels: the label names it may
+ * use and, when the server sends them, its limits (items per layer, comment length). Read
+ * from the server so the page never repeats, and never drifts from, the server's settings.
+ */
+export function rulesFromLabels(labels) {
+  const names = (list) => new Set((list || []).map((label) => label.name));
+  return {
+    entityTypes: names(labels.entity_types),
+    polarities: names(labels.polarities),
+    quoteTypes: names(labels.quote_types),
+    limits: labels.limits || null,
+  };
+}
+
 export class Annotation {
+  /** ``vocabulary`` is what rulesFromLabels() gives: {entityTypes, polarities, quoteTypes, limits?}. */
   constructor(server, vocabulary) {
-    this.vocabulary = vocabulary; // {entityTypes:Set, polarities:Set, quoteTypes:Set}
+    this.vocabulary = vocabulary;
     this.load(server);
   }
 
@@ -162,6 +186,32 @@ export class Annotation {
       if (s.quote !== null && !quoteIds.has(s.quote)) errors.push({ path: `stances[${i}].quote`, message: `quote ${s.quote} does not exist` });
     });
     if (this.flagged && !this.comment.trim()) errors.push({ path: "comment", message: "a flagged paragraph needs a comment" });
+    errors.push(...this.overLimits());
+    return errors;
+  }
+
+  /** The server's limits this annotation is over (none when the server sent no limits). */
+  overLimits() {
+    const limits = this.vocabulary.limits;
+    if (!limits) return [];
+    const errors = [];
+    const counts = {
+      entities: this.entities.length,
+      stances: this.stances.length,
+      quotes: this.quotes.length,
+      suggestions: this.decisions.size,
+    };
+    for (const [layer, noun] of LIMITED_LAYERS) {
+      const most = limits[layer];
+      if (Number.isInteger(most) && counts[layer] > most) {
+        errors.push({ path: layer, message: `at most ${most} ${noun} (this annotation has ${counts[layer]})` });
+      }
+    }
+    // The server counts characters as Python does: code points, an emoji is one.
+    const length = Array.from(this.comment).length;
+    if (Number.isInteger(limits.comment) && length > limits.comment) {
+      errors.push({ path: "comment", message: `at most ${limits.comment} characters (this comment has ${length})` });
+    }
     return errors;
   }
 }

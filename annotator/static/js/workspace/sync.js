@@ -6,10 +6,13 @@ const AUTOSAVE_DELAY_MS = 2000;
 const RETRY_DELAYS_MS = [2000, 5000, 10000, 30000];
 
 export class Saver {
-  constructor({ url, storageKey, csrfToken, readOnly, getPayload, onState, onConflict, onInvalid, onSaved }) {
-    this.url = url;
+  /**
+   * ``put(payload, {keepalive})`` sends one save through the API client and resolves to its
+   * {status, body}; it rejects when the network fails.
+   */
+  constructor({ put, storageKey, readOnly, getPayload, onState, onConflict, onInvalid, onSaved }) {
+    this.put = put;
     this.storageKey = storageKey;
-    this.csrfToken = csrfToken;
     this.readOnly = readOnly;
     this.getPayload = getPayload; // (status?) => payload with the current version
     this.onState = onState;
@@ -94,15 +97,14 @@ export class Saver {
     const sentChange = this.changeCount;
     const payload = this.getPayload(status);
     this.onState("saving", "Saving…");
-    let response;
-    let body = {};
+    let answer;
     try {
-      response = await this.put(payload, keepalive);
-      body = await response.json().catch(() => ({}));
+      answer = await this.put(payload, { keepalive });
     } catch (error) {
       return this.failed("Offline: your changes are kept in this browser and will be sent again");
     }
-    if (response.status === 200) {
+    const { status: code, body } = answer;
+    if (code === 200) {
       this.retries = 0;
       this.onSaved(body.version, payload);
       if (this.changeCount === sentChange) {
@@ -115,24 +117,24 @@ export class Saver {
       }
       return { ok: true, version: body.version };
     }
-    if (response.status === 409) {
+    if (code === 409) {
       this.stopped = true;
       clearTimeout(this.timer);
       this.onState("conflict", "Not saved: changed elsewhere");
       this.onConflict(body);
       return { ok: false, reason: "conflict" };
     }
-    if (response.status === 422) {
+    if (code === 422) {
       this.onState("invalid", "Not saved: see the errors below");
       this.onInvalid(body.errors || []);
       return { ok: false, reason: "invalid" };
     }
-    if (response.status === 401) {
+    if (code === 401) {
       this.onState("offline", "Not saved: your session ended; log in again in another tab, your changes are kept here");
       this.retryLater();
       return { ok: false, reason: "unauthorised" };
     }
-    return this.failed(`Not saved (the server answered ${response.status}); your changes are kept here and will be sent again`);
+    return this.failed(`Not saved (the server answered ${code}); your changes are kept here and will be sent again`);
   }
 
   failed(message) {
@@ -147,16 +149,6 @@ export class Saver {
     this.schedule(delay);
   }
 
-  put(payload, keepalive = false) {
-    return fetch(this.url, {
-      method: "PUT",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": this.csrfToken, Accept: "application/json" },
-      body: JSON.stringify(payload),
-      credentials: "same-origin",
-      keepalive,
-    });
-  }
-
   /**
    * The page is hidden or being left: save now. The request outlives the page (keepalive);
    * if the page stays, its answer updates the version like any other save.
@@ -166,4 +158,17 @@ export class Saver {
     this.writeLocal();
     this.save(undefined, { keepalive: true });
   }
+}
+
+/** Whether two payloads hold the same labels (version and status aside), key order aside. */
+export function sameContent(a, b) {
+  const canonical = (value) => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") {
+      return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical(value[key])]));
+    }
+    return value;
+  };
+  const strip = (p) => JSON.stringify(canonical({ ...p, version: 0, status: "" }));
+  return strip(a) === strip(b);
 }

@@ -1,0 +1,137 @@
+// The page around the paragraph: progress, label buttons, mode line, save state, banner, errors, flag.
+
+import { shorten } from "./render.js";
+
+const $ = (id) => document.getElementById(id);
+
+const MODE_HELP = {
+  "quote-speaker": "Quote: click the speaker, or Tab to an entity and Enter. N: no named speaker. Esc: stop here.",
+  "quote-cue": "Quote: click the reporting verb (dotted), or select the cue words and press Enter. N: no cue. Esc: stop here.",
+  "stance-target": "Stance: click the target entity (Tab, Enter), or select words naming the target and press Enter. Esc: cancel.",
+  "stance-polarity": "Stance: press + (support), - (oppose) or = (neutral).",
+  "stance-quote": "Stance: click the quote that expresses it (Tab, Enter), or N for none.",
+};
+
+/**
+ * Fill what does not change while the paragraph is open: progress, the context paragraphs
+ * and links to them, the label buttons (each calling ``onLabel(name)``) and the comment.
+ */
+export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
+  const { progress, context } = data;
+  $("progress").textContent = `${progress.done} / ${progress.total} done`;
+  $("progress-bar").max = Math.max(progress.total, 1);
+  $("progress-bar").value = progress.done;
+  $("context-previous").textContent = context.previous ? context.previous.text : "";
+  $("context-next").textContent = context.next ? context.next.text : "";
+  for (const [link, neighbour] of [[$("previous-link"), context.previous], [$("next-link"), context.next]]) {
+    if (neighbour) {
+      link.href = annotateUrl.replace("__ID__", encodeURIComponent(neighbour.id));
+      link.hidden = false;
+    }
+  }
+  const buttons = $("label-buttons");
+  buttons.replaceChildren();
+  for (const label of labels.entity_types) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "label-button";
+    button.dataset.label = label.name;
+    button.style.setProperty("--label-colour", label.colour);
+    button.textContent = label.hotkey ? `${label.hotkey} ${label.display_name}` : label.display_name;
+    button.title = label.description;
+    if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
+    button.addEventListener("click", () => onLabel(label.name));
+    buttons.appendChild(button);
+  }
+  setComment(comment);
+}
+
+/** Show the comment box's text (after a load, an undo or a restored copy). */
+export function setComment(text) {
+  $("comment").value = text;
+}
+
+export function readComment() {
+  return $("comment").value;
+}
+
+/** Disable every control that would change the annotation (reading someone else's). */
+export function disableEditing() {
+  for (const id of ["comment", "submit-button", "skip-button", "flag-button", "quote-button", "stance-button", "accept-all"]) {
+    $(id).disabled = true;
+  }
+}
+
+/**
+ * The line under the paragraph says what the keys do now: the step of the quote or stance
+ * being made, or what the selected words can become; otherwise the last message stays.
+ */
+export function renderModeLine(root, { mode, selectedText, labelCount }) {
+  const line = $("mode-line");
+  if (mode) line.textContent = MODE_HELP[mode.kind];
+  else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press 1–${labelCount} to label it, Q to make it a quote.`;
+  else if (!line.dataset.message) line.textContent = "";
+  if (mode || selectedText !== null) delete line.dataset.message;
+  root.dataset.mode = mode ? mode.kind : "";
+}
+
+/** A one-line message (what was done, or why nothing was) that stays until the next step. */
+export function showMessage(message) {
+  const line = $("mode-line");
+  line.textContent = message;
+  line.dataset.message = "1";
+}
+
+export function setSaveState(state, message) {
+  const element = $("save-state");
+  element.dataset.state = state;
+  element.textContent = message;
+}
+
+/** A banner above the paragraph, with buttons given as [label, handler] pairs. */
+export function showBanner(message, kind, actions = []) {
+  const banner = $("banner");
+  banner.replaceChildren();
+  banner.dataset.kind = kind;
+  const text = document.createElement("span");
+  text.textContent = message;
+  banner.appendChild(text);
+  for (const [label, handler] of actions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.addEventListener("click", handler);
+    banner.appendChild(button);
+  }
+  banner.hidden = false;
+}
+
+export function hideBanner() {
+  $("banner").hidden = true;
+}
+
+/** The reasons a save was refused (by this page or by the server), as {path, message}. */
+export function showErrors(errors) {
+  const box = $("errors");
+  box.replaceChildren();
+  const title = document.createElement("strong");
+  title.textContent = "Cannot save this annotation:";
+  const list = document.createElement("ul");
+  for (const error of errors) {
+    const item = document.createElement("li");
+    item.textContent = `${error.path}: ${error.message}`;
+    list.appendChild(item);
+  }
+  box.append(title, list);
+  box.hidden = false;
+}
+
+export function hideErrors() {
+  $("errors").hidden = true;
+}
+
+/** Whether the paragraph is flagged, with the comment saying why, above the text. */
+export function renderFlag(annotation) {
+  $("flag-state").hidden = !annotation.flagged;
+  $("flag-text").textContent = annotation.flagged ? `Flagged: ${annotation.comment}` : "";
+}
