@@ -71,7 +71,7 @@ def test_limits_sent_with_the_labels_stop_a_submit_the_server_would_refuse(
 @pytest.fixture
 def strasse_paragraph(app: Flask, tmp_path) -> str:
     """A paragraph naming "Straße Brigade", and an actor registered as "Strasse Brigade"."""
-    from annotator.database import get_session
+    from annotator.extensions import get_session
     from annotator.ingest import import_paths
     from annotator.registry import create_actor
 
