@@ -257,18 +257,19 @@ class RecordLayers(msgspec.Struct):
     stances: list[RecordStance]
     quotes: list[RecordQuote]
 
-    def spans(self) -> list[tuple[str, RecordSpan | RecordEntity]]:
-        """Every span with its path in the record, for checking them against the text."""
-        found: list[tuple[str, RecordSpan | RecordEntity]] = [
-            (f"entities.{e.id}", e) for e in self.entities
+    def spans(self) -> list[tuple[RecordSpan | RecordEntity, str, str, str]]:
+        """Every span, with where it is in the record (layer, item id, part; joined into a
+        path such as ``quotes.q1.cue`` only for a message), for checking against the text."""
+        found: list[tuple[RecordSpan | RecordEntity, str, str, str]] = [
+            (e, "entities", e.id, "") for e in self.entities
         ]
         for stance in self.stances:
             if not isinstance(stance.target, str):
-                found.append((f"stances.{stance.id}.target", stance.target))
+                found.append((stance.target, "stances", stance.id, ".target"))
         for quote in self.quotes:
-            found.append((f"quotes.{quote.id}.content", quote.content))
+            found.append((quote.content, "quotes", quote.id, ".content"))
             if quote.cue is not None:
-                found.append((f"quotes.{quote.id}.cue", quote.cue))
+                found.append((quote.cue, "quotes", quote.id, ".cue"))
         return found
 
     def content(self, status: str, comment: str | None, flagged: bool) -> Content:

@@ -57,8 +57,9 @@ def encode_layers(content: Content, text: str, actors: Mapping[str, RecordActor]
 
 
 def _check_spans(record_id: str, text: str, layers: RecordLayers) -> None:
-    for path, span in layers.spans():
+    for span, layer, item_id, part in layers.spans():
         if span_problem(text, span.start, span.end, span.text) is not None:
+            path = f"{layer}.{item_id}{part}"
             raise SpanMismatch(record_id, path, span.text, text[span.start : span.end])
 
 
