@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from annotator.export import ExportRequest, SplitSpec, registry_path, write_export
+from annotator.export import ExportRequest, registry_path, write_export
 from annotator.export.reader import RecordReader, consistent_reads
 from annotator.extensions import get_engine
 from annotator.models import Actor, Annotation, Paragraph
@@ -151,17 +151,6 @@ def test_split_is_deterministic_and_keeps_documents_whole(
         assert {r["split"] for r in lines} <= {name}
     assert not list(folder.glob("*.json")), "the registry must stay out of the data folder"
     assert (tmp_path / "folder.actors.json").is_file()
-
-
-def test_split_assignment_does_not_depend_on_what_else_is_exported() -> None:
-    """A document keeps its set when other documents come and go; ratios are roughly kept."""
-    spec = SplitSpec.parse("80/10/10", seed=3)
-    names = [spec.assign(f"doc-{i}") for i in range(3000)]
-    assert spec.assign("doc-17") == names[17]
-    share = {n: names.count(n) / len(names) for n in ("train", "dev", "test")}
-    assert 0.77 < share["train"] < 0.83 and 0.08 < share["dev"] < 0.12
-    with pytest.raises(ValueError, match="TRAIN/DEV/TEST"):
-        SplitSpec.parse("80-10-10")
 
 
 def _corrupt_stored_offset(db: Session, victim: Annotation, paragraph: Paragraph) -> str:

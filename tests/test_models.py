@@ -59,9 +59,18 @@ def annotation(db: Session, seeded: None, make_user: Callable[..., User]) -> Ann
         {"f": False},
     ).scalar_one()
     annotation = Annotation(paragraph_id=paragraph_id, annotator_id=user.id, status="draft")
-    annotation.entities.append(AnnotationEntity(local_id="e1", start=0, end=4, label="ARMED_GROUP"))
-    annotation.entities.append(AnnotationEntity(local_id="e2", start=5, end=9, label="STATE_ACTOR"))
     db.add(annotation)
+    db.flush()
+    for local_id, start, label in (("e1", 0, "ARMED_GROUP"), ("e2", 5, "STATE_ACTOR")):
+        db.add(
+            AnnotationEntity(
+                annotation_id=annotation.id,
+                local_id=local_id,
+                start=start,
+                end=start + 4,
+                label=label,
+            )
+        )
     db.commit()
     return annotation
 

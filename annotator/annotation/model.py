@@ -23,8 +23,6 @@ from typing import Any
 
 import msgspec
 
-STATUSES = ("draft", "submitted", "skipped")
-
 
 def span_problem(text: str, start: int, end: int, claimed: str | None = None) -> str | None:
     """Why [start, end) is not a span of ``text`` (or does not hold ``claimed``), else None.
@@ -127,9 +125,10 @@ class Content(msgspec.Struct):
     def from_payload(cls, payload: Mapping[str, Any]) -> Content:
         """The content of a payload already known to be valid (a stored history row).
 
-        Keys the content does not hold (``version``, ``imported_from``) are ignored.
+        Keys the content does not hold (``version``, ``imported_from``) are ignored; whole
+        numbers that an older version stored as floats (``5.0``) are read as integers.
         """
-        return msgspec.convert(payload, cls)
+        return msgspec.convert(payload, cls, strict=False)
 
     def to_payload(self) -> dict[str, Any]:
         """The API's JSON shape (without the version, which is the store's)."""

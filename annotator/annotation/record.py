@@ -23,7 +23,6 @@ import orjson
 from .model import Content, RecordActor, RecordEntity, RecordLayers, RecordSpan, span_problem
 
 SCHEMA = "annotator.v1"
-EMPTY_LAYERS = b'{"entities":[],"stances":[],"quotes":[]}'
 
 _encode = msgspec.json.Encoder().encode
 _decode_layers = msgspec.json.Decoder(RecordLayers).decode
@@ -147,13 +146,7 @@ class Record:
         )
 
 
-def actor_of(key: str, name: str, type_: str) -> RecordActor:
-    """A registry actor as records carry it."""
-    return RecordActor(key, name, type_)
-
-
 __all__ = [
-    "EMPTY_LAYERS",
     "SCHEMA",
     "Record",
     "RecordActor",
@@ -162,7 +155,6 @@ __all__ = [
     "RecordSpan",
     "SpanMismatch",
     "StoredLayersUnreadable",
-    "actor_of",
     "checked_layers",
     "encode_layers",
     "read_layers",

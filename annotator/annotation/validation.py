@@ -13,10 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from jsonschema.exceptions import ValidationError
 
 from ..jsonschemas import fast_errors, fast_validator, full_validator, load_schema
-from .model import Content, Decision, Entity, Quote, Span, Stance, span_problem
+from .model import Content, span_problem
 
 PAYLOAD_SCHEMA = "annotation-payload.v1"
 ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -107,59 +108,17 @@ def _claims(payload: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _content(payload: dict[str, Any]) -> Content:
-    """The content of a payload whose shape the JSON Schema accepted."""
-
-    def span(item: dict[str, Any]) -> Span:
-        return Span(item["start"], item["end"])
-
-    return Content(
-        payload["status"],
-        payload.get("comment"),
-        bool(payload.get("flagged", False)),
-        [
-            Entity(
-                e["id"],
-                e["start"],
-                e["end"],
-                e["label"],
-                e.get("actor"),
-                bool(e.get("from_suggestion", False)),
-            )
-            for e in payload["entities"]
-        ],
-        [
-            Stance(
-                s["id"],
-                s["holder"],
-                s["target"] if isinstance(s["target"], str) else span(s["target"]),
-                s["polarity"],
-                s.get("quote"),
-            )
-            for s in payload["stances"]
-        ],
-        [
-            Quote(
-                q["id"],
-                q.get("speaker"),
-                span(q["cue"]) if q.get("cue") is not None else None,
-                span(q["content"]),
-                q["type"],
-            )
-            for q in payload["quotes"]
-        ],
-        [
-            Decision(
-                d["id"],
-                d["kind"],
-                d["start"],
-                d["end"],
-                d["decision"],
-                d.get("label"),
-                d.get("actor"),
-            )
-            for d in payload.get("suggestions", [])
-        ],
-    )
+    """The content of a payload whose shape the JSON Schema accepted; keys the content does
+    not hold (``version``, a span's claimed ``text``) are left out. Raises ``InvalidPayload``
+    for what the schema lets through but the content's types do not: a whole number written
+    as a float (``5.0``)."""
+    try:
+        return msgspec.convert(payload, Content)
+    except msgspec.ValidationError as error:
+        message, _, where = str(error).partition(" - at `$")
+        raise InvalidPayload(
+            [PayloadError(where.rstrip("`").lstrip(".") or "$", message)]
+        ) from None
 
 
 def check_content(content: Content, text: str, vocabulary: Vocabulary) -> list[PayloadError]:
@@ -243,6 +202,8 @@ def validate_payload(payload: Any, text: str, vocabulary: Vocabulary) -> tuple[i
     errors = _schema_errors(payload)
     if errors:
         raise InvalidPayload(errors)
+    if type(payload["version"]) is not int:
+        raise InvalidPayload([PayloadError("version", "the version must be a whole number")])
     content = _content(payload)
     errors = check_content(content, text, vocabulary)
     for path, item in _claims(payload):

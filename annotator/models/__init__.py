@@ -1,10 +1,7 @@
 """Typed SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
 
-from .actors import ALIAS_STATUSES, Actor, ActorAlias
+from .actors import Actor, ActorAlias
 from .annotations import (
-    DECISIONS,
-    STATUSES,
-    SUGGESTION_KINDS,
     Annotation,
     AnnotationEntity,
     AnnotationHistory,
@@ -19,11 +16,7 @@ from .labels import ActorType, EntityType, QuoteType, StancePolarity
 from .users import ROLES, ApiToken, User
 
 __all__ = [
-    "ALIAS_STATUSES",
-    "DECISIONS",
     "ROLES",
-    "SUGGESTION_KINDS",
-    "STATUSES",
     "Actor",
     "ActorAlias",
     "ActorType",

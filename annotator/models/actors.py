@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 
-ALIAS_STATUSES = ("confirmed", "proposed")
-
 
 class Actor(Base):
     """A canonical actor (the Islamic State, the Syrian government, AFP...), keyed by a slug."""

@@ -1,8 +1,10 @@
 """Annotations: one per (paragraph, annotator), with entities, stances and quotes.
 
-Items keep the ids the client gave them ("e1", "s1", "q1") as ``local_id``;
-stances and quotes point at entities and quotes of the same annotation through
-composite foreign keys, so the database itself refuses a reference that leaves it.
+The tables behind ``annotator.annotation.store``, which alone writes them. Items keep the
+ids the client gave them ("e1", "s1", "q1") as ``local_id``; stances and quotes point at
+entities and quotes of the same annotation through composite foreign keys, so the
+database itself refuses a reference that leaves it. An annotation's content is read back
+from its history row (the whole payload of each version); the layer rows index it.
 """
 
 from __future__ import annotations
@@ -21,14 +23,11 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, JSONType, UTCDateTime, utcnow
 
-STATUSES = ("draft", "submitted", "skipped")
-DECISIONS = ("accepted", "rejected", "ignored")
-SUGGESTION_KINDS = ("entity", "cue")
-# The stored record layers of an annotation without any (see annotator/record_layers.py).
+# The stored record layers of an annotation without any (see annotator/annotation/record.py).
 EMPTY_RECORD_LAYERS = '{"entities":[],"stances":[],"quotes":[]}'
 
 
@@ -57,19 +56,6 @@ class Annotation(Base):
     # out) as compact JSON, written from the same payload as the layer rows in the same
     # transaction: an export copies it instead of rebuilding each record from those rows.
     record_layers: Mapped[str] = mapped_column(Text, server_default=EMPTY_RECORD_LAYERS)
-
-    entities: Mapped[list[AnnotationEntity]] = relationship(
-        cascade="all, delete-orphan", order_by="AnnotationEntity.position"
-    )
-    stances: Mapped[list[AnnotationStance]] = relationship(
-        cascade="all, delete-orphan", order_by="AnnotationStance.position"
-    )
-    quotes: Mapped[list[AnnotationQuote]] = relationship(
-        cascade="all, delete-orphan", order_by="AnnotationQuote.position"
-    )
-    suggestion_decisions: Mapped[list[SuggestionDecision]] = relationship(
-        cascade="all, delete-orphan", order_by="SuggestionDecision.position"
-    )
 
 
 class AnnotationEntity(Base):
