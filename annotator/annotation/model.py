@@ -24,22 +24,29 @@ from typing import Any
 import msgspec
 
 
-def span_problem(text: str, start: int, end: int, claimed: str | None = None) -> str | None:
-    """Why [start, end) is not a span of ``text`` (or does not hold ``claimed``), else None.
+def span_fits(text: str, start: int, end: int, claimed: str | None = None) -> bool:
+    """Whether [start, end) is a non-empty span of ``text`` (holding ``claimed``, when given).
 
-    The one span check: validation, reading records back and the export all ask it.
+    The one span check: validation, reading records back and the export all ask it (the
+    export for every span of every record, so it is kept to one expression);
+    ``span_problem`` says in words why a span fails it.
     """
+    return 0 <= start < end <= len(text) and (claimed is None or text[start:end] == claimed)
+
+
+def span_problem(text: str, start: int, end: int, claimed: str | None = None) -> str | None:
+    """Why [start, end) fails ``span_fits``, for a person to read; None when it fits."""
+    if span_fits(text, start, end, claimed):
+        return None
     length = len(text)
     if not 0 <= start < end:
         return f"start ({start}) must be less than end ({end})"
     if end > length:
         return f"end ({end}) is past the end of the paragraph ({length} characters)"
-    if claimed is not None and text[start:end] != claimed:
-        return (
-            f"text {claimed!r} does not match the paragraph at [{start}:{end}] "
-            f"({text[start:end]!r}); offsets are code points into the NFC text"
-        )
-    return None
+    return (
+        f"text {claimed!r} does not match the paragraph at [{start}:{end}] "
+        f"({text[start:end]!r}); offsets are code points into the NFC text"
+    )
 
 
 class Span(msgspec.Struct, frozen=True):
@@ -207,16 +214,17 @@ class Content(msgspec.Struct):
 
 # The same layers as an annotator.v1 record writes them (its JSON Schema:
 # annotator/schemas/annotator.v1.schema.json). Field order is the order of the keys
-# in an exported line.
+# in an exported line. ``gc=False``: they hold no cycles, so the garbage collector need not
+# track the millions an export decodes.
 
 
-class RecordSpan(msgspec.Struct, frozen=True):
+class RecordSpan(msgspec.Struct, frozen=True, gc=False):
     start: int
     end: int
     text: str
 
 
-class RecordActor(msgspec.Struct, frozen=True):
+class RecordActor(msgspec.Struct, frozen=True, gc=False):
     """A linked actor as records carry it: key, name and type at the time of writing."""
 
     id: str
@@ -224,7 +232,7 @@ class RecordActor(msgspec.Struct, frozen=True):
     type: str
 
 
-class RecordEntity(msgspec.Struct):
+class RecordEntity(msgspec.Struct, gc=False):
     id: str
     start: int
     end: int
@@ -233,7 +241,7 @@ class RecordEntity(msgspec.Struct):
     actor: RecordActor | None
 
 
-class RecordStance(msgspec.Struct):
+class RecordStance(msgspec.Struct, gc=False):
     id: str
     holder: str
     target: str | RecordSpan
@@ -241,7 +249,7 @@ class RecordStance(msgspec.Struct):
     quote: str | None
 
 
-class RecordQuote(msgspec.Struct):
+class RecordQuote(msgspec.Struct, gc=False):
     id: str
     speaker: str | None
     cue: RecordSpan | None
@@ -249,27 +257,32 @@ class RecordQuote(msgspec.Struct):
     type: str
 
 
-class RecordLayers(msgspec.Struct):
+class RecordLayers(msgspec.Struct, gc=False):
     """The ``entities``, ``stances`` and ``quotes`` of a record."""
 
     entities: list[RecordEntity]
     stances: list[RecordStance]
     quotes: list[RecordQuote]
 
-    def spans(self) -> list[tuple[RecordSpan | RecordEntity, str, str, str]]:
-        """Every span, with where it is in the record (layer, item id, part; joined into a
-        path such as ``quotes.q1.cue`` only for a message), for checking against the text."""
-        found: list[tuple[RecordSpan | RecordEntity, str, str, str]] = [
-            (e, "entities", e.id, "") for e in self.entities
-        ]
+    def misfit(self, text: str) -> tuple[str, RecordSpan | RecordEntity] | None:
+        """The first span that does not hold its text in ``text`` (with its path in the
+        record, such as ``quotes.q1.cue``), or None when every span fits."""
+        for entity in self.entities:
+            if not span_fits(text, entity.start, entity.end, entity.text):
+                return f"entities.{entity.id}", entity
         for stance in self.stances:
-            if not isinstance(stance.target, str):
-                found.append((stance.target, "stances", stance.id, ".target"))
+            target = stance.target
+            if not isinstance(target, str) and not span_fits(
+                text, target.start, target.end, target.text
+            ):
+                return f"stances.{stance.id}.target", target
         for quote in self.quotes:
-            found.append((quote.content, "quotes", quote.id, ".content"))
-            if quote.cue is not None:
-                found.append((quote.cue, "quotes", quote.id, ".cue"))
-        return found
+            content, cue = quote.content, quote.cue
+            if not span_fits(text, content.start, content.end, content.text):
+                return f"quotes.{quote.id}.content", content
+            if cue is not None and not span_fits(text, cue.start, cue.end, cue.text):
+                return f"quotes.{quote.id}.cue", cue
+        return None
 
     def content(self, status: str, comment: str | None, flagged: bool) -> Content:
         """The content these layers record (span texts and actor details dropped)."""

@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 import orjson
 
-from .model import Content, RecordActor, RecordEntity, RecordLayers, RecordSpan, span_problem
+from .model import Content, RecordActor, RecordEntity, RecordLayers, RecordSpan
 
 SCHEMA = "annotator.v1"
 
@@ -56,10 +56,10 @@ def encode_layers(content: Content, text: str, actors: Mapping[str, RecordActor]
 
 
 def _check_spans(record_id: str, text: str, layers: RecordLayers) -> None:
-    for span, layer, item_id, part in layers.spans():
-        if span_problem(text, span.start, span.end, span.text) is not None:
-            path = f"{layer}.{item_id}{part}"
-            raise SpanMismatch(record_id, path, span.text, text[span.start : span.end])
+    misfit = layers.misfit(text)
+    if misfit is not None:
+        path, span = misfit
+        raise SpanMismatch(record_id, path, span.text, text[span.start : span.end])
 
 
 def checked_layers(

@@ -8,6 +8,7 @@ database (``reader.consistent_reads``) and every record is checked before it is 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections import Counter
@@ -125,6 +126,7 @@ def write_export(
             target.write(block)
         return summary
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    gc.freeze()  # what exists now is not scanned again and again while a million records pass
     try:
         staged = staging / target.name
         with consistent_reads(engine) as reading:
@@ -142,6 +144,7 @@ def write_export(
             target.rmdir()
         staged.replace(target)
     finally:
+        gc.unfreeze()
         shutil.rmtree(staging, ignore_errors=True)
     registry_file = registry_path(target)
     registry_file.write_bytes(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
