@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -22,8 +23,13 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "ann_"
 # Writing last_used_at on every API call would turn reads into writes; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# Checked when a username does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when a username does not exist, so that a wrong name costs as long as a wrong
+    password (made on first use: hashing at import would slow every command down)."""
+    return generate_password_hash("not a real password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -80,7 +86,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this name and password, or None; timing does not reveal which failed."""
     user = find_user(session, username)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -69,6 +69,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     config: dict[str, Any] = {
         "DATABASE_URL": env.get("DATABASE_URL") or default_database_url(instance_path),
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        # The package's log on standard error (logs.py): DEBUG, INFO, WARNING or ERROR.
+        "LOG_LEVEL": env.get("ANNOTATOR_LOG_LEVEL", "INFO").upper(),
         # Sessions: no JavaScript access, no cross-site sends; Secure when served over TLS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

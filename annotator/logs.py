@@ -34,14 +34,19 @@ class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
 
 def init_logging(app: Flask) -> None:
     """Log the package's messages (Flask's error log among them) with request ids, at the
-    level ``LOG_LEVEL`` names (INFO by default)."""
+    level ``LOG_LEVEL`` names (INFO by default; ``ANNOTATOR_LOG_LEVEL`` sets it)."""
     logger = logging.getLogger("annotator")
     if not any(isinstance(handler, _Handler) for handler in logger.handlers):
         handler = _Handler()
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(_RequestIdFilter())
         logger.addHandler(handler)
-    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    level = logging.getLevelName(app.config.get("LOG_LEVEL", "INFO"))
+    if not isinstance(level, int):
+        raise RuntimeError(
+            f"ANNOTATOR_LOG_LEVEL={app.config['LOG_LEVEL']!r}: use DEBUG, INFO, WARNING or ERROR"
+        )
+    logger.setLevel(level)
     app.before_request(_remember_request_id)
     app.after_request(_send_request_id)
 

@@ -16,7 +16,16 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, LargeBinary, Select, String, cast, func, select, type_coerce
+from sqlalchemy import (
+    Engine,
+    LargeBinary,
+    Select,
+    String,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from ..annotation.record import SCHEMA, Record, checked_layers
@@ -37,6 +46,8 @@ def consistent_reads(engine: Engine) -> Iterator[Session]:
     """
     if engine.dialect.name == "postgresql":
         connection = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        # Timestamps come back in UTC, as every export writes them.
+        connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
     else:
         connection = engine.connect()
         connection.exec_driver_sql("BEGIN")
@@ -79,6 +90,18 @@ def _sqlite_timestamp(stored: str) -> str:
     return datetime.fromisoformat(stored).replace(tzinfo=UTC).isoformat()
 
 
+def _postgres_timestamp(stored: str) -> str:
+    """ISO 8601 of a timestamp PostgreSQL writes as text in UTC ("2026-01-01 10:00:00.5+00"),
+    as ``datetime.isoformat`` writes it (six digits of fraction, or none when it is zero)."""
+    stamp, sign, zone = stored.rpartition("+")
+    if sign and zone == "00" and len(stamp) >= 19 and stamp[10] == " ":
+        time = stamp[11:]
+        if len(time) > 8:
+            time = f"{time[:8]}.{time[9:]:0<6}"
+        return f"{stamp[:10]}T{time}+00:00"
+    return datetime.fromisoformat(stored).astimezone(UTC).isoformat()
+
+
 def _shared(values: Iterable[Any]) -> tuple[Any, ...]:
     """``values`` as a tuple, strings interned: the sources and languages of thousands of
     documents are a handful of distinct strings, kept once."""
@@ -102,16 +125,24 @@ class RecordReader:
             key: _shared(details)
             for key, *details in session.execute(documents.execution_options(yield_per=_BATCH))
         }
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        timestamps: list[Any] = [Annotation.created_at, Annotation.updated_at]
         layers: Any = Annotation.record_layers
-        self.as_text: Callable[[Any], str] = datetime.isoformat
-        if sqlite:
-            # The stored text as it is: parsing it through the column type costs more than
-            # the rest of a record; the layers as bytes, which spares decoding them.
-            timestamps = [type_coerce(column, String) for column in timestamps]
+        if session.get_bind().dialect.name == "sqlite":
+            # The layers as bytes, which spares decoding them to text and encoding them again.
             layers = cast(Annotation.record_layers, LargeBinary)
-            self.as_text = _sqlite_timestamp
+            # The stored text as it is: parsing it through the column type costs more than
+            # the rest of a record.
+            timestamps = [
+                type_coerce(column, String)
+                for column in (Annotation.created_at, Annotation.updated_at)
+            ]
+            self.as_text: Callable[[Any], str] = _sqlite_timestamp
+        else:
+            # As text in UTC (consistent_reads sets the zone): a fifth of what building a
+            # datetime and writing it out again costs.
+            timestamps = [
+                cast(column, String) for column in (Annotation.created_at, Annotation.updated_at)
+            ]
+            self.as_text = _postgres_timestamp
         self.query = _filtered(
             select(
                 Annotation.paragraph_id,
