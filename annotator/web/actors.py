@@ -22,6 +22,7 @@ from ..registry import (
     proposed_aliases,
     search_actors,
 )
+from .errors import found
 from .forms import ActionForm
 
 bp = Blueprint("actors", __name__)
@@ -75,9 +76,7 @@ def create() -> tuple[Response, int]:
 def add_alias(key: str) -> tuple[Response, int]:
     """Propose an alias (confirmed at once when a reviewer or admin adds it)."""
     db = get_session()
-    actor = db.get(Actor, key)
-    if actor is None:
-        abort(404)
+    actor = found(db.get(Actor, key))
     body = request.get_json(silent=True)
     alias = body.get("alias") if isinstance(body, dict) else None
     if not isinstance(alias, str):

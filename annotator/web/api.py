@@ -14,6 +14,7 @@ from ..accounts import list_tokens as tokens_of
 from ..catalogue import get_document, list_documents
 from ..extensions import get_session
 from ..models import ApiToken
+from .errors import found
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,9 +42,7 @@ def documents() -> Response:
 @bp.get("/documents/<document_id>")
 def document(document_id: str) -> Response:
     """One document with every paragraph, boilerplate flagged."""
-    doc = get_document(get_session(), document_id)
-    if doc is None:
-        abort(404)
+    doc = found(get_document(get_session(), document_id))
     return jsonify(
         id=doc.id,
         title=doc.title,

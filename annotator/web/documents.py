@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..catalogue import get_document, list_documents
 from ..extensions import get_session
+from .errors import found
 
 bp = Blueprint("documents", __name__)
 
@@ -28,7 +29,5 @@ def index() -> str:
 @bp.route("/documents/<document_id>")
 def show(document_id: str) -> str:
     """One article, every paragraph in order, page furniture greyed."""
-    document = get_document(get_session(), document_id)
-    if document is None:
-        abort(404)
+    document = found(get_document(get_session(), document_id))
     return render_template("documents/show.html", document=document)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from typing import TypeVar
+
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from .security import is_api_request
+
+T = TypeVar("T")
+
+
+def found(value: T | None) -> T:
+    """``value``, or a 404 answer (JSON under /api/, a page elsewhere) when there is none."""
+    if value is None:
+        abort(404)
+    return value
 
 
 def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:

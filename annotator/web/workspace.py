@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from ..accounts import find_user
 from ..annotation import (
     InvalidPayload,
     VersionConflict,
@@ -28,6 +28,7 @@ from ..models import Paragraph, User
 from ..queue import next_paragraph_id, progress
 from ..registry import actors_by_key
 from ..suggestions import suggestions_for
+from .errors import found
 
 bp = Blueprint("workspace", __name__)
 
@@ -45,9 +46,7 @@ def start() -> Response | str:
 @bp.get("/annotate/<paragraph_id>")
 def annotate(paragraph_id: str) -> str:
     """The workspace page; its script loads the paragraph through the API."""
-    paragraph = get_session().get(Paragraph, paragraph_id)
-    if paragraph is None:
-        abort(404)
+    paragraph = found(get_session().get(Paragraph, paragraph_id))
     return render_template("workspace/annotate.html", paragraph=paragraph)
 
 
@@ -62,9 +61,7 @@ def labels() -> Response:
 def get_paragraph(paragraph_id: str) -> Response:
     """The paragraph, its context, my annotation (or ``?annotator=`` for reviewers), suggestions."""
     db = get_session()
-    paragraph = db.get(Paragraph, paragraph_id)
-    if paragraph is None:
-        abort(404)
+    paragraph = found(db.get(Paragraph, paragraph_id))
     annotator = _annotator_to_read(db)
     document = paragraph.document
     annotation = read_payload(db, paragraph.id, annotator.id)
@@ -94,9 +91,7 @@ def get_paragraph(paragraph_id: str) -> Response:
 def put_annotation(paragraph_id: str) -> tuple[Response, int]:
     """Save my annotation: 200 with the new version, 409 on a stale version, 422 if invalid."""
     db = get_session()
-    paragraph = db.get(Paragraph, paragraph_id)
-    if paragraph is None:
-        abort(404)
+    paragraph = found(db.get(Paragraph, paragraph_id))
     body = request.get_json(silent=True)
     if body is None:
         return jsonify(errors=[{"path": "$", "message": "the body must be a JSON object"}]), 422
@@ -135,7 +130,4 @@ def _annotator_to_read(db: Session) -> User:
         return current_user
     if not current_user.can_review:
         abort(404)
-    user = db.scalar(select(User).where(User.username == name))
-    if user is None:
-        abort(404)
-    return user
+    return found(find_user(db, name))

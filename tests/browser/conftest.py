@@ -4,6 +4,7 @@ driven by Playwright (headless, never a browser downloaded by a test tool)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -11,6 +12,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
+
+from ..conftest import TEST_PASSWORD
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -125,6 +128,22 @@ def login(page: object) -> Callable[[str, str], None]:
         page.goto("/login")  # type: ignore[attr-defined]
         page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
         page.get_by_label("Password", exact=True).fill(password)  # type: ignore[attr-defined]
-        page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+        # The form's answer has arrived (the next page, or the form again) before the test
+        # goes on: a goto right after the click could otherwise race the login.
+        with page.expect_navigation():  # type: ignore[attr-defined]
+            page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
 
     return do_login
+
+
+@pytest.fixture
+def annotator(
+    page: object, login: Callable[[str, str], None], make_user: Callable[..., object], seeded: None
+) -> object:
+    """A tab logged in as alice (a reviewer: she may also read others' work), seeds imported."""
+    from playwright.sync_api import expect
+
+    make_user("alice", role="reviewer")
+    login("alice", TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/documents$"))  # type: ignore[arg-type]
+    return page

@@ -84,16 +84,6 @@ def drag_select(page: Page, fragment: str, occurrence: int = 0, alt: bool = Fals
         page.keyboard.up("Alt")
 
 
-@pytest.fixture
-def annotator(
-    page: Page, login: Callable[[str, str], None], make_user: Callable[..., User], seeded: None
-) -> Page:
-    make_user("alice", role="reviewer")
-    login("alice", TEST_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/documents$"))
-    return page
-
-
 def test_label_all_three_layers_with_mouse_and_keyboard_then_reload(
     annotator: Page, db: Session
 ) -> None:

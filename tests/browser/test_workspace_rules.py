@@ -4,34 +4,22 @@ with the labels) and matches aliases as the server does (case-folded, so "Straß
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, Route, expect
 from sqlalchemy.orm import Session
 
-from annotator.models import Document, User
+from annotator.models import Document
 
-from ..conftest import TEST_PASSWORD
 from .test_workspace import MEQDAD, _open, _paragraph_id, _server_annotation, drag_select
 
 
-@pytest.fixture
-def reviewer(
-    page: Page, login: Callable[[str, str], None], make_user: Callable[..., User], seeded: None
-) -> Page:
-    make_user("rose", role="reviewer")
-    login("rose", TEST_PASSWORD)
-    expect(page).to_have_url(re.compile(r"/documents$"))
-    return page
-
-
 def test_limits_sent_with_the_labels_stop_a_submit_the_server_would_refuse(
-    reviewer: Page, db: Session
+    annotator: Page, db: Session
 ) -> None:
     """With the server's limits in GET /api/labels, going over one shows why, and stays put."""
-    page = reviewer
+    page = annotator
 
     def with_limits(route: Route) -> None:
         response = route.fetch()
@@ -90,10 +78,10 @@ def strasse_paragraph(app: Flask, tmp_path) -> str:
 
 
 def test_a_span_spelt_with_sharp_s_is_linked_to_the_actor_spelt_with_ss(
-    reviewer: Page, strasse_paragraph: str
+    annotator: Page, strasse_paragraph: str
 ) -> None:
     """A span spelt "Straße Brigade" meets the alias "Strasse Brigade", as the server folds case."""
-    page = reviewer
+    page = annotator
     _open(page, strasse_paragraph)
     drag_select(page, "Straße Brigade")
     page.keyboard.press("2")
