@@ -23,6 +23,7 @@ PURE = (
     "annotator.export.request",
     "annotator.export.splits",
     "annotator.ingest.text",
+    "annotator.ingest.record_lines",
 )
 
 

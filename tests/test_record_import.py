@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.extensions import get_session
-from annotator.ingest import records as record_import
+from annotator.ingest import record_lines
 from annotator.models import Annotation, AnnotationHistory, Document, PreAnnotation, User
 
 from .conftest import SEEDS, TEST_PASSWORD, Api
@@ -33,9 +33,9 @@ def _without_timestamps(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.fixture(params=["in this process", "in a worker process"])
 def checking(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Import in small chunks, the lines checked here or in a worker process as large files are."""
-    monkeypatch.setattr(record_import, "CHUNK", 2)
+    monkeypatch.setattr(record_lines, "CHUNK", 2)
     workers = 1 if request.param == "in a worker process" else 0
-    monkeypatch.setattr(record_import, "_worker_count", lambda path: workers)
+    monkeypatch.setattr(record_lines, "_worker_count", lambda path: workers)
     return str(request.param)
 
 

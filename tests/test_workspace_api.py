@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from annotator.extensions import get_session
 from annotator.ingest import import_paths
-from annotator.models import AnnotationHistory, Document, Paragraph, User
+from annotator.models import Annotation, AnnotationHistory, Document, Paragraph, User
 
 from .conftest import SEEDS, Api, AuthActions
 
@@ -464,3 +465,43 @@ def test_labels_endpoint_lists_the_configuration(api_as: Callable[..., Api]) -> 
     body = api_as().get("/api/labels").get_json()
     assert [e["hotkey"] for e in body["entity_types"]] == ["1", "2", "3", "4", "5", "6"]
     assert {p["name"] for p in body["polarities"]} == {"SUPPORT", "OPPOSE", "NEUTRAL"}
+
+
+def test_an_annotation_without_its_history_row_still_opens(
+    api_as: Callable[..., Api], db: Session, seeded: None
+) -> None:
+    """A row written outside annotator (no history row) opens with what its record layers
+    hold, instead of failing the page."""
+    api = api_as()
+    paragraph = _paragraph(db, "001_781f2796c57e0874.txt", MEQDAD)
+    user = db.scalar(select(User).where(User.username == "alice"))
+    start = paragraph.text.index("Meqdad")
+    layers = {
+        "entities": [
+            {
+                "id": "e1",
+                "start": start,
+                "end": start + 6,
+                "text": "Meqdad",
+                "label": "PERSON",
+                "actor": None,
+            }
+        ],
+        "stances": [],
+        "quotes": [],
+    }
+    db.execute(
+        insert(Annotation).values(
+            paragraph_id=paragraph.id,
+            annotator_id=user.id,
+            status="draft",
+            version=3,
+            record_layers=json.dumps(layers),
+        )
+    )
+    db.commit()
+    annotation = api.get(f"/api/paragraphs/{paragraph.id}").get_json()["annotation"]
+    assert annotation["version"] == 3 and annotation["status"] == "draft"
+    assert [(e["id"], e["label"], e["start"]) for e in annotation["entities"]] == [
+        ("e1", "PERSON", start)
+    ]

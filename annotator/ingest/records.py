@@ -10,44 +10,29 @@ Documents and paragraphs a database lacks are created from the records, keeping 
 and indexes; ones it has must hold the same text. The file is read in chunks of lines,
 each checked (JSON Schema, spans, the same checks as a save) then stored, in one
 transaction: a bad line anywhere stores nothing. Large files have their chunks checked by
-worker processes while this one stores: a plain map over chunks.
+worker processes while this one stores (``record_lines``).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import os
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
-from typing import NamedTuple
 
-import msgspec
 import orjson
-from jsonschema.exceptions import best_match
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..annotation.model import Content
-from ..annotation.record import SCHEMA, SpanMismatch, read_layers
+from ..annotation.record import SCHEMA
 from ..annotation.store import NewAnnotation, load_vocabulary, save_many
-from ..annotation.validation import Vocabulary, check_content
-from ..jsonschemas import fast_errors, fast_validator, full_validator
 from ..models import Annotation, Document, Paragraph, PreAnnotation, User
 from ..models.base import table_of
 from .articles import text_sha256
 from .errors import RejectedFile
 from .outcome import FileOutcome
-
-CHUNK = 1000  # lines checked and stored together
-# Below this size a file is checked in this process: starting workers costs about a second.
-WORKER_THRESHOLD_BYTES = 8 * 2**20
+from .record_lines import CheckedRecord, ReadContext, checked_chunks
 
 
 def is_record_file(path: Path) -> bool:
@@ -61,197 +46,6 @@ def is_record_file(path: Path) -> bool:
                     return False
                 return isinstance(first, dict) and first.get("schema") == SCHEMA
     return False
-
-
-@dataclass(frozen=True)
-class ReadContext:
-    """What checking a line needs, read once before the import starts (sent to workers)."""
-
-    file: str
-    vocabulary: Vocabulary
-    # Whose records are kept apart: one annotation per paragraph for the importing user,
-    # one pre-annotation per paragraph and annotator named in the file otherwise.
-    as_user: bool
-
-
-class CheckedRecord(msgspec.Struct, array_like=True):
-    """One valid line: where its paragraph lives, and what was annotated on it (a msgspec
-    Struct, so that a worker sends a checked chunk as compact MessagePack)."""
-
-    line: int
-    paragraph_id: str
-    document_id: str
-    document_title: str
-    source: str
-    language: str
-    index: int
-    text: str
-    annotator: str
-    content: Content
-    created_at: datetime
-    updated_at: datetime
-
-
-class BadLine(NamedTuple):
-    """Why a line was refused (a value, not an exception, so that it crosses processes)."""
-
-    line: int
-    message: str
-
-
-def _schema_error(record: object) -> str:
-    error = best_match(full_validator(SCHEMA).iter_errors(record))
-    if error is not None:
-        return f"{error.json_path}: {error.message}"
-    path, message = (fast_errors(SCHEMA, record) or [("$", "not an annotator.v1 record")])[0]
-    return f"{path}: {message}"
-
-
-def check_lines(
-    lines: list[tuple[int, bytes]], context: ReadContext
-) -> list[CheckedRecord] | BadLine:
-    """Check numbered lines; the first bad one stops the chunk. Pure: runs in a worker too."""
-    is_valid = fast_validator(SCHEMA).is_valid
-    checked: list[CheckedRecord] = []
-    seen: set[tuple[str, str]] = set()
-    for number, raw in lines:
-        try:
-            record = orjson.loads(raw)
-        except orjson.JSONDecodeError as error:
-            return BadLine(number, f"not valid JSON: {error}")
-        if not is_valid(record):
-            return BadLine(number, _schema_error(record))
-        text = record["text"]
-        try:
-            layers = read_layers(record)
-        except SpanMismatch as error:
-            return BadLine(number, str(error))
-        content = layers.content("submitted", record.get("comment"), record.get("flagged", False))
-        errors = check_content(content, text, context.vocabulary)
-        if errors:
-            first = errors[0]
-            hint = (
-                " (import the actor registry exported beside the records first)"
-                if "unknown actor" in first.message
-                else ""
-            )
-            return BadLine(number, f"{first.path}: {first.message}{hint}")
-        key = (record["paragraph_id"], "" if context.as_user else record["annotator"])
-        if key in seen:
-            whose = "the importing user" if context.as_user else record["annotator"]
-            return BadLine(number, f"paragraph {key[0]} appears twice for {whose}")
-        seen.add(key)
-        checked.append(
-            CheckedRecord(
-                number,
-                record["paragraph_id"],
-                record["document_id"],
-                record["document_title"] or record["document_id"],
-                record["source"],
-                record.get("language", "und"),
-                record["index"],
-                text,
-                record["annotator"],
-                content,
-                datetime.fromisoformat(record["created_at"]),
-                datetime.fromisoformat(record["updated_at"]),
-            )
-        )
-    return checked
-
-
-def _chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:
-    """The file's non-blank lines, numbered, in chunks of ``CHUNK``."""
-    chunk: list[tuple[int, bytes]] = []
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if raw.strip():
-                chunk.append((number, raw))
-                if len(chunk) == CHUNK:
-                    yield chunk
-                    chunk = []
-    if chunk:
-        yield chunk
-
-
-def _worker_count(path: Path) -> int:
-    """How many processes check lines while this one stores them (0: checked here).
-
-    ``ANNOTATOR_IMPORT_WORKERS`` sets it; by default one per core on a machine with more
-    than one.
-    """
-    if path.stat().st_size < WORKER_THRESHOLD_BYTES:
-        return 0
-    configured = os.environ.get("ANNOTATOR_IMPORT_WORKERS", "").strip()
-    if configured:
-        if not configured.isdigit():
-            raise RejectedFile(
-                str(path), f"ANNOTATOR_IMPORT_WORKERS={configured!r}: expected a whole number"
-            )
-        return int(configured)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return cores if cores and cores > 1 else 0
-
-
-_worker_context: ReadContext | None = None
-
-
-def _start_worker(context: ReadContext) -> None:
-    global _worker_context
-    _worker_context = context
-
-
-_encode_chunk = msgspec.msgpack.Encoder().encode
-_decode_chunk = msgspec.msgpack.Decoder(list[CheckedRecord]).decode
-
-
-def _check_in_worker(lines: list[tuple[int, bytes]]) -> bytes | BadLine:
-    """``check_lines`` in a worker: the checked chunk comes back as MessagePack, which this
-    process decodes in a fraction of what unpickling the same objects costs."""
-    assert _worker_context is not None, "the pool's initializer did not run"
-    checked = check_lines(lines, _worker_context)
-    return checked if isinstance(checked, BadLine) else _encode_chunk(checked)
-
-
-def _checked_chunks(path: Path, context: ReadContext) -> Iterator[list[CheckedRecord]]:
-    """Checked chunks in file order; ``RejectedFile`` at the first bad line."""
-    workers = _worker_count(path)
-    if workers == 0:
-        results: Iterator[list[CheckedRecord] | BadLine] = (
-            check_lines(chunk, context) for chunk in _chunks(path)
-        )
-        yield from (_accepted(result, context) for result in results)
-        return
-    with ProcessPoolExecutor(
-        workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(context,)
-    ) as pool:
-        # A map over the chunks that submits only a few ahead (Executor.map would read
-        # the whole file at once): memory stays flat however large the file.
-        pending: deque[Future[bytes | BadLine]] = deque()
-        try:
-            for chunk in _chunks(path):
-                pending.append(pool.submit(_check_in_worker, chunk))
-                if len(pending) > 2 * workers:
-                    yield _accepted(pending.popleft().result(), context)
-            while pending:
-                yield _accepted(pending.popleft().result(), context)
-        except BrokenProcessPool as error:
-            raise RejectedFile(
-                context.file,
-                f"a worker process checking lines stopped unexpectedly ({error}); nothing of "
-                "this file was stored",
-            ) from None
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def _accepted(
-    result: list[CheckedRecord] | bytes | BadLine, context: ReadContext
-) -> list[CheckedRecord]:
-    if isinstance(result, BadLine):
-        raise RejectedFile(context.file, result.message, result.line)
-    return _decode_chunk(result) if isinstance(result, bytes) else result
 
 
 def _document_key(document_id: str) -> str:
@@ -277,7 +71,7 @@ def import_record_file(
     # the import's time, measured).
     gc.freeze()
     try:
-        for chunk in _checked_chunks(path, context):
+        for chunk in checked_chunks(path, context):
             store.add(chunk)
             if on_progress is not None:
                 on_progress(store.records)
