@@ -56,7 +56,15 @@ def _content() -> Content:
             Stance("s1", "e1", "e2", "SUPPORT", "q1"),
             Stance("s2", "e4", _at("terrorism 👨‍👩‍👧"), "OPPOSE"),
         ],
-        quotes=[Quote("q1", "e4", _at("said"), _at("Syria and the PLO fight terrorism"), "DIRECT")],
+        quotes=[
+            Quote(
+                id="q1",
+                speaker="e4",
+                cue=_at("said"),
+                content=_at("Syria and the PLO fight terrorism"),
+                type="DIRECT",
+            )
+        ],
         suggestions=[Decision("sug-e-1-6", "entity", 1, 6, "accepted", "STATE_ACTOR", "syria")],
     )
 

@@ -46,6 +46,8 @@ def test_defaults_and_every_option() -> None:
         ({"split": "80-10-10"}, "split", "TRAIN/DEV/TEST"),
         ({"split": "0/0/0"}, "split", "add up to nothing"),
         ({"split": "80/10/10", "seed": "x"}, "seed", "whole number"),
+        ({"split": "80/10/10", "seed": "--5"}, "seed", "whole number"),
+        ({"split": "80/10/10", "seed": "²"}, "seed", "whole number"),
         ({"split_files": "1"}, "split_files", "needs a split"),
         ({"since": "yesterday"}, "since", "not a date"),
     ],
@@ -55,6 +57,14 @@ def test_a_wrong_option_is_named(options: dict[str, str], field: str, message: s
     with pytest.raises(BadExportRequest) as caught:
         ExportRequest.parse(options)
     assert caught.value.field == field and message in caught.value.message
+
+
+def test_a_seed_without_a_split_is_ignored() -> None:
+    """As the CLI does: a seed changes nothing unless there is a split to seed."""
+    assert ExportRequest.parse({"seed": "abc"}) == ExportRequest()
+    assert ExportRequest.parse({"split": "80/10/10", "seed": "-5"}).split == SplitSpec(
+        80, 10, 10, -5
+    )
 
 
 def test_a_timestamp_keeps_its_zone() -> None:

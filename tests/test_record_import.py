@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from annotator.extensions import get_session
 from annotator.ingest import record_lines
-from annotator.models import Annotation, AnnotationHistory, Document, PreAnnotation, User
+from annotator.models import (
+    Annotation,
+    AnnotationHistory,
+    Document,
+    Paragraph,
+    PreAnnotation,
+    User,
+)
 
 from .conftest import SEEDS, TEST_PASSWORD, Api
 
@@ -131,6 +138,9 @@ def test_records_without_a_user_become_dashed_suggestions(
         (lambda r: r.pop("text"), "'text' is a required property"),
         (lambda r: r["entities"][0].update(label="WIZARD"), "unknown entity type 'WIZARD'"),
         (lambda r: r["entities"][1]["actor"].update(id="nobody"), "import the actor registry"),
+        (lambda r: r["entities"][0].update(start=0.0), "$.entities[0].start: Expected `int`"),
+        (lambda r: r.update(created_at="2026-06-30T23:59:60Z"), "not a moment this import"),
+        (lambda r: r.update(paragraph_id=r["paragraph_id"]), None),  # unchanged: imports
     ],
 )
 def test_invalid_records_are_rejected_with_file_and_line_and_nothing_stored(
@@ -139,17 +149,20 @@ def test_invalid_records_are_rejected_with_file_and_line_and_nothing_stored(
     tmp_path: Path,
     fresh_app: Callable[[], Flask],
     change: Callable[[dict[str, Any]], None],
-    message: str,
+    message: str | None,
 ) -> None:
     """A bad third line rejects the file by name and line; the fresh database stays empty."""
     out = tmp_path / "export.jsonl"
-    runner.invoke(args=["export", "--out", str(out)])
+    runner.invoke(args=["export", "--out", str(out), "--annotator", "alice"])
     records = _records(out)
     change(records[2])
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
     fresh, fresh_runner = _empty_site_with_alice(fresh_app)
     result = fresh_runner.invoke(args=["import", str(broken), "--as", "alice"])
+    if message is None:  # the control: the same file, unbroken, imports
+        assert result.exit_code == 0, result.output
+        return
     assert result.exit_code == 1
     assert f"{broken}:3:" in result.output and message in result.output
     with fresh.app_context():
@@ -206,3 +219,45 @@ def test_a_paragraph_twice_in_one_file_is_rejected(
         session = get_session()
         assert session.scalar(select(func.count()).select_from(Annotation)) == 0
         assert session.scalar(select(func.count()).select_from(AnnotationHistory)) == 0
+
+
+def test_one_paragraph_with_two_texts_in_one_file_is_refused(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    fresh_app: Callable[[], Flask],
+) -> None:
+    """Two records give one new paragraph different texts: the file is refused naming both
+    lines, instead of storing one text under the other's fingerprint."""
+    out = tmp_path / "export.jsonl"
+    runner.invoke(args=["export", "--out", str(out)])
+    first = _records(out)[0]
+    second = {**first, "annotator": "bob", "text": first["text"] + " (corrected)"}
+    doubled = tmp_path / "two-texts.jsonl"
+    doubled.write_bytes(orjson.dumps(first) + b"\n" + orjson.dumps(second) + b"\n")
+    fresh, fresh_runner = _empty_site_with_alice(fresh_app)
+    result = fresh_runner.invoke(args=["import", str(doubled)])
+    assert result.exit_code == 1
+    assert f"{doubled}:2:" in result.output and "another text than on line 1" in result.output
+    with fresh.app_context():
+        assert get_session().scalar(select(func.count()).select_from(Paragraph)) == 0
+
+
+def test_predictions_keep_timestamps_they_need_not_read(
+    runner: FlaskCliRunner,
+    annotated: dict[str, Any],
+    tmp_path: Path,
+    fresh_app: Callable[[], Flask],
+) -> None:
+    """Suggestions-only imports never store timestamps, so a lower-case or leap-second one
+    does not stop them (as before the redesign)."""
+    out = tmp_path / "export.jsonl"
+    runner.invoke(args=["export", "--out", str(out)])
+    records = _records(out)[:2]
+    records[0]["created_at"] = "2026-01-01t10:00:00z"
+    records[1]["updated_at"] = "2026-06-30T23:59:60Z"
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    _, fresh_runner = _empty_site_with_alice(fresh_app)
+    result = fresh_runner.invoke(args=["import", str(predictions)])
+    assert result.exit_code == 0 and "2 pre-annotations" in result.output, result.output

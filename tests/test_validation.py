@@ -103,6 +103,18 @@ def test_each_rule_names_the_item_it_refuses(change: Any, path: str, message: st
     assert any(p == path and message in m for p, m in errors), errors
 
 
+def test_optional_keys_may_be_left_out() -> None:
+    """A quote without speaker or cue, a stance without quote, an entity without actor:
+    the schema makes them optional, so a script may leave them out."""
+    payload = copy.deepcopy(VALID)
+    del payload["quotes"][0]["speaker"], payload["quotes"][0]["cue"]
+    del payload["stances"][0]["quote"], payload["entities"][0]["text"]
+    del payload["comment"], payload["suggestions"]
+    _, content = validate_payload(payload, TEXT, VOCABULARY)
+    assert (content.quotes[0].speaker, content.quotes[0].cue) == (None, None)
+    assert content.stances[0].quote is None and content.entities[0].actor is None
+
+
 def test_every_problem_is_listed_at_once() -> None:
     """Two mistakes give two errors, so the annotator fixes them in one go."""
 

@@ -91,12 +91,13 @@ class Stance(msgspec.Struct):
         return RecordStance(self.id, self.holder, target, self.polarity, self.quote)
 
 
-class Quote(msgspec.Struct):
-    """Reported speech: who (an entity id, or none), the reporting verb, what, and how."""
+class Quote(msgspec.Struct, kw_only=True):
+    """Reported speech: who (an entity id, or none), the reporting verb (or none), what, and
+    how. Keyword-only, so that the optional speaker and cue keep their place in the order."""
 
     id: str
-    speaker: str | None
-    cue: Span | None
+    speaker: str | None = None
+    cue: Span | None = None
     content: Span
     type: str
 
@@ -309,7 +310,13 @@ class RecordLayers(msgspec.Struct, gc=False):
                 for s in self.stances
             ],
             quotes=[
-                Quote(q.id, q.speaker, span(q.cue) if q.cue else None, span(q.content), q.type)
+                Quote(
+                    id=q.id,
+                    speaker=q.speaker,
+                    cue=span(q.cue) if q.cue else None,
+                    content=span(q.content),
+                    type=q.type,
+                )
                 for q in self.quotes
             ],
         )

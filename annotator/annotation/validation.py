@@ -1,7 +1,8 @@
 """The one place that decides whether an annotation payload is valid, and builds its ``Content``.
 
-The browser checks the same rules before saving, but the server decides: every save and
-every imported record goes through ``validate_payload``. Errors come back as a list of
+The browser checks the same rules before saving, but the server decides: every save goes
+through ``validate_payload`` (the JSON Schema, then ``check_content``), and every imported
+record through ``check_content`` after its own schema. Errors come back as a list of
 ``{"path", "message"}`` so that a client can point at the offending item; nothing is
 stored when there is one.
 """

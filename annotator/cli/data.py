@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -156,10 +155,7 @@ def export_command(out: str | None, **options: str | bool | None) -> None:
             summary = write_export(engine, wanted, sys.stdout.buffer)
             click.echo(f"Wrote {summary.describe()} ({wanted.describe()}).", err=True)
             return
-        if out is None:
-            target = default_target(wanted, datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ"))
-        else:
-            target = Path(out)
+        target = default_target(wanted, Path("exports")) if out is None else Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
         if sys.stderr.isatty():
             with consistent_reads(engine) as reading:
@@ -169,7 +165,12 @@ def export_command(out: str | None, **options: str | bool | None) -> None:
         else:
             summary = write_export(engine, wanted, target)
     except RecordCheckFailed as error:
-        raise click.ClickException(f"export aborted: {error}; nothing was written") from None
+        done = (
+            "the lines before it were written to standard output"
+            if out == "-"
+            else "nothing was written"
+        )
+        raise click.ClickException(f"export aborted: {error}; {done}") from None
     except (FileExistsError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {summary.describe()} to {target} ({wanted.describe()}).", err=True)

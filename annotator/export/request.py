@@ -3,6 +3,7 @@ once, here, for the CLI, the API and the browser's download form alike."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ STATUS_FILTERS: dict[str, tuple[str, ...]] = {
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
 LINE_FORMATS = ("annotator", "prodigy", "doccano")  # one JSON line per record: can stream
 DEFAULT_SEED = 13
+_SEED = re.compile(r"-?[0-9]{1,18}")
 
 
 class BadExportRequest(ValueError):
@@ -58,16 +60,15 @@ class ExportRequest:
         status = given("status") or "submitted"
         if status not in STATUS_FILTERS:
             raise BadExportRequest("status", f"must be one of {', '.join(STATUS_FILTERS)}")
-        seed_text = given("seed")
-        if seed_text is not None and not seed_text.lstrip("-").isdigit():
-            raise BadExportRequest("seed", f"{seed_text!r} is not a whole number")
-        split_text = given("split")
-        try:
-            split = (
-                SplitSpec.parse(split_text, int(seed_text or DEFAULT_SEED)) if split_text else None
-            )
-        except ValueError as error:
-            raise BadExportRequest("split", str(error)) from None
+        split_text, seed_text = given("split"), given("seed")
+        split = None
+        if split_text:  # the seed means something only with a split
+            if seed_text is not None and not _SEED.fullmatch(seed_text):
+                raise BadExportRequest("seed", f"{seed_text!r} is not a whole number")
+            try:
+                split = SplitSpec.parse(split_text, int(seed_text or DEFAULT_SEED))
+            except ValueError as error:
+                raise BadExportRequest("split", str(error)) from None
         split_files = (given("split_files") or "").lower() in ("1", "true", "yes", "on")
         if split_files and split is None:
             raise BadExportRequest("split_files", "one file per set needs a split")

@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -203,8 +204,11 @@ def registry_path(target: Path) -> Path:
     return target.with_name(f"{stem}.actors.json")
 
 
-def default_target(request: ExportRequest, stamp: str, folder: Path = Path("exports")) -> Path:
-    """Where an export goes when no --out is given: exports/annotator-<time>[-format][ext]."""
+def default_target(request: ExportRequest, folder: Path) -> Path:
+    """Where an export goes when no place is given: ``folder/annotator-<UTC time>[-format]``,
+    with the format's extension, or as a folder for hf and split files."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"annotator-{stamp}" + (f"-{request.format}" if request.format != "annotator" else "")
-    folder_like = request.split_files or request.format == "hf"
-    return folder / (name if folder_like else name + EXTENSIONS[request.format])
+    if request.format == "hf" or request.split_files:
+        return folder / name
+    return folder / (name + EXTENSIONS[request.format])

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
@@ -60,8 +60,9 @@ class CheckedRecord(msgspec.Struct, array_like=True):
     text: str
     annotator: str
     content: Content
-    created_at: datetime
-    updated_at: datetime
+    # Read only for the importing user's annotations (pre-annotations keep no timestamps).
+    created_at: datetime | None
+    updated_at: datetime | None
 
 
 class BadLine(NamedTuple):
@@ -98,6 +99,9 @@ def check_lines(
             layers = read_layers(record)
         except SpanMismatch as error:
             return BadLine(number, str(error))
+        except msgspec.ValidationError as error:  # what JSON Schema's "integer" lets by: 5.0
+            message, _, where = str(error).partition(" - at `")
+            return BadLine(number, f"{where.rstrip('`') or '$'}: {message}")
         content = layers.content("submitted", record.get("comment"), record.get("flagged", False))
         errors = check_content(content, text, context.vocabulary)
         if errors:
@@ -113,6 +117,12 @@ def check_lines(
             whose = "the importing user" if context.as_user else record["annotator"]
             return BadLine(number, f"paragraph {key[0]} appears twice for {whose}")
         seen.add(key)
+        created = updated = None
+        if context.as_user:
+            try:
+                created, updated = _moment(record["created_at"]), _moment(record["updated_at"])
+            except ValueError as error:
+                return BadLine(number, f"$.created_at or $.updated_at: {error}")
         checked.append(
             CheckedRecord(
                 number,
@@ -125,11 +135,21 @@ def check_lines(
                 text,
                 record["annotator"],
                 content,
-                datetime.fromisoformat(record["created_at"]),
-                datetime.fromisoformat(record["updated_at"]),
+                created,
+                updated,
             )
         )
     return checked
+
+
+def _moment(value: str) -> datetime:
+    """A record's timestamp (RFC 3339, which the schema checks) as an aware datetime;
+    ValueError naming it when Python cannot hold it (a leap second)."""
+    try:
+        moment = datetime.fromisoformat(value.upper())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a moment this import can store") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _chunks(path: Path) -> Iterator[list[tuple[int, bytes]]]:

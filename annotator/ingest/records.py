@@ -1,8 +1,9 @@
 """Importing annotator.v1 files: an export read back, or a model's predictions.
 
 - With ``as_user``, each record becomes that user's submitted annotation, stored through
-  the annotation store like any save (history included), so that an export imported into
-  a fresh database exports the same again.
+  the annotation store like any save (history included), so that an export of submitted
+  annotations imported into a fresh database exports the same again (drafts and skipped
+  paragraphs come back submitted; suggestion decisions are not in records).
 - Without, each record becomes a pre-annotation: suggestions drawn dashed in the
   workspace, never labels until a person accepts them.
 
@@ -115,7 +116,18 @@ class _ChunkStore:
         refuse one that exists with another text (the offsets would not fit it). Returns
         the paragraphs that were there before."""
         session = self.session
-        hashes = {record.paragraph_id: text_sha256(record.text) for record in chunk}
+        hashes: dict[str, str] = {}
+        first_line: dict[str, int] = {}
+        for record in chunk:  # one paragraph, one text, also within a chunk
+            digest = text_sha256(record.text)
+            if hashes.setdefault(record.paragraph_id, digest) != digest:
+                raise RejectedFile(
+                    self.context.file,
+                    f"paragraph {record.paragraph_id} has another text than on line "
+                    f"{first_line[record.paragraph_id]}",
+                    record.line,
+                )
+            first_line.setdefault(record.paragraph_id, record.line)
         known = dict(
             session.execute(
                 select(Paragraph.id, Paragraph.text_sha256).where(Paragraph.id.in_(hashes))

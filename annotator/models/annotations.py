@@ -1,6 +1,7 @@
 """Annotations: one per (paragraph, annotator), with entities, stances and quotes.
 
-The tables behind ``annotator.annotation.store``, which alone writes them. Items keep the
+The annotation tables are written by ``annotator.annotation.store`` alone (pre-annotations,
+offered as suggestions, by the import). Items keep the
 ids the client gave them ("e1", "s1", "q1") as ``local_id``; stances and quotes point at
 entities and quotes of the same annotation through composite foreign keys, so the
 database itself refuses a reference that leaves it. An annotation's content is read back

@@ -12,14 +12,20 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, jsonify, request, send_file
 from flask_login import current_user
 
 from ..annotation import RecordCheckFailed
-from ..export import BadExportRequest, ExportRequest, export_lines, registry_path, write_export
+from ..export import (
+    BadExportRequest,
+    ExportRequest,
+    default_target,
+    export_lines,
+    registry_path,
+    write_export,
+)
 from ..extensions import get_engine
 
 bp = Blueprint("exports", __name__)
@@ -41,25 +47,22 @@ def export() -> Response | tuple[Response, int]:
         if wanted.annotator not in (None, current_user.username):
             abort(403, description="annotators can export only their own annotations")
         wanted = replace(wanted, annotator=current_user.username)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    name = f"annotator-{stamp}" + (f"-{wanted.format}" if wanted.format != "annotator" else "")
     if wanted.streams:
-        engine = get_engine()
-        response = Response(export_lines(engine, wanted), mimetype="application/x-ndjson")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.jsonl"'
+        response = Response(export_lines(get_engine(), wanted), mimetype="application/x-ndjson")
+        name = default_target(wanted, Path()).name
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return _built_download(wanted, name)
+    return _built_download(wanted)
 
 
-def _built_download(wanted: ExportRequest, name: str) -> Response | tuple[Response, int]:
+def _built_download(wanted: ExportRequest) -> Response | tuple[Response, int]:
     """Files built first, then sent, and removed once sent: a DocBin, or a zip of a folder."""
     workdir = Path(tempfile.mkdtemp(prefix="annotator-download-"))
     try:
-        folder_like = wanted.format == "hf" or wanted.split_files
-        target = workdir / (name if folder_like else f"{name}.spacy")
+        target = default_target(wanted, workdir)
         summary = write_export(get_engine(), wanted, target)
-        if folder_like:
-            download = _zip(target, registry_path(target), workdir / f"{name}.zip")
+        if target.is_dir():
+            download = _zip(target, registry_path(target), target.with_name(target.name + ".zip"))
             mimetype = "application/zip"
         else:
             download, mimetype = target, "application/octet-stream"
