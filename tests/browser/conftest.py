@@ -77,7 +77,15 @@ class LiveServer:
         ):
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return iter([b"the server is down"])
-        return self._app(environ, start_response)
+        response = self._app(environ, start_response)
+        # Every answer is read whole here: when the browser drops a request (a page left
+        # while its modules load), Werkzeug's test server fails on the dropped socket before
+        # closing the answer, and the unclosed file's warning fails whichever test runs next.
+        try:
+            return iter([b"".join(response)])
+        finally:
+            if hasattr(response, "close"):
+                response.close()
 
     def __enter__(self) -> LiveServer:
         self._thread.start()
