@@ -24,16 +24,13 @@ from ..registry import (
 )
 from .errors import found
 from .forms import ActionForm
+from .policy import Access, allow
 
 bp = Blueprint("actors", __name__)
 
 
-def _require_reviewer() -> None:
-    if not current_user.can_review:
-        abort(403, description="only reviewers and admins may do this")
-
-
 @bp.get("/api/actors")
+@allow(Access.USER)
 def search() -> Response:
     """Type-ahead over actor names and aliases, best match first."""
     query = request.args.get("q", "")[:200]
@@ -41,6 +38,7 @@ def search() -> Response:
 
 
 @bp.get("/api/actor-types")
+@allow(Access.USER)
 def actor_types() -> Response:
     """The actor types an actor may have (for the create-actor form)."""
     rows = get_session().scalars(select(ActorType).order_by(ActorType.position))
@@ -48,9 +46,9 @@ def actor_types() -> Response:
 
 
 @bp.post("/api/actors")
+@allow(Access.REVIEWER)
 def create() -> tuple[Response, int]:
     """Create an actor on the spot (reviewers and admins)."""
-    _require_reviewer()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(errors=[{"path": "$", "message": "send a JSON object"}]), 422
@@ -73,6 +71,7 @@ def create() -> tuple[Response, int]:
 
 
 @bp.post("/api/actors/<key>/aliases")
+@allow(Access.USER)
 def add_alias(key: str) -> tuple[Response, int]:
     """Propose an alias (confirmed at once when a reviewer or admin adds it)."""
     db = get_session()
@@ -90,17 +89,17 @@ def add_alias(key: str) -> tuple[Response, int]:
 
 
 @bp.get("/actors/proposals")
+@allow(Access.REVIEWER)
 def proposals() -> str:
     """Reviewers: the aliases annotators proposed, to confirm or reject."""
-    _require_reviewer()
     rows = proposed_aliases(get_session())
     return render_template("actors/proposals.html", rows=rows, form=ActionForm())
 
 
 @bp.post("/actors/proposals/<int:alias_id>")
+@allow(Access.REVIEWER)
 def decide(alias_id: int) -> Response:
     """Confirm or reject one proposed alias."""
-    _require_reviewer()
     decision = request.form.get("decision")
     if decision not in ("confirm", "reject"):
         abort(400, description="decision must be confirm or reject")

@@ -15,11 +15,13 @@ from ..catalogue import get_document, list_documents
 from ..extensions import get_session
 from ..models import ApiToken
 from .errors import found
+from .policy import Access, allow
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 @bp.get("/me")
+@allow(Access.USER)
 def me() -> Response:
     """Who the caller is, and how they authenticated."""
     return jsonify(
@@ -28,6 +30,7 @@ def me() -> Response:
 
 
 @bp.get("/documents")
+@allow(Access.USER)
 def documents() -> Response:
     """The documents list with counts and the caller's progress."""
     rows = []
@@ -40,6 +43,7 @@ def documents() -> Response:
 
 
 @bp.get("/documents/<document_id>")
+@allow(Access.USER)
 def document(document_id: str) -> Response:
     """One document with every paragraph, boilerplate flagged."""
     doc = found(get_document(get_session(), document_id))
@@ -64,12 +68,14 @@ def document(document_id: str) -> Response:
 
 
 @bp.get("/tokens")
+@allow(Access.USER)
 def list_tokens() -> Response:
     """The caller's own API tokens (never the tokens themselves)."""
     return jsonify(tokens=[_token_json(t) for t in tokens_of(get_session(), current_user)])
 
 
 @bp.post("/tokens")
+@allow(Access.USER)
 def new_token() -> tuple[Response, int]:
     """Create a token for the logged-in user; shown once. A token cannot mint more tokens."""
     if g.authenticated_by != "session":
@@ -85,6 +91,7 @@ def new_token() -> tuple[Response, int]:
 
 
 @bp.delete("/tokens/<int:token_id>")
+@allow(Access.USER)
 def delete_token(token_id: int) -> tuple[str, int]:
     """Revoke one of your tokens (admins may revoke anyone's); others' tokens are 404."""
     db = get_session()

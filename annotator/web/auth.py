@@ -12,7 +12,8 @@ from ..accounts import authenticate
 from ..extensions import get_session, login_manager
 from ..models import User
 from .forms import ActionForm, LoginForm
-from .security import public, safe_next_url
+from .policy import Access, allow
+from .security import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
@@ -34,7 +35,7 @@ def load_user(session_id: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@public
+@allow(Access.PUBLIC)
 def login() -> str | Response:
     """Show the login form; on a good password start a session and go to ``next``."""
     next_url = safe_next_url(request.args.get("next"))
@@ -55,6 +56,7 @@ def login() -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
+@allow(Access.USER)
 def logout() -> Response:
     """End the session (a POST with a CSRF token, so no page can log you out)."""
     form = ActionForm()

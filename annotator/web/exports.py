@@ -27,6 +27,7 @@ from ..export import (
     write_export,
 )
 from ..extensions import get_engine
+from .policy import Access, allow
 
 bp = Blueprint("exports", __name__)
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def _refused(field: str, message: str) -> tuple[Response, int]:
 
 
 @bp.get("/api/export")
+@allow(Access.USER)
 def export() -> Response | tuple[Response, int]:
     """The export asked for by the query parameters, as a download."""
     try:

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..resources import resource_dir
+from .policy import Access, allow
 
 bp = Blueprint("guidelines", __name__)
 
@@ -26,6 +27,7 @@ def guidelines_html() -> Markup:
 
 
 @bp.get("/guidelines")
+@allow(Access.USER)
 def show() -> str:
     """The annotation guidelines, one click from the workspace."""
     return render_template("guidelines.html", body=guidelines_html())

@@ -1,6 +1,7 @@
 """Request guards and response headers: who may ask, and what every answer carries.
 
-- Every endpoint needs a logged-in user unless it is marked ``@public``.
+- Every endpoint is open to the roles its rule admits (``policy.allow``): others get 401
+  (not logged in) or 403, and an endpoint without a rule is refused to everyone.
 - ``/api/`` also accepts ``Authorization: Bearer TOKEN``; such requests get a
   throw-away session (no cookie is read or set), so they are not open to CSRF and
   are exempt from it. Every other state-changing request must carry a CSRF token.
@@ -17,6 +18,7 @@ from flask import (
     Flask,
     Request,
     Response,
+    abort,
     current_app,
     g,
     jsonify,
@@ -29,6 +31,7 @@ from flask_login import current_user, login_user
 
 from ..accounts import user_for_token
 from ..extensions import csrf, get_session, login_manager
+from .policy import Access, admits, rule_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,12 +48,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
-
-
-def public(view: F) -> F:
-    """Mark a view as reachable without logging in (only the login page is)."""
-    view.is_public = True  # type: ignore[attr-defined]
-    return view
 
 
 def is_api_request(req: Request) -> bool:
@@ -104,20 +101,26 @@ def _guard_request() -> Response | None:
         g.authenticated_by = "token"
     else:
         g.authenticated_by = "session"
-    if not _is_public_endpoint() and not current_user.is_authenticated:
+    rule = _rule_of_endpoint()
+    if rule is not Access.PUBLIC and not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if rule is None:
+        abort(403, description="this address has no access rule; nobody may use it")
+    if not admits(rule, getattr(current_user, "role", None)):
+        abort(403, description=f"only {rule.value} may do this")
     if token is None and request.method not in SAFE_METHODS:
         csrf.protect()
     return None
 
 
-def _is_public_endpoint() -> bool:
+def _rule_of_endpoint() -> Access | None:
+    """The rule of the endpoint asked for; an unknown address (a 404 to come) and static
+    files are open to any logged-in user and to everyone."""
     if request.endpoint is None:
-        return False
+        return Access.USER
     if request.endpoint == "static":
-        return True
-    view = current_app.view_functions.get(request.endpoint)
-    return bool(getattr(view, "is_public", False))
+        return Access.PUBLIC
+    return rule_of(current_app.view_functions.get(request.endpoint))
 
 
 def _json_401(message: str) -> Response:

@@ -29,11 +29,13 @@ from ..queue import next_paragraph_id, progress
 from ..registry import actors_by_key
 from ..suggestions import suggestions_for
 from .errors import found
+from .policy import Access, allow
 
 bp = Blueprint("workspace", __name__)
 
 
 @bp.get("/annotate")
+@allow(Access.USER)
 def start() -> Response | str:
     """Open the first paragraph of my queue, or say the queue is empty."""
     db = get_session()
@@ -44,6 +46,7 @@ def start() -> Response | str:
 
 
 @bp.get("/annotate/<paragraph_id>")
+@allow(Access.USER)
 def annotate(paragraph_id: str) -> str:
     """The workspace page; its script loads the paragraph through the API."""
     paragraph = found(get_session().get(Paragraph, paragraph_id))
@@ -51,6 +54,7 @@ def annotate(paragraph_id: str) -> str:
 
 
 @bp.get("/api/labels")
+@allow(Access.USER)
 def labels() -> Response:
     """The label configuration (entity types, polarities, quote types, in display order) and
     the limits a payload must keep."""
@@ -58,6 +62,7 @@ def labels() -> Response:
 
 
 @bp.get("/api/paragraphs/<paragraph_id>")
+@allow(Access.USER)
 def get_paragraph(paragraph_id: str) -> Response:
     """The paragraph, its context, my annotation (or ``?annotator=`` for reviewers), suggestions."""
     db = get_session()
@@ -88,6 +93,7 @@ def get_paragraph(paragraph_id: str) -> Response:
 
 
 @bp.put("/api/paragraphs/<paragraph_id>/annotation")
+@allow(Access.USER)
 def put_annotation(paragraph_id: str) -> tuple[Response, int]:
     """Save my annotation: 200 with the new version, 409 on a stale version, 422 if invalid."""
     db = get_session()
@@ -115,6 +121,7 @@ def put_annotation(paragraph_id: str) -> tuple[Response, int]:
 
 
 @bp.get("/api/queue/next")
+@allow(Access.USER)
 def queue_next() -> Response | tuple[str, int]:
     """The next paragraph of my queue (after ``?after=ID`` if given), or 204 when it is empty."""
     paragraph_id = next_paragraph_id(get_session(), current_user, request.args.get("after"))
