@@ -8,6 +8,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from ..accounts import (
     AccountError,
@@ -35,6 +36,14 @@ def _read_password(password_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+def _user_named(db: Session, username: str) -> User:
+    """The account called ``username``, or the command stops saying there is none."""
+    user = find_user(db, username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    return user
+
+
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
@@ -59,9 +68,7 @@ def create_user_command(username: str, role: str, password_stdin: bool) -> None:
 def set_password_command(username: str, password_stdin: bool) -> None:
     """Set a new password for an account."""
     db = get_session()
-    user = find_user(db, username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
+    user = _user_named(db, username)
     try:
         set_password(user, _read_password(password_stdin))
     except AccountError as error:
@@ -108,9 +115,7 @@ def create_admin_command() -> None:
 def token_command(username: str, name: str) -> None:
     """Create an API token for USERNAME and print it once."""
     db = get_session()
-    user = find_user(db, username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
+    user = _user_named(db, username)
     record, token = create_token(db, user, name)
     db.commit()
     click.echo(token)
@@ -127,9 +132,7 @@ def token_command(username: str, name: str) -> None:
 def tokens_command(username: str) -> None:
     """List USERNAME's API tokens (never the tokens themselves)."""
     db = get_session()
-    user = find_user(db, username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
+    user = _user_named(db, username)
     for token in list_tokens(db, user):
         state = "revoked" if token.revoked_at else "active"
         used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
@@ -157,9 +160,7 @@ def revoke_token_command(token_id: int) -> None:
 def set_active_command(username: str, active: bool) -> None:
     """Enable or disable an account; a disabled account cannot log in or use its tokens."""
     db = get_session()
-    user: User | None = find_user(db, username)
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
+    user = _user_named(db, username)
     set_active(user, active)
     db.commit()
     click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
