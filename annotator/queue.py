@@ -1,19 +1,23 @@
 """An annotator's queue: which paragraph comes next, and how far along they are.
 
-Until assignment batches exist, the queue is every paragraph that is not boilerplate
-and that the annotator has not submitted or skipped, in document and paragraph order.
+An annotator in a batch (even one removed from it) works from their assignments, batch by
+batch in article order: the next one is an index seek, and the progress line reads the
+counts the saves keep on their batch memberships. An annotator in no batch has every
+paragraph that is not boilerplate and that they have not submitted or skipped, in
+document and paragraph order, as before batches existed (a one-person setup).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Annotation, Document, Paragraph, User
+from .annotation.assignments import DONE_STATUSES
+from .models import Annotation, Assignment, BatchMember, Document, Paragraph, User
 
-DONE_STATUSES = ("submitted", "skipped")
+__all__ = ["DONE_STATUSES", "Progress", "in_a_batch", "next_paragraph_id", "progress"]
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,9 @@ class Progress:
     total: int
 
 
-def _done_by(user: User):  # type: ignore[no-untyped-def]
-    return (
-        select(Annotation.paragraph_id)
-        .where(Annotation.annotator_id == user.id, Annotation.status.in_(DONE_STATUSES))
-        .scalar_subquery()
-    )
+def in_a_batch(session: Session, user: User) -> bool:
+    """Whether ``user`` has ever been dealt paragraphs: then their queue is their assignments."""
+    return session.scalar(select(exists().where(BatchMember.user_id == user.id))) or False
 
 
 def next_paragraph_id(session: Session, user: User, after: str | None = None) -> str | None:
@@ -36,11 +37,18 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     With ``after``, the search wraps around to the start, so a paragraph skipped over
     earlier is still offered before the queue is declared empty.
     """
+    if in_a_batch(session, user):
+        return _next_assigned(session, user, after)
     order = (Document.source, Document.id, Paragraph.position)
+    done = exists().where(
+        Annotation.paragraph_id == Paragraph.id,
+        Annotation.annotator_id == user.id,
+        Annotation.status.in_(DONE_STATUSES),
+    )
     base = (
         select(Paragraph.id)
         .join(Document, Document.id == Paragraph.document_id)
-        .where(Paragraph.is_boilerplate.is_(False), Paragraph.id.not_in(_done_by(user)))
+        .where(Paragraph.is_boilerplate.is_(False), ~done)
         .order_by(*order)
     )
     if after is not None:
@@ -56,6 +64,35 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     return session.scalar(base.limit(1))
 
 
+def _next_assigned(session: Session, user: User, after: str | None) -> str | None:
+    """The user's first unfinished assignment (after ``after``'s, wrapping round)."""
+    base = (
+        select(Assignment.paragraph_id)
+        .where(Assignment.user_id == user.id, Assignment.done.is_(False))
+        .order_by(Assignment.batch_id, Assignment.seq)
+        .limit(1)
+    )
+    if after is not None:
+        current = session.execute(
+            select(Assignment.batch_id, Assignment.seq).where(
+                Assignment.paragraph_id == after, Assignment.user_id == user.id
+            )
+        ).first()
+        if current is not None:
+            batch_id, seq = current
+            later = session.scalar(
+                base.where(
+                    or_(
+                        Assignment.batch_id > batch_id,
+                        and_(Assignment.batch_id == batch_id, Assignment.seq > seq),
+                    )
+                )
+            )
+            if later is not None:
+                return later
+    return session.scalar(base)
+
+
 def _after(current: tuple[str, str, int]):  # type: ignore[no-untyped-def]
     """Rows after ``current`` in (source, document id, position) order."""
     source, document_id, position = current
@@ -67,7 +104,15 @@ def _after(current: tuple[str, str, int]):  # type: ignore[no-untyped-def]
 
 
 def progress(session: Session, user: User) -> Progress:
-    """How many of the annotatable paragraphs ``user`` has submitted or skipped."""
+    """How many paragraphs of their queue ``user`` has submitted or skipped, of how many."""
+    if in_a_batch(session, user):
+        assigned, done = session.execute(
+            select(
+                func.coalesce(func.sum(BatchMember.assigned), 0),
+                func.coalesce(func.sum(BatchMember.submitted + BatchMember.skipped), 0),
+            ).where(BatchMember.user_id == user.id)
+        ).one()
+        return Progress(done=int(done), total=int(assigned))
     total = (
         select(func.count())
         .select_from(Paragraph)

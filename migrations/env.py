@@ -18,7 +18,7 @@ def run_migrations_online() -> None:
         return
     # Invoked through the `alembic` command: build the app's engine from its configuration.
     from annotator import create_app
-    from annotator.database import get_engine
+    from annotator.extensions import get_engine
 
     app = create_app()
     with app.app_context(), get_engine().begin() as connection:

@@ -113,8 +113,9 @@ def test_filters_status_annotator_document_since(
     db.commit()
     assert export("--since", "2021-01-01") == []
     assert len(export("--since", "2019-12-31")) == 8
-    gold = runner.invoke(args=["export", "--out", str(tmp_path / "x.jsonl"), "--status", "gold"])
-    assert gold.exit_code != 0 and "'submitted', 'all'" in gold.output  # no gold before review
+    assert export("--status", "gold") == []  # nothing adjudicated yet
+    gold = runner.invoke(args=["export", "--out", "-", "--status", "gold", "--annotator", "bob"])
+    assert gold.exit_code != 0 and "gold annotations have no annotator" in gold.output
     bad = runner.invoke(args=["export", "--out", str(tmp_path / "x.jsonl"), "--since", "yesterday"])
     assert bad.exit_code != 0 and "not a date" in bad.output
     nobody = runner.invoke(

@@ -42,7 +42,8 @@ def test_defaults_and_every_option() -> None:
     ("options", "field", "message"),
     [
         ({"format": "csv"}, "format", "annotator, spacy"),
-        ({"status": "gold"}, "status", "submitted, all"),
+        ({"status": "golden"}, "status", "submitted, all, gold"),
+        ({"status": "gold", "annotator": "bob"}, "annotator", "no annotator"),
         ({"split": "80-10-10"}, "split", "TRAIN/DEV/TEST"),
         ({"split": "0/0/0"}, "split", "add up to nothing"),
         ({"split": "80/10/10", "seed": "x"}, "seed", "whole number"),

@@ -281,6 +281,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "updated_at": T1,
             "flagged": True,
             "record_layers": json.dumps(LAYERS_1),
+            "sources": None,
         },
         {
             "id": 2,
@@ -293,6 +294,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "updated_at": T0,
             "flagged": False,
             "record_layers": json.dumps(LAYERS_2),
+            "sources": None,
         },
         {
             "id": 3,
@@ -305,6 +307,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "updated_at": T0,
             "flagged": False,
             "record_layers": json.dumps(EMPTY_LAYERS),
+            "sources": None,
         },
     ],
     "annotation_entities": [
@@ -416,6 +419,41 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "payload": LAYERS_2,
         },
     ],
+    "batches": [{"id": 1, "name": "round 1", "overlap": 2, "created_at": T0, "created_by_id": 1}],
+    "batch_documents": [{"batch_id": 1, "document_id": "doc-1", "slots": 4, "done_slots": 2}],
+    "batch_members": [
+        {
+            "batch_id": 1,
+            "user_id": user_id,
+            "active": True,
+            "added_at": T0,
+            "assigned": 2,
+            "submitted": submitted,
+            "skipped": skipped,
+            "flagged": flagged,
+            "last_done_at": T1 if user_id == 1 else None,
+        }
+        for user_id, submitted, skipped, flagged in ((1, 1, 1, 1), (2, 0, 0, 0))
+    ],
+    "assignments": [
+        {
+            "paragraph_id": paragraph_id,
+            "user_id": user_id,
+            "batch_id": 1,
+            "seq": seq,
+            "status": status,
+            "done": status in ("submitted", "skipped"),
+            "flagged": flagged,
+            "done_at": T1 if status in ("submitted", "skipped") else None,
+            "seconds": 75 if status == "skipped" else None,
+        }
+        for paragraph_id, user_id, seq, status, flagged in (
+            ("doc-1-p0", 1, 0, "submitted", True),
+            ("doc-1-p0", 2, 0, "draft", False),
+            ("doc-1-p1", 1, 1, "skipped", False),
+            ("doc-1-p1", 2, 1, None, False),
+        )
+    ],
     "pre_annotations": [
         {
             "id": 1,
@@ -443,6 +481,7 @@ READDED: dict[tuple[str, str], Any] = {
     ("annotation_stances", "position"): 0,
     ("annotations", "flagged"): False,
     ("annotations", "record_layers"): SAME,
+    ("annotations", "sources"): None,
 }
 
 Snapshot = dict[str, tuple[list[str], list[dict[str, Any]]]]

@@ -40,6 +40,7 @@ from ..models import (
     StancePolarity,
     SuggestionDecision,
 )
+from .assignments import Before, mirror_save
 from .model import Content, RecordActor, RecordLayers
 from .record import encode_layers
 from .validation import Vocabulary
@@ -62,6 +63,21 @@ class VersionConflict(Exception):
     def __init__(self, current: dict[str, Any]) -> None:
         self.current = current
         super().__init__(f"stale version; the server has version {current['version']}")
+
+
+@dataclass(frozen=True)
+class Gold:
+    """Who adjudicated a gold annotation, and which annotators each of its items came from
+    (item id -> usernames)."""
+
+    saved_by: int
+    sources: dict[str, list[str]]
+
+    def usernames(self) -> str:
+        """Every annotator an item came from, as the JSON array the record carries."""
+        return orjson.dumps(
+            sorted({name for names in self.sources.values() for name in names})
+        ).decode()
 
 
 @dataclass(frozen=True)
@@ -110,8 +126,16 @@ def empty_payload() -> dict[str, Any]:
     return {"version": 0, **Content("draft").to_payload(), "updated_at": None}
 
 
-def read_payload(session: Session, paragraph_id: str, annotator_id: int) -> dict[str, Any]:
-    """The API shape of ``annotator_id``'s annotation of the paragraph (version 0 if none)."""
+def _of(annotator_id: int | None):  # type: ignore[no-untyped-def]
+    """The condition for ``annotator_id``'s annotation; None: the paragraph's gold."""
+    if annotator_id is None:
+        return Annotation.annotator_id.is_(None)
+    return Annotation.annotator_id == annotator_id
+
+
+def read_payload(session: Session, paragraph_id: str, annotator_id: int | None) -> dict[str, Any]:
+    """The API shape of ``annotator_id``'s annotation of the paragraph (version 0 if none);
+    ``annotator_id`` None reads the gold annotation, with the ``sources`` of its items."""
     row = session.execute(
         select(
             Annotation.version,
@@ -129,34 +153,46 @@ def read_payload(session: Session, paragraph_id: str, annotator_id: int) -> dict
                 AnnotationHistory.version == Annotation.version,
             ),
         )
-        .where(Annotation.paragraph_id == paragraph_id, Annotation.annotator_id == annotator_id)
+        .where(Annotation.paragraph_id == paragraph_id, _of(annotator_id))
     ).first()
     if row is None:
-        return empty_payload()
+        payload = empty_payload()
+        return payload | {"sources": {}} if annotator_id is None else payload
     version, status, comment, flagged, updated_at, layers, stored = row
     if stored is not None:
         content = Content.from_payload(stored)
     else:  # written outside the store: what the record layers hold is all there is
         log.warning("annotation of %s by %s has no history row", paragraph_id, annotator_id)
         content = msgspec.json.decode(layers, type=RecordLayers).content(status, comment, flagged)
-    return {"version": version, **content.to_payload(), "updated_at": updated_at.isoformat()}
+    payload = {"version": version, **content.to_payload(), "updated_at": updated_at.isoformat()}
+    if annotator_id is None:
+        payload["sources"] = (stored or {}).get("sources", {})
+    return payload
 
 
 def save(
     session: Session,
     paragraph_id: str,
     text: str,
-    annotator_id: int,
+    annotator_id: int | None,
     version: int,
     content: Content,
+    *,
+    gold: Gold | None = None,
 ) -> SaveResult:
     """Store ``content`` as ``annotator_id``'s annotation of the paragraph, made from
     ``version`` (0 for a first save), and append it to the history. Commits.
 
     ``text`` is the paragraph's text, which the content was validated against. Raises
     ``VersionConflict`` (storing nothing) when ``version`` is not the one the server holds.
+    The gold annotation is saved the same way, with ``annotator_id`` None and ``gold``
+    saying who adjudicated it and where its items came from; its status is ``gold``.
     """
+    if (annotator_id is None) != (gold is not None):
+        raise ValueError("a gold annotation has no annotator, and only it has sources")
     now = datetime.now(UTC)
+    if gold is not None:
+        content = msgspec.structs.replace(content, status="gold")
     layers = encode_layers(content, text, record_actors(session, content.actor_keys()))
     values = {
         "status": content.status,
@@ -164,12 +200,16 @@ def save(
         "flagged": content.flagged,
         "updated_at": now,
         "record_layers": layers.decode(),
+        "sources": gold.usernames() if gold is not None else None,
     }
-    existing = session.scalar(
-        select(Annotation.id).where(
-            Annotation.paragraph_id == paragraph_id, Annotation.annotator_id == annotator_id
+    existing = session.execute(
+        select(Annotation.id, Annotation.status, Annotation.flagged).where(
+            Annotation.paragraph_id == paragraph_id, _of(annotator_id)
         )
-    )
+    ).first()
+    saved_by = gold.saved_by if gold is not None else annotator_id
+    assert saved_by is not None
+    note = {"sources": gold.sources} if gold is not None else {}
     try:
         if existing is None:
             if version != 0:
@@ -190,12 +230,14 @@ def save(
                 # Created by another request between our read and our insert.
                 raise _conflict(session, paragraph_id, annotator_id) from None
             new_version = 1
+            before = Before(None, False)
         else:
-            annotation_id = existing
+            annotation_id, *was = existing
+            before = Before(*was)
             # Compare-and-set in one statement: two tabs saving at once cannot both win.
             changed = session.execute(
                 update(Annotation)
-                .where(Annotation.id == existing, Annotation.version == version)
+                .where(Annotation.id == annotation_id, Annotation.version == version)
                 .values(version=Annotation.version + 1, **values)
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -203,9 +245,13 @@ def save(
                 raise _conflict(session, paragraph_id, annotator_id)
             new_version = version + 1
             for table in reversed(LAYER_TABLES.values()):
-                session.execute(delete(table).where(table.c.annotation_id == existing))
+                session.execute(delete(table).where(table.c.annotation_id == annotation_id))
         _insert_layers(session, [(annotation_id, content)])
-        _insert_history(session, [(annotation_id, new_version, content, annotator_id, now, {})])
+        _insert_history(session, [(annotation_id, new_version, content, saved_by, now, note)])
+        if annotator_id is not None:
+            mirror_save(
+                session, paragraph_id, annotator_id, before, content.status, content.flagged, now
+            )
         session.commit()
     except BaseException:
         session.rollback()
@@ -213,7 +259,7 @@ def save(
     return SaveResult(version=new_version, annotation_id=annotation_id)
 
 
-def _conflict(session: Session, paragraph_id: str, annotator_id: int) -> VersionConflict:
+def _conflict(session: Session, paragraph_id: str, annotator_id: int | None) -> VersionConflict:
     session.rollback()
     return VersionConflict(read_payload(session, paragraph_id, annotator_id))
 

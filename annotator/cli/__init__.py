@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, data
+from . import accounts, data, team
 
 
 def register_commands(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
-    for command in (*data.COMMANDS, *accounts.COMMANDS):
+    for command in (*data.COMMANDS, *accounts.COMMANDS, *team.COMMANDS):
         app.cli.add_command(command)
 
 

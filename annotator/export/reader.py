@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Engine,
     LargeBinary,
@@ -108,6 +109,16 @@ def _shared(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(sys.intern(value) if type(value) is str else value for value in values)
 
 
+def _with_sources(head: dict[str, Any], sources: list[str]) -> dict[str, Any]:
+    """A gold record's head, with its ``sources`` after its status."""
+    placed: dict[str, Any] = {}
+    for key, value in head.items():
+        placed[key] = value
+        if key == "status":
+            placed["sources"] = sources
+    return placed
+
+
 class RecordReader:
     """An export's records, read in id order and checked, in the state ``session`` sees
     (``consistent_reads``): the registry, usernames and document details are read once,
@@ -155,6 +166,7 @@ class RecordReader:
                 Annotation.flagged,
                 layers,
                 *timestamps,
+                Annotation.sources,
             ).join(Paragraph, Paragraph.id == Annotation.paragraph_id),
             request,
         ).order_by(Annotation.id)
@@ -184,28 +196,33 @@ class RecordReader:
                 stored,
                 created,
                 updated,
+                sources,
             ) in result:
-                annotator = usernames[annotator_id]
-                record_id = f"{paragraph_id}/{annotator}"
+                # None: the paragraph's gold annotation.
+                annotator = usernames[annotator_id] if annotator_id is not None else None
+                record_id = f"{paragraph_id}/{annotator or 'gold'}"
                 if type(stored) is str:
                     stored = stored.encode()
                 title, source, language = documents[document_id]
+                head = {
+                    "schema": SCHEMA,
+                    "id": record_id,
+                    "paragraph_id": paragraph_id,
+                    "document_id": document_id,
+                    "document_title": title,
+                    "source": source,
+                    "language": language,
+                    "index": index,
+                    "text": text,
+                    "annotator": annotator,
+                    "status": status,
+                    "comment": comment,
+                    "flagged": flagged,
+                }
+                if sources is not None:
+                    head = _with_sources(head, orjson.loads(sources))
                 yield Record(
-                    head={
-                        "schema": SCHEMA,
-                        "id": record_id,
-                        "paragraph_id": paragraph_id,
-                        "document_id": document_id,
-                        "document_title": title,
-                        "source": source,
-                        "language": language,
-                        "index": index,
-                        "text": text,
-                        "annotator": annotator,
-                        "status": status,
-                        "comment": comment,
-                        "flagged": flagged,
-                    },
+                    head=head,
                     layers_json=checked_layers(record_id, text, stored, actors),
                     created_at=as_text(created),
                     updated_at=as_text(updated),

@@ -14,6 +14,8 @@ from .splits import SplitSpec
 STATUS_FILTERS: dict[str, tuple[str, ...]] = {
     "submitted": ("submitted",),
     "all": ("submitted", "draft", "skipped"),
+    # One record per adjudicated paragraph, with no annotator and the sources of its items.
+    "gold": ("gold",),
 }
 FORMATS = ("annotator", "spacy", "prodigy", "doccano", "hf")
 LINE_FORMATS = ("annotator", "prodigy", "doccano")  # one JSON line per record: can stream
@@ -60,6 +62,8 @@ class ExportRequest:
         status = given("status") or "submitted"
         if status not in STATUS_FILTERS:
             raise BadExportRequest("status", f"must be one of {', '.join(STATUS_FILTERS)}")
+        if status == "gold" and given("annotator"):
+            raise BadExportRequest("annotator", "gold annotations have no annotator")
         split_text, seed_text = given("split"), given("seed")
         split = None
         if split_text:  # the seed means something only with a split

@@ -11,6 +11,7 @@ from .annotations import (
     SuggestionDecision,
 )
 from .base import Base, utcnow
+from .batches import Assignment, Batch, BatchDocument, BatchMember
 from .documents import Document, Paragraph
 from .labels import ActorType, EntityType, QuoteType, StancePolarity
 from .users import ROLES, ApiToken, User
@@ -21,12 +22,16 @@ __all__ = [
     "ActorAlias",
     "ActorType",
     "Annotation",
+    "Assignment",
     "AnnotationEntity",
     "AnnotationHistory",
     "AnnotationQuote",
     "AnnotationStance",
     "ApiToken",
     "Base",
+    "Batch",
+    "BatchDocument",
+    "BatchMember",
     "Document",
     "EntityType",
     "Paragraph",

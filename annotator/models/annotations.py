@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,19 +34,37 @@ EMPTY_RECORD_LAYERS = '{"entities":[],"stances":[],"quotes":[]}'
 
 
 class Annotation(Base):
-    """One annotator's work on one paragraph; ``version`` guards against silent overwrites."""
+    """One annotator's work on one paragraph; ``version`` guards against silent overwrites.
+
+    The paragraph's gold annotation (adjudicated by a reviewer) is one more row here, with
+    no annotator, status ``gold`` and the usernames its items came from in ``sources``.
+    """
 
     __tablename__ = "annotations"
     __table_args__ = (
         UniqueConstraint("paragraph_id", "annotator_id"),
-        CheckConstraint("status IN ('draft', 'submitted', 'skipped')", name="status_known"),
+        CheckConstraint("status IN ('draft', 'submitted', 'skipped', 'gold')", name="status_known"),
+        CheckConstraint(
+            "(annotator_id IS NULL AND status = 'gold') "
+            "OR (annotator_id IS NOT NULL AND status <> 'gold')",
+            name="gold_has_no_annotator",
+        ),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_annotations_annotator_status", "annotator_id", "status"),
+        # One gold annotation per paragraph (NULLs never collide in the UNIQUE above).
+        Index(
+            "ux_annotations_gold",
+            "paragraph_id",
+            unique=True,
+            sqlite_where=text("annotator_id IS NULL"),
+            postgresql_where=text("annotator_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     paragraph_id: Mapped[str] = mapped_column(ForeignKey("paragraphs.id", ondelete="RESTRICT"))
-    annotator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # None for the gold annotation.
+    annotator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     comment: Mapped[str | None] = mapped_column(Text)
@@ -57,6 +76,8 @@ class Annotation(Base):
     # out) as compact JSON, written from the same payload as the layer rows in the same
     # transaction: an export copies it instead of rebuilding each record from those rows.
     record_layers: Mapped[str] = mapped_column(Text, server_default=EMPTY_RECORD_LAYERS)
+    # Gold only: the usernames whose items it took, as a JSON array (sorted).
+    sources: Mapped[str | None] = mapped_column(Text)
 
 
 class AnnotationEntity(Base):

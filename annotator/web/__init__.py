@@ -6,7 +6,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import actors, api, auth, documents, errors, exports, guidelines, security, workspace
+from . import (
+    actors,
+    api,
+    auth,
+    batches,
+    dashboard,
+    documents,
+    errors,
+    exports,
+    guidelines,
+    review,
+    security,
+    workspace,
+)
 
 BLUEPRINTS = (
     auth.bp,
@@ -16,6 +29,9 @@ BLUEPRINTS = (
     actors.bp,
     guidelines.bp,
     exports.bp,
+    batches.bp,
+    dashboard.bp,
+    review.bp,
 )
 
 

@@ -46,6 +46,8 @@ def export() -> Response | tuple[Response, int]:
     except BadExportRequest as error:
         return _refused(error.field, error.message)
     if not current_user.can_review:
+        if wanted.status == "gold":
+            abort(403, description="only reviewers and admins export gold annotations")
         if wanted.annotator not in (None, current_user.username):
             abort(403, description="annotators can export only their own annotations")
         wanted = replace(wanted, annotator=current_user.username)

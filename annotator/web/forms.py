@@ -1,8 +1,8 @@
 """WTForms forms (CSRF-protected through Flask-WTF)."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
 
 
 class LoginForm(FlaskForm):
@@ -15,3 +15,14 @@ class LoginForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """An empty form for a POST button (log out, confirm an alias): it carries the CSRF token."""
+
+
+class BatchForm(FlaskForm):
+    """The admin's form that makes a batch (choices are filled in by the view)."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    documents = SelectMultipleField("Documents", validators=[DataRequired()])
+    annotators = SelectMultipleField("Annotators", validators=[DataRequired()])
+    overlap = IntegerField(
+        "Annotators per paragraph (overlap)", default=2, validators=[DataRequired(), NumberRange(1)]
+    )

@@ -1,0 +1,177 @@
+"""Keep a batch's assignment and its counts in step with the annotation a save just wrote.
+
+Part of the one write path: ``store.save`` calls ``mirror_save`` in the same transaction,
+so the counts the queue, the progress line and the dashboard read (``BatchMember``,
+``BatchDocument``) change with the save that changes them and are never recounted on a
+request. A paragraph is in one batch at most, so a save touches at most one assignment.
+Imports, and changes to a batch's membership, recount instead (``recount``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import Annotation, Assignment, BatchDocument, BatchMember, Paragraph
+
+DONE_STATUSES = ("submitted", "skipped")
+# A longer pause between two finished paragraphs is a break, not time spent on the second.
+LONGEST_WORK = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Before:
+    """What the annotation was before the save (None fields: it did not exist)."""
+
+    status: str | None
+    flagged: bool
+
+
+def mirror_save(
+    session: Session,
+    paragraph_id: str,
+    annotator_id: int,
+    before: Before,
+    status: str,
+    flagged: bool,
+    now: datetime,
+) -> None:
+    """Bring the annotator's assignment of the paragraph, if any, and the batch's counts in
+    line with an annotation that went from ``before`` to (``status``, ``flagged``)."""
+    assignment = session.execute(
+        select(Assignment.batch_id, Assignment.done).where(
+            Assignment.paragraph_id == paragraph_id, Assignment.user_id == annotator_id
+        )
+    ).first()
+    if assignment is None:
+        return
+    batch_id, was_done = assignment
+    done = status in DONE_STATUSES
+    values: dict[str, object] = {"status": status, "done": done, "flagged": flagged}
+    member = and_(BatchMember.batch_id == batch_id, BatchMember.user_id == annotator_id)
+    counts: dict[str, object] = {}
+    for name in DONE_STATUSES:
+        change = (status == name) - (before.status == name)
+        if change:
+            counts[name] = getattr(BatchMember, name) + change
+    if flagged != before.flagged:
+        counts["flagged"] = BatchMember.flagged + (1 if flagged else -1)
+    if done and not was_done:
+        last = session.scalar(select(BatchMember.last_done_at).where(member))
+        values["done_at"] = now
+        values["seconds"] = (
+            int((now - last).total_seconds()) if last and now - last <= LONGEST_WORK else None
+        )
+        counts["last_done_at"] = now
+    elif was_done and not done:
+        values["done_at"] = values["seconds"] = None
+    session.execute(
+        update(Assignment)
+        .where(Assignment.paragraph_id == paragraph_id, Assignment.user_id == annotator_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if counts:
+        session.execute(
+            update(BatchMember)
+            .where(member)
+            .values(**counts)
+            .execution_options(synchronize_session=False)
+        )
+    if done != was_done:
+        document = select(Paragraph.document_id).where(Paragraph.id == paragraph_id)
+        session.execute(
+            update(BatchDocument)
+            .where(
+                BatchDocument.batch_id == batch_id,
+                BatchDocument.document_id == document.scalar_subquery(),
+            )
+            .values(done_slots=BatchDocument.done_slots + (1 if done else -1))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def recount(session: Session, batch_id: int) -> None:
+    """Read every assignment of the batch back from its annotation, then count again: after
+    a deal, a change of members, or an import of annotations. Set-based, in SQL."""
+    annotation = (
+        select(Annotation)
+        .where(
+            Annotation.paragraph_id == Assignment.paragraph_id,
+            Annotation.annotator_id == Assignment.user_id,
+        )
+        .correlate(Assignment)
+    )
+    status = annotation.with_only_columns(Annotation.status).scalar_subquery()
+    updated = annotation.with_only_columns(Annotation.updated_at).scalar_subquery()
+    flagged = annotation.with_only_columns(Annotation.flagged).scalar_subquery()
+    session.execute(
+        update(Assignment)
+        .where(Assignment.batch_id == batch_id)
+        .values(
+            status=status,
+            done=func.coalesce(status.in_(DONE_STATUSES), False),
+            flagged=func.coalesce(flagged, False),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Assignment)
+        .where(
+            Assignment.batch_id == batch_id, Assignment.done.is_(True), Assignment.done_at.is_(None)
+        )
+        .values(done_at=updated)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Assignment)
+        .where(Assignment.batch_id == batch_id, Assignment.done.is_(False))
+        .values(done_at=None, seconds=None)
+        .execution_options(synchronize_session=False)
+    )
+    mine = and_(Assignment.batch_id == batch_id, Assignment.user_id == BatchMember.user_id)
+
+    def count(*conditions: object) -> object:
+        return (
+            select(func.count())
+            .select_from(Assignment)
+            .where(mine, *conditions)
+            .correlate(BatchMember)
+            .scalar_subquery()
+        )
+
+    session.execute(
+        update(BatchMember)
+        .where(BatchMember.batch_id == batch_id)
+        .values(
+            assigned=count(),
+            submitted=count(Assignment.status == "submitted"),
+            skipped=count(Assignment.status == "skipped"),
+            flagged=count(Assignment.flagged.is_(True)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    slots = (
+        select(func.count())
+        .select_from(Assignment)
+        .join(Paragraph, Paragraph.id == Assignment.paragraph_id)
+        .where(Assignment.batch_id == batch_id, Paragraph.document_id == BatchDocument.document_id)
+        .correlate(BatchDocument)
+    )
+    session.execute(
+        update(BatchDocument)
+        .where(BatchDocument.batch_id == batch_id)
+        .values(
+            slots=slots.scalar_subquery(),
+            done_slots=func.coalesce(
+                slots.with_only_columns(
+                    func.sum(cast(case((Assignment.done.is_(True), 1), else_=0), Integer))
+                ).scalar_subquery(),
+                0,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )

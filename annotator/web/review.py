@@ -1,0 +1,112 @@
+"""Review: agreement between annotators, and adjudication into gold (reviewers and admins).
+
+Route -> ``batch_agreement`` / ``adjudication`` -> the annotation store -> JSON or a page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request
+from flask_login import current_user
+
+from ..adjudication import adjudication, save_gold
+from ..annotation import InvalidPayload, VersionConflict
+from ..batch_agreement import batch_agreement
+from ..batch_progress import list_batches
+from ..batches import find_batch
+from ..catalogue import neighbour
+from ..extensions import get_session
+from ..models import Batch, Paragraph
+from ..registry import actors_by_key
+from .errors import found
+from .policy import Access, allow
+
+bp = Blueprint("review", __name__)
+
+
+def _batch_asked() -> Batch | None:
+    """The ``?batch=`` (id or name) asked for, None for every paragraph; 404 if unknown."""
+    key = request.args.get("batch")
+    if not key:
+        return None
+    return found(find_batch(get_session(), key))
+
+
+@bp.get("/api/agreement")
+@allow(Access.REVIEWER)
+def api_agreement() -> Response:
+    """Agreement per layer and per annotator pair, for ``?batch=`` or for everything."""
+    return jsonify(batch_agreement(get_session(), _batch_asked()))
+
+
+@bp.get("/agreement")
+@allow(Access.REVIEWER)
+def agreement_page() -> str:
+    """The agreement figures of a batch, and the paragraphs that disagree most."""
+    db = get_session()
+    batch = _batch_asked()
+    return render_template(
+        "review/agreement.html",
+        figures=batch_agreement(db, batch),
+        batches=list_batches(db),
+        chosen=batch.id if batch is not None else None,
+    )
+
+
+@bp.get("/adjudicate/<paragraph_id>")
+@allow(Access.REVIEWER)
+def adjudicate_page(paragraph_id: str) -> str:
+    """The adjudication page; its script loads the annotations through the API."""
+    paragraph = found(get_session().get(Paragraph, paragraph_id))
+    return render_template("review/adjudicate.html", paragraph=paragraph)
+
+
+@bp.get("/api/paragraphs/<paragraph_id>/adjudication")
+@allow(Access.REVIEWER)
+def api_adjudication(paragraph_id: str) -> Response:
+    """The paragraph, every submitted annotation of it, and its gold annotation."""
+    db = get_session()
+    paragraph = found(db.get(Paragraph, paragraph_id))
+    found_ = adjudication(db, paragraph)
+    layers = [*found_["annotations"], found_["gold"]]
+    keys = {e["actor"] for layer in layers for e in layer["entities"] if e["actor"]}
+    return jsonify(
+        id=paragraph.id,
+        document={"id": paragraph.document.id, "title": paragraph.document.title},
+        index=paragraph.position,
+        text=paragraph.text,
+        context={
+            "previous": neighbour(db, paragraph, -1),
+            "next": neighbour(db, paragraph, +1),
+        },
+        actors=actors_by_key(db, keys),
+        **found_,
+    )
+
+
+@bp.put("/api/paragraphs/<paragraph_id>/gold")
+@allow(Access.REVIEWER)
+def put_gold(paragraph_id: str) -> tuple[Response, int]:
+    """Save the gold annotation (a payload plus ``sources``): 200 with the new version, 409
+    on a stale version, 422 naming each field at fault."""
+    db = get_session()
+    paragraph = found(db.get(Paragraph, paragraph_id))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors=[{"path": "$", "message": "the body must be a JSON object"}]), 422
+    try:
+        result = save_gold(db, paragraph, current_user, body)
+    except InvalidPayload as error:
+        return jsonify(errors=[e.as_dict() for e in error.errors]), 422
+    except VersionConflict as conflict:
+        return (
+            jsonify(
+                error=(
+                    f"the gold annotation was saved elsewhere (version "
+                    f"{conflict.current['version']}) since version {body.get('version')} "
+                    "was loaded; reload to see it"
+                ),
+                annotation=conflict.current,
+            ),
+            409,
+        )
+    return jsonify(version=result.version), 200

@@ -1,0 +1,170 @@
+"""Adjudication into gold: every annotator's work side by side, the gold save, its export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.models import Document, Paragraph
+
+from .conftest import Api
+
+
+def _paragraph(db: Session) -> Paragraph:
+    return db.scalars(
+        select(Paragraph)
+        .join(Document, Document.id == Paragraph.document_id)
+        .where(Paragraph.is_boilerplate.is_(False))
+        .order_by(Document.source, Document.id, Paragraph.position)
+    ).first()
+
+
+def _span(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def _words(paragraph: Paragraph) -> tuple[str, str]:
+    parts = paragraph.text.split(" ")
+    return parts[0], parts[1]
+
+
+def _submit(api: Api, paragraph: Paragraph, label: str, *, version: int = 0) -> None:
+    first, second = _words(paragraph)
+    a, b = _span(paragraph.text, first)
+    c, d = _span(paragraph.text, second)
+    body = {
+        "version": version,
+        "status": "submitted",
+        "entities": [
+            {"id": "e1", "start": a, "end": b, "label": label, "actor": None},
+            {"id": "e2", "start": c, "end": d, "label": "ORGANIZATION", "actor": None},
+        ],
+        "stances": [],
+        "quotes": [],
+    }
+    answer = api.put(f"/api/paragraphs/{paragraph.id}/annotation", body)
+    assert answer.status_code == 200, answer.get_json()
+
+
+@pytest.fixture
+def disputed(api_as: Callable[..., Api], seeded: None, db: Session) -> dict[str, Any]:
+    """alice and bob submitted the first paragraph, labelling its first word differently."""
+    paragraph = _paragraph(db)
+    alice, bob = api_as("alice"), api_as("bob")
+    _submit(alice, paragraph, "PERSON")
+    _submit(bob, paragraph, "LOCATION")
+    return {"paragraph": paragraph, "alice": alice, "bob": bob, "rita": api_as("rita", "reviewer")}
+
+
+def _gold_body(paragraph: Paragraph, version: int = 0, **extra: Any) -> dict[str, Any]:
+    first, second = _words(paragraph)
+    a, b = _span(paragraph.text, first)
+    c, d = _span(paragraph.text, second)
+    return {
+        "version": version,
+        "status": "submitted",
+        "entities": [
+            {"id": "e1", "start": a, "end": b, "label": "PERSON", "actor": None},
+            {"id": "e2", "start": c, "end": d, "label": "ORGANIZATION", "actor": None},
+        ],
+        "stances": [],
+        "quotes": [],
+        "sources": {"e1": ["alice"], "e2": ["alice", "bob"]},
+    } | extra
+
+
+def test_a_reviewer_sees_every_submitted_annotation_and_saves_gold_with_its_sources(
+    disputed: dict[str, Any],
+) -> None:
+    """If this fails, a reviewer cannot settle a disagreement into one gold annotation."""
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    view = rita.get(f"/api/paragraphs/{paragraph.id}/adjudication").get_json()
+    assert [a["annotator"] for a in view["annotations"]] == ["alice", "bob"]
+    assert [e["label"] for e in view["annotations"][1]["entities"]] == ["LOCATION", "ORGANIZATION"]
+    assert view["gold"]["version"] == 0 and view["gold"]["sources"] == {}
+    saved = rita.put(f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph))
+    assert saved.status_code == 200, saved.get_json()
+    assert saved.get_json() == {"version": 1}
+    gold = rita.get(f"/api/paragraphs/{paragraph.id}/adjudication").get_json()["gold"]
+    assert gold["version"] == 1 and gold["status"] == "gold"
+    assert gold["sources"] == {"e1": ["alice"], "e2": ["alice", "bob"]}
+    stale = rita.put(f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph))
+    assert stale.status_code == 409
+    assert stale.get_json()["annotation"]["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("sources", "path", "words"),
+    [
+        ({"e9": ["alice"]}, "$.sources.e9", "no item 'e9'"),
+        ({"e1": ["mallory"]}, "$.sources.e1", "mallory did not submit this paragraph"),
+        ({"e1": "alice"}, "$.sources.e1", "list of usernames"),
+        (["alice"], "$.sources", "must be an object"),
+    ],
+)
+def test_gold_with_wrong_sources_is_refused_naming_the_item(
+    disputed: dict[str, Any], sources: Any, path: str, words: str
+) -> None:
+    """If this fails, gold claims to come from someone who never labelled the paragraph."""
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    answer = rita.put(
+        f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph, sources=sources)
+    )
+    assert answer.status_code == 422
+    assert any(e["path"] == path and words in e["message"] for e in answer.get_json()["errors"])
+    assert (
+        rita.get(f"/api/paragraphs/{paragraph.id}/adjudication").get_json()["gold"]["version"] == 0
+    )
+
+
+def test_annotators_cannot_read_others_work_or_write_gold(disputed: dict[str, Any]) -> None:
+    """If this fails, the batch is not blind: an annotator sees a colleague's labels."""
+    paragraph, alice = disputed["paragraph"], disputed["alice"]
+    assert alice.get(f"/api/paragraphs/{paragraph.id}/adjudication").status_code == 403
+    assert (
+        alice.put(f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph)).status_code == 403
+    )
+    assert alice.get(f"/api/paragraphs/{paragraph.id}?annotator=bob").status_code == 404
+    assert alice.get("/api/agreement").status_code == 403
+    assert alice.get("/api/export?status=gold").status_code == 403
+
+
+def test_the_gold_export_holds_one_record_per_adjudicated_paragraph_with_its_sources(
+    disputed: dict[str, Any],
+) -> None:
+    """If this fails, the adjudicated training data never reaches the ML engineer."""
+    from annotator.annotation.record import SCHEMA
+    from annotator.jsonschemas import load_schema
+
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    assert (
+        rita.put(f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph)).status_code == 200
+    )
+    lines = rita.get("/api/export?status=gold").get_data(as_text=True).splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["id"] == f"{paragraph.id}/gold"
+    assert (record["annotator"], record["status"], record["sources"]) == (
+        None,
+        "gold",
+        ["alice", "bob"],
+    )
+    assert [e["label"] for e in record["entities"]] == ["PERSON", "ORGANIZATION"]
+    import jsonschema
+
+    jsonschema.validate(record, load_schema(SCHEMA))
+    submitted = rita.get("/api/export?status=submitted").get_data(as_text=True).splitlines()
+    assert len(submitted) == 2 and all('"sources"' not in line for line in submitted)
+    for format_ in ("doccano", "prodigy"):
+        converted = rita.get(f"/api/export?status=gold&format={format_}")
+        assert (
+            converted.status_code == 200 and len(converted.get_data(as_text=True).splitlines()) == 1
+        )
+    refused = rita.get("/api/export?status=gold&annotator=alice")
+    assert refused.status_code == 422
