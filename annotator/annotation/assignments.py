@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Annotation, Assignment, BatchDocument, BatchMember, Paragraph
+from ..models.base import table_of
 
 DONE_STATUSES = ("submitted", "skipped")
 # A longer pause between two finished paragraphs is a break, not time spent on the second.
@@ -154,24 +155,32 @@ def recount(session: Session, batch_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    slots = (
-        select(func.count())
-        .select_from(Assignment)
+    # Grouped once over the batch's assignments, then written per document: a correlated
+    # count per document would scan the batch once for each of them.
+    per_document = session.execute(
+        select(
+            Paragraph.document_id,
+            func.count(),
+            func.coalesce(func.sum(case((Assignment.done.is_(True), 1), else_=0)), 0),
+        )
         .join(Paragraph, Paragraph.id == Assignment.paragraph_id)
-        .where(Assignment.batch_id == batch_id, Paragraph.document_id == BatchDocument.document_id)
-        .correlate(BatchDocument)
-    )
+        .where(Assignment.batch_id == batch_id)
+        .group_by(Paragraph.document_id)
+    ).all()
     session.execute(
         update(BatchDocument)
         .where(BatchDocument.batch_id == batch_id)
-        .values(
-            slots=slots.scalar_subquery(),
-            done_slots=func.coalesce(
-                slots.with_only_columns(
-                    func.sum(cast(case((Assignment.done.is_(True), 1), else_=0), Integer))
-                ).scalar_subquery(),
-                0,
-            ),
-        )
+        .values(slots=0, done_slots=0)
         .execution_options(synchronize_session=False)
     )
+    if per_document:
+        table = table_of(BatchDocument)
+        session.execute(
+            update(table)
+            .where(table.c.batch_id == batch_id, table.c.document_id == bindparam("document"))
+            .values(slots=bindparam("slots"), done_slots=bindparam("done")),
+            [
+                {"document": document, "slots": slots, "done": int(done)}
+                for document, slots, done in per_document
+            ],
+        )
