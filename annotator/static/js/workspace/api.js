@@ -49,6 +49,13 @@ export function createApi({ csrfToken, fetchImpl = (...args) => fetch(...args) }
     saveAnnotation: (id, payload, { keepalive = false } = {}) =>
       call("PUT", `/api/paragraphs/${path(id)}/annotation`, { json: payload, keepalive }),
 
+    /** A paragraph with every submitted annotation of it and its gold annotation (reviewers). */
+    adjudication: (id) => getJson(`/api/paragraphs/${path(id)}/adjudication`),
+
+    /** Save the gold annotation: a payload plus its ``sources`` (reviewers). */
+    saveGold: (id, payload, { keepalive = false } = {}) =>
+      call("PUT", `/api/paragraphs/${path(id)}/gold`, { json: payload, keepalive }),
+
     /** The paragraph the queue gives next (200 with {paragraph_id}), or none. */
     nextParagraph: (after) => call("GET", `/api/queue/next?after=${path(after)}`),
 

@@ -1,4 +1,5 @@
 // The annotation workspace page: load the paragraph, then connect state, panel, keys, mouse and saving.
+// The adjudication page (adjudication/adjudicate.js) imports start() to edit the gold annotation.
 
 import { createApi } from "./api.js";
 import { createEditing } from "./editing.js";
@@ -34,8 +35,21 @@ async function load() {
   start(new WorkspaceState(labels, data));
 }
 
-/** Build the page's parts around ``state``, each given what it needs, and show the paragraph. */
-function start(state) {
+/**
+ * Build the page's parts around ``state``, each given what it needs, and show the paragraph.
+ * ``hooks`` let another page reuse all of it: ``put(payload, options)`` (where a save goes),
+ * ``storageKey`` (of the copy kept in this browser), ``autosave`` (see sync.js),
+ * ``createFinish`` (what submitting does, as finish.js's), ``onRender`` (called after every
+ * redraw). Returns {render, changed, saver}.
+ */
+export function start(state, hooks = {}) {
+  const {
+    put = (payload, options) => api.saveAnnotation(page.paragraphId, payload, options),
+    storageKey = `annotator:${page.user}:${page.paragraphId}`,
+    autosave = true,
+    createFinish: makeFinish = createFinish,
+    onRender = () => {},
+  } = hooks;
   root.dataset.readOnly = String(state.readOnly);
   let panel = null;
   let recovery = null;
@@ -44,10 +58,12 @@ function start(state) {
     panel.render();
     const selectedText = state.selection ? state.text.slice(state.selection.start, state.selection.end) : null;
     view.renderModeLine(root, { mode: state.mode, selectedText, labelCount: state.labels.entity_types.length });
+    onRender();
   }
   saver = new Saver({
-    put: (payload, options) => api.saveAnnotation(page.paragraphId, payload, options),
-    storageKey: `annotator:${page.user}:${page.paragraphId}`,
+    put,
+    storageKey,
+    autosave,
     readOnly: state.readOnly,
     getPayload: (status) => state.annotation.payload(status ?? state.annotation.status),
     onState: view.setSaveState,
@@ -94,7 +110,7 @@ function start(state) {
     },
   });
   recovery = createRecovery({ state, saver, render, changed: editing.changed });
-  const finish = createFinish({
+  const finish = makeFinish({
     state, saver, api, paragraphId: page.paragraphId, annotateUrl: page.annotateUrl, doneUrl: page.doneUrl, textBox,
   });
   const selection = createSelection({
@@ -157,6 +173,7 @@ function start(state) {
   $("comment").addEventListener("input", () => editing.commentChanged(view.readComment()));
   textBox.focus();
   root.dataset.ready = "true";
+  return { render, changed: editing.changed, saver };
 }
 
 // Dragging selected text would start a drag-and-drop instead of a new selection.
@@ -169,4 +186,5 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden" && saver) saver.flushOnLeave();
 });
 
-load();
+// The adjudication page loads its own data, then calls start().
+if (root.dataset.page !== "gold") load();

@@ -8,10 +8,12 @@ const RETRY_DELAYS_MS = [2000, 5000, 10000, 30000];
 export class Saver {
   /**
    * ``put(payload, {keepalive})`` sends one save through the API client and resolves to its
-   * {status, body}; it rejects when the network fails.
+   * {status, body}; it rejects when the network fails. With ``autosave`` false (the gold
+   * annotation) changes are kept in this browser but only an explicit save() sends them.
    */
-  constructor({ put, storageKey, readOnly, getPayload, onState, onConflict, onInvalid, onSaved }) {
+  constructor({ put, storageKey, readOnly, getPayload, onState, onConflict, onInvalid, onSaved, autosave = true }) {
     this.put = put;
+    this.autosave = autosave;
     this.storageKey = storageKey;
     this.readOnly = readOnly;
     this.getPayload = getPayload; // (status?) => payload with the current version
@@ -25,7 +27,7 @@ export class Saver {
     this.inFlight = null;
     this.retries = 0;
     this.stopped = false;
-    window.addEventListener("online", () => { if (this.dirty) this.save(); });
+    window.addEventListener("online", () => { if (this.dirty && this.autosave) this.save(); });
   }
 
   /** Something changed: keep it locally at once, save it to the server a little later. */
@@ -36,7 +38,7 @@ export class Saver {
     this.writeLocal(); // even after a conflict: nothing typed is lost
     if (this.stopped) return;
     this.onState("unsaved", "Unsaved changes");
-    this.schedule(AUTOSAVE_DELAY_MS);
+    if (this.autosave) this.schedule(AUTOSAVE_DELAY_MS);
   }
 
   schedule(delay) {
@@ -154,7 +156,7 @@ export class Saver {
    * if the page stays, its answer updates the version like any other save.
    */
   flushOnLeave() {
-    if (!this.dirty || this.stopped || this.readOnly) return;
+    if (!this.dirty || this.stopped || this.readOnly || !this.autosave) return;
     this.writeLocal();
     this.save(undefined, { keepalive: true });
   }

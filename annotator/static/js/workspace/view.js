@@ -13,14 +13,18 @@ const MODE_HELP = {
 };
 
 /**
- * Fill what does not change while the paragraph is open: progress, the context paragraphs
+ * Fill what does not change while the paragraph is open: progress (if any), the context paragraphs
  * and links to them, the label buttons (each calling ``onLabel(name)``) and the comment.
  */
 export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
   const { progress, context } = data;
-  $("progress").textContent = `${progress.done} / ${progress.total} done`;
-  $("progress-bar").max = Math.max(progress.total, 1);
-  $("progress-bar").value = progress.done;
+  if (progress) {
+    $("progress").textContent = `${progress.done} / ${progress.total} done`;
+    $("progress-bar").max = Math.max(progress.total, 1);
+    $("progress-bar").value = progress.done;
+  } else {
+    $("progress-bar").hidden = true; // a page with no queue (adjudication)
+  }
   $("context-previous").textContent = context.previous ? context.previous.text : "";
   $("context-next").textContent = context.next ? context.next.text : "";
   for (const [link, neighbour] of [[$("previous-link"), context.previous], [$("next-link"), context.next]]) {
