@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from .annotation.assignments import recount
+from .annotation.counts import recount
 from .models import (
     Assignment,
     Batch,

@@ -4,7 +4,9 @@ An annotator in a batch (even one removed from it) works from their assignments,
 batch in article order: the next one is an index seek, and the progress line reads the
 counts the saves keep on their batch memberships. An annotator in no batch has every
 paragraph that is not boilerplate and that they have not submitted or skipped, in
-document and paragraph order, as before batches existed (a one-person setup).
+document and paragraph order, as before batches existed (a one-person setup); their
+progress line reads the counts the saves and imports keep (``User.done_count``,
+``CorpusStats``), and the next paragraph is searched from the current one onwards.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from .annotation.assignments import DONE_STATUSES
-from .models import Annotation, Assignment, BatchMember, Document, Paragraph, User
+from .annotation.counts import DONE_STATUSES
+from .models import Annotation, Assignment, BatchMember, CorpusStats, Document, Paragraph, User
 
 __all__ = ["DONE_STATUSES", "Progress", "in_a_batch", "next_paragraph_id", "progress"]
 
@@ -39,6 +41,9 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     """
     if in_a_batch(session, user):
         return _next_assigned(session, user, after)
+    counts = _counts(session, user)
+    if counts.total and counts.done >= counts.total:
+        return None  # all done: no need to look through every paragraph to find nothing
     order = (Document.source, Document.id, Paragraph.position)
     done = exists().where(
         Annotation.paragraph_id == Paragraph.id,
@@ -104,7 +109,8 @@ def _after(current: tuple[str, str, int]):  # type: ignore[no-untyped-def]
 
 
 def progress(session: Session, user: User) -> Progress:
-    """How many paragraphs of their queue ``user`` has submitted or skipped, of how many."""
+    """How many paragraphs of their queue ``user`` has submitted or skipped, of how many:
+    counts the saves keep, read, never counted on the request."""
     if in_a_batch(session, user):
         assigned, done = session.execute(
             select(
@@ -113,22 +119,15 @@ def progress(session: Session, user: User) -> Progress:
             ).where(BatchMember.user_id == user.id)
         ).one()
         return Progress(done=int(done), total=int(assigned))
-    total = (
-        select(func.count())
-        .select_from(Paragraph)
-        .where(Paragraph.is_boilerplate.is_(False))
-        .scalar_subquery()
-    )
-    done = (
-        select(func.count())
-        .select_from(Annotation)
-        .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
-        .where(
-            Annotation.annotator_id == user.id,
-            Annotation.status.in_(DONE_STATUSES),
-            Paragraph.is_boilerplate.is_(False),
+    return _counts(session, user)
+
+
+def _counts(session: Session, user: User) -> Progress:
+    """An annotator in no batch: what they finished, of every paragraph to annotate."""
+    done, total = session.execute(
+        select(
+            select(User.done_count).where(User.id == user.id).scalar_subquery(),
+            select(func.coalesce(func.max(CorpusStats.annotatable), 0)).scalar_subquery(),
         )
-        .scalar_subquery()
-    )
-    done_count, total_count = session.execute(select(done, total)).one()
-    return Progress(done=int(done_count or 0), total=int(total_count or 0))
+    ).one()
+    return Progress(done=int(done or 0), total=int(total or 0))

@@ -45,7 +45,7 @@ from sqlalchemy import func, select  # noqa: E402
 from annotator import create_app  # noqa: E402
 from annotator.accounts import create_token  # noqa: E402
 from annotator.annotation import NewAnnotation, save_many  # noqa: E402
-from annotator.annotation.assignments import recount  # noqa: E402
+from annotator.annotation.counts import recount  # noqa: E402
 from annotator.annotation.model import RecordLayers  # noqa: E402
 from annotator.batch_agreement import batch_agreement  # noqa: E402
 from annotator.batches import create_batch  # noqa: E402
@@ -191,7 +191,7 @@ def measure(url: str, folder: Path, repeats: int) -> int:
     with app.app_context():
         db = get_session()
         tokens = {}
-        for name in ("annotator08", "veteran", "lead"):
+        for name in ("annotator08", "veteran", "lead", "bench"):
             user = db.scalar(select(User).where(User.username == name))
             tokens[name] = {"Authorization": f"Bearer {create_token(db, user)[1]}"}
         db.commit()
@@ -226,9 +226,9 @@ def measure(url: str, folder: Path, repeats: int) -> int:
     client = app.test_client()
     mine = tokens["annotator08"]
     paragraph_id = client.get("/api/queue/next", headers=mine).get_json()["paragraph_id"]
-    text = client.get(f"/api/paragraphs/{paragraph_id}", headers=mine).get_json()["text"]
-    words = text.split(" ")
-    version = 0
+    shown = client.get(f"/api/paragraphs/{paragraph_id}", headers=mine).get_json()
+    words = shown["text"].split(" ")
+    version = shown["annotation"]["version"]  # not 0 when --reuse measures again
 
     def put() -> None:
         nonlocal version
@@ -260,7 +260,7 @@ def measure(url: str, folder: Path, repeats: int) -> int:
 
     ok = [
         line(
-            "GET /api/paragraphs/<id> (annotator in 9 batches)",
+            "GET /api/paragraphs/<id> (annotator in a batch)",
             medians(get(f"/api/paragraphs/{paragraph_id}", mine), repeats),
             TARGETS_MS["paragraph"],
         ),
@@ -284,6 +284,16 @@ def measure(url: str, folder: Path, repeats: int) -> int:
             "GET /api/batches/<id>/progress (300,000 paragraphs)",
             medians(get(f"/api/batches/{big_id}/progress", tokens["lead"]), 10),
             TARGETS_MS["dashboard"],
+        ),
+        line(
+            "GET /api/paragraphs/<id> (in no batch, all done)",
+            medians(get(f"/api/paragraphs/{paragraph_id}", tokens["bench"]), 30),
+            TARGETS_MS["paragraph"],
+        ),
+        line(
+            "GET /api/queue/next (in no batch, all done)",
+            medians(get("/api/queue/next", tokens["bench"]), 10),
+            TARGETS_MS["queue"],
         ),
         line(
             "GET /api/batches (every batch, totals)",

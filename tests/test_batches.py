@@ -301,3 +301,33 @@ def test_the_cli_makes_lists_and_shows_a_batch(
     assert bad.exit_code != 0 and "documents: no such document: x" in bad.output
     missing = runner.invoke(args=["batch", "show", "nope"])
     assert missing.exit_code != 0 and "no batch 'nope'" in missing.output
+
+
+def test_the_progress_line_of_an_annotator_in_no_batch_follows_saves_and_imports(
+    team: dict[str, Any], db: Session, app: Flask, tmp_path
+) -> None:
+    """If this fails, a lone annotator's "done / total" drifts from what they did, now that it is kept instead of counted."""
+    carol = team["carol"]
+    first = carol.get("/api/queue/next").get_json()["paragraph_id"]
+    total = carol.get(f"/api/paragraphs/{first}").get_json()["progress"]["total"]
+    _annotate(carol, db.get(Paragraph, first))
+    assert carol.get(f"/api/paragraphs/{first}").get_json()["progress"] == {
+        "done": 1,
+        "total": total,
+    }
+    empty = {"entities": [], "stances": [], "quotes": []}
+    back = carol.put(
+        f"/api/paragraphs/{first}/annotation", {"version": 1, "status": "draft", **empty}
+    )
+    assert back.status_code == 200
+    assert carol.get(f"/api/paragraphs/{first}").get_json()["progress"]["done"] == 0
+    article = tmp_path / "more.txt"
+    article.write_text(
+        "Shelling resumes near Aleppo\n\n"
+        "Government forces shelled the eastern districts of Aleppo on Tuesday, residents said, "
+        "a day after the ceasefire talks in Geneva broke down without an agreement.\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["import", str(article)])
+    assert result.exit_code == 0, result.output
+    assert carol.get(f"/api/paragraphs/{first}").get_json()["progress"]["total"] == total + 1

@@ -112,6 +112,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "created_at": T0,
             "last_login_at": T1,
             "session_version": 3,
+            "done_count": 1,  # doc-1-p0 submitted (doc-1-p1, skipped, is boilerplate)
         },
         {
             "id": 2,
@@ -122,6 +123,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "created_at": T0,
             "last_login_at": None,
             "session_version": 1,
+            "done_count": 0,
         },
     ],
     "api_tokens": [
@@ -419,6 +421,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "payload": LAYERS_2,
         },
     ],
+    "corpus_stats": [{"id": 1, "annotatable": 1}],
     "batches": [{"id": 1, "name": "round 1", "overlap": 2, "created_at": T0, "created_by_id": 1}],
     "batch_documents": [{"batch_id": 1, "document_id": "doc-1", "slots": 4, "done_slots": 2}],
     "batch_members": [
@@ -482,7 +485,12 @@ READDED: dict[tuple[str, str], Any] = {
     ("annotations", "flagged"): False,
     ("annotations", "record_layers"): SAME,
     ("annotations", "sources"): None,
+    ("users", "done_count"): SAME,  # counted again from the annotations
 }
+
+# Tables an upgrade fills from the others when it makes them again (counts), so their rows
+# come back after a downgrade dropped them.
+RECOMPUTED = {"corpus_stats"}
 
 Snapshot = dict[str, tuple[list[str], list[dict[str, Any]]]]
 
@@ -595,7 +603,7 @@ def expected(
     for name, (columns, _) in now.items():
         assert name in full, f"table {name} is not at head"
         assert set(columns) <= set(full[name][0]), f"{name} has columns head does not"
-        rows = [] if name in lost else full[name][1]
+        rows = [] if name in lost and name not in RECOMPUTED else full[name][1]
         tables[name] = [
             {
                 column: (

@@ -40,7 +40,7 @@ from ..models import (
     StancePolarity,
     SuggestionDecision,
 )
-from .assignments import Before, mirror_save
+from .counts import Before, mirror_save
 from .model import Content, RecordActor, RecordLayers
 from .record import encode_layers
 from .validation import Vocabulary

@@ -119,7 +119,7 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
     type=click.Choice(list(STATUS_FILTERS)),
     default="submitted",
     show_default=True,
-    help="submitted; all (adds drafts and skipped paragraphs); gold (adjudicated, one per paragraph).",
+    help="submitted; all (adds drafts and skipped paragraphs); gold (adjudicated).",
 )
 @click.option("--annotator", default=None, help="Only this annotator's work.")
 @click.option("--document", default=None, help="Only this document (its id).")

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..annotation.counts import after_import
 from ..models import ActorType, Document, EntityType, Paragraph, User
 from ..registry import store_actor
 from .actors import ActorRecord, parse_registry
@@ -104,6 +105,7 @@ def import_file(
     try:
         if path.suffix == ".jsonl" and is_record_file(path):
             outcome = _store_records(session, path, as_user, on_progress)
+            after_import(session, as_user.id if as_user is not None else None)
             session.commit()
             return outcome
         data = path.read_bytes()
@@ -113,6 +115,7 @@ def import_file(
             outcome = _store_articles(session, parse_jsonl(data, name), name)
         else:
             outcome = _store_articles(session, [parse_txt(data, name, source=path.name)], name)
+        after_import(session, None)
         session.commit()
         return outcome
     except RejectedFile as error:

@@ -12,7 +12,7 @@ from .annotations import (
 )
 from .base import Base, utcnow
 from .batches import Assignment, Batch, BatchDocument, BatchMember
-from .documents import Document, Paragraph
+from .documents import CorpusStats, Document, Paragraph
 from .labels import ActorType, EntityType, QuoteType, StancePolarity
 from .users import ROLES, ApiToken, User
 
@@ -29,6 +29,7 @@ __all__ = [
     "AnnotationStance",
     "ApiToken",
     "Base",
+    "CorpusStats",
     "Batch",
     "BatchDocument",
     "BatchMember",

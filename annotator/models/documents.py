@@ -74,3 +74,14 @@ class Paragraph(Base):
     boilerplate_reason: Mapped[str | None] = mapped_column(String(64))
 
     document: Mapped[Document] = relationship(back_populates="paragraphs")
+
+
+class CorpusStats(Base):
+    """One row: how many paragraphs there are to annotate (boilerplate aside), kept by every
+    import, so that the progress line of an annotator in no batch never counts the corpus."""
+
+    __tablename__ = "corpus_stats"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    annotatable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -30,6 +30,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session and remember cookie; bumping it logs the user out everywhere.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Paragraphs (boilerplate aside) this user has submitted or skipped: the progress line of
+    # an annotator in no batch, kept by every save (annotator.annotation.counts).
+    done_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

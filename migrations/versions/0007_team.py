@@ -23,6 +23,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('corpus_stats',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('annotatable', sa.Integer(), server_default='0', nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_corpus_stats_one_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_corpus_stats'))
+    )
+    op.execute(
+        "INSERT INTO corpus_stats (id, annotatable) "
+        "SELECT 1, count(*) FROM paragraphs WHERE NOT is_boilerplate HAVING count(*) > 0")
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('done_count', sa.Integer(), server_default='0', nullable=False))
+    op.execute(
+        "UPDATE users SET done_count = (SELECT count(*) FROM annotations a "
+        "JOIN paragraphs p ON p.id = a.paragraph_id WHERE a.annotator_id = users.id "
+        "AND a.status IN ('submitted', 'skipped') AND NOT p.is_boilerplate)")
     op.create_table('batches',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -123,3 +138,6 @@ def downgrade() -> None:
 
     op.drop_table('assignments')
     op.drop_table('batches')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('done_count')
+    op.drop_table('corpus_stats')

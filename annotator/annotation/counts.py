@@ -1,10 +1,12 @@
-"""Keep a batch's assignment and its counts in step with the annotation a save just wrote.
+"""The counts a save keeps: how many paragraphs each annotator has finished, and a batch's
+assignment and counts, in step with the annotation a save just wrote.
 
 Part of the one write path: ``store.save`` calls ``mirror_save`` in the same transaction,
-so the counts the queue, the progress line and the dashboard read (``BatchMember``,
-``BatchDocument``) change with the save that changes them and are never recounted on a
-request. A paragraph is in one batch at most, so a save touches at most one assignment.
-Imports, and changes to a batch's membership, recount instead (``recount``).
+so the counts the queue, the progress line and the dashboard read (``User.done_count``,
+``BatchMember``, ``BatchDocument``) change with the save that changes them and are never
+recounted on a request. A paragraph is in one batch at most, so a save touches at most one
+assignment. Imports (``after_import``) and changes to a batch's membership (``recount``)
+count again instead, in SQL.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Annotation, Assignment, BatchDocument, BatchMember, Paragraph
+from ..models import (
+    Annotation,
+    Assignment,
+    BatchDocument,
+    BatchMember,
+    CorpusStats,
+    Paragraph,
+    User,
+)
 from ..models.base import table_of
 
 DONE_STATUSES = ("submitted", "skipped")
@@ -40,8 +50,21 @@ def mirror_save(
     flagged: bool,
     now: datetime,
 ) -> None:
-    """Bring the annotator's assignment of the paragraph, if any, and the batch's counts in
-    line with an annotation that went from ``before`` to (``status``, ``flagged``)."""
+    """Bring the annotator's finished count, their assignment of the paragraph (if any) and
+    the batch's counts in line with an annotation that went from ``before`` to
+    (``status``, ``flagged``)."""
+    done = status in DONE_STATUSES
+    if done != (before.status in DONE_STATUSES):
+        boilerplate = session.scalar(
+            select(Paragraph.is_boilerplate).where(Paragraph.id == paragraph_id)
+        )
+        if not boilerplate:
+            session.execute(
+                update(User)
+                .where(User.id == annotator_id)
+                .values(done_count=User.done_count + (1 if done else -1))
+                .execution_options(synchronize_session=False)
+            )
     assignment = session.execute(
         select(Assignment.batch_id, Assignment.done).where(
             Assignment.paragraph_id == paragraph_id, Assignment.user_id == annotator_id
@@ -50,7 +73,6 @@ def mirror_save(
     if assignment is None:
         return
     batch_id, was_done = assignment
-    done = status in DONE_STATUSES
     values: dict[str, object] = {"status": status, "done": done, "flagged": flagged}
     member = and_(BatchMember.batch_id == batch_id, BatchMember.user_id == annotator_id)
     counts: dict[str, object] = {}
@@ -184,3 +206,50 @@ def recount(session: Session, batch_id: int) -> None:
                 for document, slots, done in per_document
             ],
         )
+
+
+def after_import(session: Session, annotator_id: int | None) -> None:
+    """Count again what an import changes: the paragraphs to annotate and, when it stored
+    annotations as ``annotator_id``, their finished count and the batches they are in."""
+    annotatable = (
+        select(func.count())
+        .select_from(Paragraph)
+        .where(Paragraph.is_boilerplate.is_(False))
+        .scalar_subquery()
+    )
+    if session.get(CorpusStats, 1) is None:
+        session.add(CorpusStats(id=1))
+        session.flush()
+    session.execute(
+        update(CorpusStats)
+        .values(annotatable=annotatable)
+        .execution_options(synchronize_session=False)
+    )
+    if annotator_id is None:
+        return
+    recount_done(session, annotator_id)
+    for batch_id in session.scalars(
+        select(BatchMember.batch_id).where(BatchMember.user_id == annotator_id)
+    ).all():
+        recount(session, batch_id)
+
+
+def recount_done(session: Session, annotator_id: int) -> None:
+    """Count again how many paragraphs (boilerplate aside) the annotator has finished."""
+    finished = (
+        select(func.count())
+        .select_from(Annotation)
+        .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
+        .where(
+            Annotation.annotator_id == annotator_id,
+            Annotation.status.in_(DONE_STATUSES),
+            Paragraph.is_boilerplate.is_(False),
+        )
+        .scalar_subquery()
+    )
+    session.execute(
+        update(User)
+        .where(User.id == annotator_id)
+        .values(done_count=finished)
+        .execution_options(synchronize_session=False)
+    )
