@@ -25,12 +25,11 @@ WORST = 50
 
 def _contents(session: Session, batch: Batch | None) -> Iterator[tuple[str, dict[str, Content]]]:
     """(paragraph id, {username: content}) for each paragraph someone submitted, in order."""
+    layers: Any = Annotation.record_layers
+    if session.get_bind().dialect.name == "sqlite":
+        layers = cast(layers, LargeBinary)  # the stored bytes, not decoded to text first
     query = (
-        select(
-            Annotation.paragraph_id,
-            User.username,
-            cast(Annotation.record_layers, LargeBinary),
-        )
+        select(Annotation.paragraph_id, User.username, layers)
         .join(User, User.id == Annotation.annotator_id)
         .where(Annotation.status == "submitted")
         .order_by(Annotation.paragraph_id, User.username)
@@ -43,13 +42,12 @@ def _contents(session: Session, batch: Batch | None) -> Iterator[tuple[str, dict
         )
     current: str | None = None
     group: dict[str, Content] = {}
-    for paragraph_id, username, layers in session.execute(query.execution_options(yield_per=2000)):
+    for paragraph_id, username, stored in session.execute(query.execution_options(yield_per=2000)):
         if paragraph_id != current:
             if current is not None:
                 yield current, group
             current, group = paragraph_id, {}
-        raw = layers if isinstance(layers, bytes) else bytes(layers)
-        group[username] = _decode(raw).content("submitted", None, False)
+        group[username] = _decode(stored).content("submitted", None, False)
     if current is not None:
         yield current, group
 

@@ -168,3 +168,25 @@ def test_the_gold_export_holds_one_record_per_adjudicated_paragraph_with_its_sou
         )
     refused = rita.get("/api/export?status=gold&annotator=alice")
     assert refused.status_code == 422
+
+
+def test_agreement_of_the_disputed_paragraph_matches_a_hand_count_in_the_api_and_the_cli(
+    disputed: dict[str, Any], app: Any
+) -> None:
+    """If this fails, the team lead's agreement figures are not the ones a hand count gives.
+
+    alice: {first word PERSON, second word ORGANIZATION}; bob: {first word LOCATION, second
+    word ORGANIZATION}: one item in common, F1 = 2 * 1 / (2 + 2) = 0.5 exact and overlapping.
+    Both spans were marked by both, neither linked to an actor: actor accuracy 1.0 over 2
+    spans. No stances: alpha and kappa undefined."""
+    figures = disputed["rita"].get("/api/agreement").get_json()
+    assert figures["paragraphs"] == 1
+    assert figures["entities"]["f1_exact"] == 0.5 and figures["entities"]["f1_overlap"] == 0.5
+    assert figures["entities"]["per_label"]["ORGANIZATION"]["f1_exact"] == 1.0
+    assert figures["actors"] == {"accuracy": 1.0, "matched": 2}
+    assert figures["stances"]["alpha"] is None and figures["stances"]["alpha_reason"]
+    assert [pair["annotators"] for pair in figures["pairs"]] == [["alice", "bob"]]
+    assert figures["disagreements"][0]["paragraph_id"] == disputed["paragraph"].id
+    printed = app.test_cli_runner().invoke(args=["agreement", "--json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["entities"] == figures["entities"]
