@@ -166,6 +166,17 @@ def test_the_gold_export_holds_one_record_per_adjudicated_paragraph_with_its_sou
         assert (
             converted.status_code == 200 and len(converted.get_data(as_text=True).splitlines()) == 1
         )
+    import spacy
+    from spacy.tokens import DocBin
+
+    docbin = rita.get("/api/export?status=gold&format=spacy")
+    assert docbin.status_code == 200
+    (doc,) = DocBin().from_bytes(docbin.get_data()).get_docs(spacy.blank("en").vocab)
+    assert [(span.text, span.label_) for span in doc.spans["sc"]] == [
+        (paragraph.text.split(" ")[0], "PERSON"),
+        (paragraph.text.split(" ")[1], "ORGANIZATION"),
+    ]
+    assert rita.get("/api/export?status=gold&format=hf").status_code == 200
     refused = rita.get("/api/export?status=gold&annotator=alice")
     assert refused.status_code == 422
 
