@@ -171,12 +171,16 @@ def test_the_gold_export_holds_one_record_per_adjudicated_paragraph_with_its_sou
 
     docbin = rita.get("/api/export?status=gold&format=spacy")
     assert docbin.status_code == 200
-    (doc,) = DocBin().from_bytes(docbin.get_data()).get_docs(spacy.blank("en").vocab)
+    data = docbin.get_data()
+    docbin.close()
+    (doc,) = DocBin().from_bytes(data).get_docs(spacy.blank("en").vocab)
     assert [(span.text, span.label_) for span in doc.spans["sc"]] == [
         (paragraph.text.split(" ")[0], "PERSON"),
         (paragraph.text.split(" ")[1], "ORGANIZATION"),
     ]
-    assert rita.get("/api/export?status=gold&format=hf").status_code == 200
+    folder = rita.get("/api/export?status=gold&format=hf")
+    assert folder.status_code == 200 and folder.get_data()[:2] == b"PK"  # a zip
+    folder.close()
     refused = rita.get("/api/export?status=gold&annotator=alice")
     assert refused.status_code == 422
 
