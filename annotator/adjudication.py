@@ -94,6 +94,9 @@ def save_gold(
     ``sources``. Raises ``InvalidPayload`` (naming each field) or ``VersionConflict``."""
     payload = {key: value for key, value in body.items() if key != "sources"}
     errors: list[PayloadError] = []
+    if payload.get("status") != "submitted":
+        # Gold is final: it has no draft, and a paragraph not worth a gold is not adjudicated.
+        errors.append(PayloadError("$.status", "gold is saved with status submitted"))
     try:
         version, content = validate_payload(payload, paragraph.text, load_vocabulary(session))
     except InvalidPayload as invalid:

@@ -134,6 +134,8 @@ def _compare(a: _Side, b: _Side) -> Counter[Any]:
         t["entity_overlap"] += 2
         t["label", a.entities[i][2], "overlap"] += 2
     for actor_a, actor_b in _same_span_pairs(a, b):
+        if actor_a is None and actor_b is None:
+            continue  # neither linked the span: nothing said about actors to agree on
         t["actor_matched"] += 1
         t["actor_same"] += actor_a == actor_b
     t["stance_both"] = len(a.stances.keys() & b.stances.keys())
@@ -214,7 +216,7 @@ def _figures(t: Counter[Any], alpha: Figure, kappa: Figure) -> dict[str, Any]:
         _ratio(figures, "f1_exact", t["label", label, "exact"], whole, NO_ENTITY)
         _ratio(figures, "f1_overlap", t["label", label, "overlap"], whole, NO_ENTITY)
     actors: dict[str, Any] = {}
-    reason = "no entity span was marked by both"
+    reason = "no span that both marked was linked to an actor by either"
     _ratio(actors, "accuracy", t["actor_same"], t["actor_matched"], reason)
     actors["matched"] = t["actor_matched"]
     stances: dict[str, Any] = {}
@@ -289,7 +291,8 @@ def paragraph_disagreement(paragraphs: Paragraphs) -> list[tuple[str, float]]:
     """(paragraph id, disagreement in [0, 1]), most disagreeing first, ties by id.
 
     The paragraphs a lead should look at first: 1 − the mean of every pair's defined entity
-    exact F1, stance coverage and quote F1; a paragraph nobody marked anything in scores 0.
+    exact F1, actor accuracy, stance coverage, quote F1 and quote type accuracy; a paragraph
+    nobody marked anything in scores 0.
     """
     scores = []
     for paragraph_id, sides in _prepared(paragraphs):
@@ -298,8 +301,10 @@ def paragraph_disagreement(paragraphs: Paragraphs) -> list[tuple[str, float]]:
             t = _compare(sides[a], sides[b])
             for part, whole in (
                 (t["entity_exact"], t["entities"]),
+                (t["actor_same"], t["actor_matched"]),
                 (t["stance_both"], t["stance_either"]),
                 (t["quote_matched"], t["quotes"]),
+                (t["quote_same_type"], t["quote_matched"] // 2),
             ):
                 if whole:
                     figures.append(part / whole)

@@ -35,10 +35,13 @@ def _contents(session: Session, batch: Batch | None) -> Iterator[tuple[str, dict
         .order_by(Annotation.paragraph_id, User.username)
     )
     if batch is not None:
-        query = query.where(
-            Annotation.paragraph_id.in_(
-                select(Assignment.paragraph_id).where(Assignment.batch_id == batch.id)
-            )
+        # The batch's annotators on the paragraphs dealt to them (those removed since
+        # included): not someone who opened a batch paragraph outside the deal.
+        query = query.join(
+            Assignment,
+            (Assignment.paragraph_id == Annotation.paragraph_id)
+            & (Assignment.user_id == Annotation.annotator_id)
+            & (Assignment.batch_id == batch.id),
         )
     current: str | None = None
     group: dict[str, Content] = {}

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .annotation.counts import recount
@@ -57,7 +57,7 @@ def create_batch(
     name: str,
     document_ids: Sequence[str],
     usernames: Sequence[str],
-    overlap: int,
+    overlap: int | None,
     created_by: User,
 ) -> Batch:
     """Make a batch and deal its paragraphs (the caller commits). Raises ``BatchProblem``
@@ -70,6 +70,8 @@ def create_batch(
         raise BatchProblem("name", f"a batch called {name!r} exists already")
     documents = _documents(session, document_ids)
     members = _annotators(session, usernames)
+    if overlap is None:
+        raise BatchProblem("overlap", "give how many annotators label each paragraph")
     if isinstance(overlap, bool) or not isinstance(overlap, int):
         raise BatchProblem("overlap", "must be a whole number")
     if not 1 <= overlap <= len(members):
@@ -159,10 +161,13 @@ def add_annotator(session: Session, batch: Batch, username: str) -> int:
     """Put an annotator in a running batch (back in, if removed) and give them an even
     share of the untouched assignments, taken one at a time from whoever has most left
     (their latest paragraphs first). Returns how many they were given. The caller commits."""
-    (user,) = _annotators(session, [username])
+    try:
+        (user,) = _annotators(session, [username])
+    except BatchProblem as problem:
+        raise BatchProblem("username", problem.message) from None
     member = session.get(BatchMember, (batch.id, user.id))
     if member is not None and member.active:
-        raise BatchProblem("annotator", f"{username} is in this batch already")
+        raise BatchProblem("username", f"{username} is in this batch already")
     if member is None:
         session.add(BatchMember(batch_id=batch.id, user_id=user.id))
     else:
@@ -171,22 +176,27 @@ def add_annotator(session: Session, batch: Batch, username: str) -> int:
     untouched = _untouched_by_member(session, batch)
     untouched.pop(user.id, None)
     holders = _holders(session, batch)
-    heap = [(-len(paragraphs), donor) for donor, paragraphs in untouched.items()]
+    # How many untouched assignments each donor still holds, apart from which of them the
+    # newcomer can take (with overlap 2 or more, one they already took from someone else).
+    left = {donor: len(paragraphs) for donor, paragraphs in untouched.items()}
+    heap = [(-count, donor) for donor, count in left.items()]
     heapq.heapify(heap)
     moves: list[dict[str, Any]] = []
     while heap:
         _, donor = heapq.heappop(heap)
-        paragraphs = untouched[donor]
-        # Their latest paragraphs that the newcomer does not have already.
-        while paragraphs and user.id in holders[paragraphs[-1]]:
-            paragraphs.pop()
-        if len(paragraphs) - len(moves) <= 1:
-            break  # the one with most left has at most one more than the newcomer: even
-        paragraph = paragraphs.pop()
+        if left[donor] - len(moves) <= 1:
+            break  # whoever has most left has at most one more than the newcomer: even
+        candidates = untouched[donor]
+        while candidates and user.id in holders[candidates[-1]]:
+            candidates.pop()  # their latest paragraphs first, ones the newcomer lacks
+        if not candidates:
+            continue  # this donor has nothing the newcomer may take
+        paragraph = candidates.pop()
         holders[paragraph].add(user.id)
+        left[donor] -= 1
         moves.append({"p": paragraph, "old": donor, "new": user.id})
-        heapq.heappush(heap, (-len(paragraphs), donor))
-    _move(session, moves)
+        heapq.heappush(heap, (-left[donor], donor))
+    _move(session, moves, untouched_only=True)
     recount(session, batch.id)
     return len(moves)
 
@@ -197,11 +207,22 @@ def remove_annotator(
     """Deal an annotator's unfinished assignments to the other members (least loaded first,
     never to one who has the paragraph already) and, unless ``keep``, take them out of the
     batch. What they finished stays theirs and still counts. Returns how many assignments
-    moved and how many could not (everyone else had the paragraph). The caller commits."""
+    moved and how many could not, because every other member has the paragraph already:
+    with ``keep`` those stay theirs; without, the paragraph is dealt to one annotator fewer.
+    The last active member cannot be taken out. The caller commits."""
     user = session.scalar(select(User).where(User.username == username))
     member = session.get(BatchMember, (batch.id, user.id)) if user is not None else None
     if user is None or member is None or not member.active:
-        raise BatchProblem("annotator", f"{username} is not in this batch")
+        raise BatchProblem("username", f"{username} is not in this batch")
+    active = session.scalar(
+        select(func.count())
+        .select_from(BatchMember)
+        .where(BatchMember.batch_id == batch.id, BatchMember.active.is_(True))
+    )
+    if not keep and active == 1:
+        raise BatchProblem(
+            "username", f"{username} is the batch's last annotator: add another one first"
+        )
     if not keep:
         member.active = False
     session.flush()
@@ -236,19 +257,21 @@ def remove_annotator(
         others[chosen] += 1
         holders[paragraph].add(chosen)
         moves.append({"p": paragraph, "old": user.id, "new": chosen})
-    _move(session, moves)
-    if stranded:
+    _move(session, moves, untouched_only=False)
+    if stranded and not keep:
         # Everyone else has these paragraphs already: they are dealt to one annotator
-        # fewer (the annotation of any draft stays, as every annotation does).
+        # fewer (the annotation of any draft stays, as every annotation does). One finished
+        # since it was read above stays.
         session.execute(
             delete(Assignment).where(
                 Assignment.batch_id == batch.id,
                 Assignment.user_id == user.id,
                 Assignment.paragraph_id.in_(stranded),
+                Assignment.done.is_(False),
             )
         )
     recount(session, batch.id)
-    return {"moved": len(moves), "not_moved": len(stranded)}
+    return {"moved": len(moves), "not_moved": len(stranded), "kept": int(keep)}
 
 
 def _untouched_by_member(session: Session, batch: Batch) -> dict[int, list[str]]:
@@ -283,14 +306,19 @@ def _holders(session: Session, batch: Batch) -> defaultdict[str, set[int]]:
     return holders
 
 
-def _move(session: Session, moves: list[dict[str, Any]]) -> None:
-    """Hand each assignment {"p": paragraph, "old": user id} to {"new": user id}."""
+def _move(session: Session, moves: list[dict[str, Any]], *, untouched_only: bool) -> None:
+    """Hand each assignment {"p": paragraph, "old": user id} to {"new": user id}, unless it
+    was finished (or, ``untouched_only``, started) meanwhile, by a save between reading the
+    assignments and this: work stays with whoever did it."""
     if not moves:
         return
     table = table_of(Assignment)
+    unchanged = table.c.status.is_(None) if untouched_only else table.c.done.is_(False)
     session.execute(
         update(table)
-        .where(table.c.paragraph_id == bindparam("p"), table.c.user_id == bindparam("old"))
+        .where(
+            table.c.paragraph_id == bindparam("p"), table.c.user_id == bindparam("old"), unchanged
+        )
         .values(user_id=bindparam("new")),
         moves,
     )

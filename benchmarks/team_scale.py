@@ -44,8 +44,8 @@ from sqlalchemy import func, select  # noqa: E402
 
 from annotator import create_app  # noqa: E402
 from annotator.accounts import create_token  # noqa: E402
-from annotator.annotation import NewAnnotation, save_many  # noqa: E402
-from annotator.annotation.counts import recount  # noqa: E402
+from annotator.annotation import Content, NewAnnotation, save_many  # noqa: E402
+from annotator.annotation.counts import recount, recount_done  # noqa: E402
 from annotator.annotation.model import RecordLayers  # noqa: E402
 from annotator.batch_agreement import batch_agreement  # noqa: E402
 from annotator.batches import create_batch  # noqa: E402
@@ -101,9 +101,8 @@ def build(url: str, folder: Path, paragraphs: int) -> None:
         first_batch = db.scalar(select(Batch).where(Batch.name == "batch 000"))
         annotate_batch(db, first_batch)
         finish_some(db, veteran_batch)
-        print(
-            f"progress and the first batch's annotations written in {time.perf_counter() - began:.0f} s"
-        )
+        spent = time.perf_counter() - began
+        print(f"progress and the first batch's annotations written in {spent:.0f} s")
 
 
 def finish_some(db, veteran_batch: Batch) -> None:  # type: ignore[no-untyped-def]
@@ -169,6 +168,34 @@ def submit(db, condition, disagree: bool = False) -> None:  # type: ignore[no-un
         save_many(db, new)
 
 
+def ensure_solo(db) -> None:  # type: ignore[no-untyped-def]
+    """An annotator in no batch who has submitted the first 100,000 paragraphs of the corpus
+    in queue order (empty annotations, through ``save_many``), made once."""
+    if db.scalar(select(User.id).where(User.username == "solo")) is not None:
+        return
+    solo = User(username="solo", role="annotator", password_hash=PASSWORD_HASH)
+    db.add(solo)
+    db.flush()
+    rows = db.execute(
+        select(Paragraph.id, Paragraph.text)
+        .join(Document, Document.id == Paragraph.document_id)
+        .where(Paragraph.is_boilerplate.is_(False))
+        .order_by(Document.source, Document.id, Paragraph.position)
+        .limit(100_000)
+    ).all()
+    now = datetime.now(UTC)
+    for start in range(0, len(rows), 5000):
+        save_many(
+            db,
+            [
+                NewAnnotation(pid, text, solo.id, Content(status="submitted"), now, now)
+                for pid, text in rows[start : start + 5000]
+            ],
+        )
+    recount_done(db, solo.id)
+    db.commit()
+
+
 def medians(call, repeats: int) -> float:  # type: ignore[no-untyped-def]
     for _ in range(min(10, repeats)):
         call()
@@ -191,7 +218,8 @@ def measure(url: str, folder: Path, repeats: int) -> int:
     with app.app_context():
         db = get_session()
         tokens = {}
-        for name in ("annotator08", "veteran", "lead", "bench"):
+        ensure_solo(db)
+        for name in ("annotator08", "veteran", "lead", "bench", "solo"):
             user = db.scalar(select(User).where(User.username == name))
             tokens[name] = {"Authorization": f"Bearer {create_token(db, user)[1]}"}
         db.commit()
@@ -210,6 +238,13 @@ def measure(url: str, folder: Path, repeats: int) -> int:
         big = db.scalar(select(Batch).where(Batch.name == "veterans"))
         first = db.scalar(select(Batch).where(Batch.name == "batch 000"))
         small_id, big_id = small.id, big.id
+        solo_last = db.scalar(
+            select(Annotation.paragraph_id)
+            .join(User, User.id == Annotation.annotator_id)
+            .where(User.username == "solo")
+            .order_by(Annotation.id.desc())
+            .limit(1)
+        )
         print(
             f"database: {url.split('://')[0]}   {paragraphs:,} paragraphs, {assignments:,} "
             f"assignments, 50 annotators; veteran has finished {veteran_done:,}"
@@ -293,6 +328,16 @@ def measure(url: str, folder: Path, repeats: int) -> int:
         line(
             "GET /api/queue/next (in no batch, all done)",
             medians(get("/api/queue/next", tokens["bench"]), 10),
+            TARGETS_MS["queue"],
+        ),
+        line(
+            "GET /api/queue/next (in no batch, 100,000 done)",
+            medians(get("/api/queue/next", tokens["solo"]), 10),
+            TARGETS_MS["queue"],
+        ),
+        line(
+            "GET /api/queue/next?after= (in no batch, 100,000 done)",
+            medians(get(f"/api/queue/next?after={solo_last}", tokens["solo"]), 30),
             TARGETS_MS["queue"],
         ),
         line(

@@ -123,6 +123,19 @@ def test_gold_with_wrong_sources_is_refused_naming_the_item(
     )
 
 
+def test_gold_is_saved_as_submitted_only(disputed: dict[str, Any]) -> None:
+    """If this fails, a "skipped" or "draft" gold lands in the training data as gold."""
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    for status in ("skipped", "draft"):
+        answer = rita.put(
+            f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph, status=status)
+        )
+        assert answer.status_code == 422
+        assert {"path": "$.status", "message": "gold is saved with status submitted"} in (
+            answer.get_json()["errors"]
+        )
+
+
 def test_annotators_cannot_read_others_work_or_write_gold(disputed: dict[str, Any]) -> None:
     """If this fails, the batch is not blind: an annotator sees a colleague's labels."""
     paragraph, alice = disputed["paragraph"], disputed["alice"]
@@ -192,16 +205,59 @@ def test_agreement_of_the_disputed_paragraph_matches_a_hand_count_in_the_api_and
 
     alice: {first word PERSON, second word ORGANIZATION}; bob: {first word LOCATION, second
     word ORGANIZATION}: one item in common, F1 = 2 * 1 / (2 + 2) = 0.5 exact and overlapping.
-    Both spans were marked by both, neither linked to an actor: actor accuracy 1.0 over 2
-    spans. No stances: alpha and kappa undefined."""
+    Both spans were marked by both but neither linked to an actor: actor accuracy is
+    undefined (nothing said about actors). No stances: alpha and kappa undefined."""
     figures = disputed["rita"].get("/api/agreement").get_json()
     assert figures["paragraphs"] == 1
     assert figures["entities"]["f1_exact"] == 0.5 and figures["entities"]["f1_overlap"] == 0.5
     assert figures["entities"]["per_label"]["ORGANIZATION"]["f1_exact"] == 1.0
-    assert figures["actors"] == {"accuracy": 1.0, "matched": 2}
+    assert figures["actors"]["accuracy"] is None and figures["actors"]["matched"] == 0
     assert figures["stances"]["alpha"] is None and figures["stances"]["alpha_reason"]
     assert [pair["annotators"] for pair in figures["pairs"]] == [["alice", "bob"]]
     assert figures["disagreements"][0]["paragraph_id"] == disputed["paragraph"].id
     printed = app.test_cli_runner().invoke(args=["agreement", "--json"])
     assert printed.exit_code == 0, printed.output
     assert json.loads(printed.output)["entities"] == figures["entities"]
+
+
+def test_a_gold_export_imports_back_as_suggestions(
+    disputed: dict[str, Any], app: Any, tmp_path: Any
+) -> None:
+    """If this fails, a gold file from another instance cannot be loaded as pre-annotations."""
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    assert (
+        rita.put(f"/api/paragraphs/{paragraph.id}/gold", _gold_body(paragraph)).status_code == 200
+    )
+    exported = tmp_path / "gold.jsonl"
+    exported.write_bytes(rita.get("/api/export?status=gold").get_data())
+    result = app.test_cli_runner().invoke(args=["import", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert "pre-annotations added (offered as suggestions): 1" in result.output
+    offered = disputed["alice"].get(f"/api/paragraphs/{paragraph.id}").get_json()
+    origins = {s.get("origin") for s in offered["suggestions"]["entities"]}
+    assert any(origin and origin.endswith(":gold") for origin in origins), origins
+
+
+def test_the_agreement_page_opens_on_the_newest_batch_and_ignores_annotations_outside_the_deal(
+    disputed: dict[str, Any], api_as: Callable[..., Api], auth: Any
+) -> None:
+    """If this fails, the lead's batch figures include someone who opened a batch paragraph by
+    hand, or the Agreement link computes the whole corpus in one request."""
+    paragraph, rita = disputed["paragraph"], disputed["rita"]
+    ada = api_as("ada", "admin")
+    body = {
+        "name": "round",
+        "documents": [paragraph.document_id],
+        "annotators": ["alice", "carol"],
+        "overlap": 2,
+    }
+    api_as("carol")
+    made = ada.client.post("/api/batches", json=body, headers=ada.headers)
+    assert made.status_code == 201, made.get_json()
+    # alice is dealt the paragraph; bob, outside the batch, labelled it too: not counted.
+    figures = rita.get(f"/api/agreement?batch={made.get_json()['id']}").get_json()
+    assert figures["paragraphs"] == 0
+    assert rita.get("/api/agreement").get_json()["paragraphs"] == 1  # every paragraph: both
+    auth.login("rita")
+    page = rita.client.get("/agreement").get_data(as_text=True)
+    assert "Agreement: batch round" in page

@@ -80,7 +80,8 @@ def test_identical_annotations_agree_perfectly_whatever_their_ids() -> None:
                 "PER": {"f1_exact": 1.0, "f1_overlap": 1.0},
             },
         },
-        "actors": {"accuracy": 1.0, "matched": 3},
+        # Only (0,5) is linked (to "un", by both): the unlinked spans say nothing of actors.
+        "actors": {"accuracy": 1.0, "matched": 1},
         "stances": {"alpha": 1.0, "kappa": 1.0, "pairs": 3, "coverage": 1.0},
         "quotes": {"f1": 1.0, "cue_f1": 1.0, "type_accuracy": 1.0},
     }
@@ -110,7 +111,7 @@ def test_disjoint_annotations_score_zero_and_empty_layers_say_why() -> None:
     }
     assert overall["actors"] == {
         "accuracy": None,
-        "accuracy_reason": "no entity span was marked by both",
+        "accuracy_reason": "no span that both marked was linked to an actor by either",
         "matched": 0,
     }
     stances = overall["stances"]
@@ -180,8 +181,8 @@ def test_overlap_matching_is_one_to_one_largest_overlap_first() -> None:
 
 
 def test_actor_accuracy_compares_links_of_entities_on_the_same_span() -> None:
-    """Actor links are compared wherever both marked the same span, whatever its label; two
-    unlinked entities agree."""
+    """Actor links are compared wherever both marked the same span, whatever its label, and
+    one of them linked it; two unlinked entities say nothing about actors."""
     ann = _content(
         [
             Entity("e1", 0, 5, "ORG", "un"),
@@ -198,8 +199,8 @@ def test_actor_accuracy_compares_links_of_entities_on_the_same_span() -> None:
         ]
     )
     actors = agreement([("p1", {"ann": ann, "bob": bob})])["actors"]
-    # 3 same-span pairs: un = un, x != y, None = None: 2 / 3.
-    assert actors == {"accuracy": 0.6667, "matched": 3}
+    # 3 same-span pairs: un = un, x != y, and (20,25) unlinked by both (left out): 1 / 2.
+    assert actors == {"accuracy": 0.5, "matched": 2}
 
 
 def test_a_single_polarity_leaves_alpha_and_kappa_undefined() -> None:

@@ -143,6 +143,7 @@ def test_an_annotator_in_no_batch_keeps_the_whole_corpus_queue(
         ({"overlap": 3}, "overlap", "between 1 and the number of annotators (2)"),
         ({"overlap": 0}, "overlap", "between 1"),
         ({"overlap": "2"}, "overlap", "whole number"),
+        ({"overlap": None}, "overlap", "give how many annotators"),
         ({"annotators": ["alice", "nobody"]}, "annotators", "no such user: nobody"),
         ({"annotators": ["alice", "alice"]}, "annotators", "named twice"),
         ({"documents": ["no-such-doc"]}, "documents", "no such document"),
@@ -331,3 +332,61 @@ def test_the_progress_line_of_an_annotator_in_no_batch_follows_saves_and_imports
     result = app.test_cli_runner().invoke(args=["import", str(article)])
     assert result.exit_code == 0, result.output
     assert carol.get(f"/api/paragraphs/{first}").get_json()["progress"]["total"] == total + 1
+
+
+def test_an_added_annotator_evens_the_shares_with_overlap_two(
+    team: dict[str, Any], db: Session
+) -> None:
+    """If this fails, a newcomer to a batch of overlap 2 gets far less than the others."""
+    batch = _make(team).get_json()
+    answer = _post(team["admin"], f"/api/batches/{batch['id']}/annotators", {"username": "carol"})
+    people = {a["username"]: a["assigned"] for a in answer.get_json()["batch"]["annotators"]}
+    assert sum(people.values()) == batch["assignments"]
+    assert max(people.values()) - min(people.values()) <= 1, people
+    holders = db.execute(
+        select(Assignment.paragraph_id, func.count()).group_by(Assignment.paragraph_id)
+    ).all()
+    assert {count for _, count in holders} == {2}  # still two different annotators each
+
+
+def test_dealing_out_keeps_what_nobody_else_can_take_and_the_last_annotator_stays(
+    team: dict[str, Any], app: Flask, db: Session
+) -> None:
+    """If this fails, "deal their remaining to others" deletes paragraphs from a batch, or a
+    batch loses its last annotator and with it every paragraph."""
+    batch = _make(team, annotators=["alice"], overlap=1).get_json()
+    runner = app.test_cli_runner()
+    dealt = runner.invoke(args=["batch", "remove", "round 1", "alice", "--keep"])
+    assert dealt.exit_code == 0, dealt.output
+    assert "0 paragraphs dealt to others" in dealt.output and "stay theirs" in dealt.output
+    left = team["admin"].get(f"/api/batches/{batch['id']}").get_json()
+    assert left["assignments"] == batch["assignments"]
+    removed = runner.invoke(args=["batch", "remove", "round 1", "alice"])
+    assert removed.exit_code != 0 and "last annotator" in removed.output
+    added = runner.invoke(args=["batch", "add", "round 1", "bob"])
+    assert added.exit_code == 0 and "bob added" in added.output
+    removed = runner.invoke(args=["batch", "remove", "round 1", "alice"])
+    assert removed.exit_code == 0, removed.output
+    after = team["admin"].get(f"/api/batches/{batch['id']}").get_json()
+    assert after["assignments"] == batch["assignments"]
+    assert {a["username"]: a["active"] for a in after["annotators"]} == {
+        "alice": False,
+        "bob": True,
+    }
+
+
+def test_a_paragraph_finished_while_its_annotator_is_removed_stays_theirs(
+    team: dict[str, Any], db: Session
+) -> None:
+    """If this fails, a save that lands while a lead removes the annotator is moved to someone else or lost."""
+    from annotator.batches import _move
+
+    assert _make(team, annotators=["alice", "bob", "carol"], overlap=1).status_code == 201
+    alice = team["alice"]
+    first = alice.get("/api/queue/next").get_json()["paragraph_id"]
+    _annotate(alice, db.get(Paragraph, first))  # finished after the lead's page read the deal
+    alice_id, bob_id = _user_id(db, "alice"), _user_id(db, "bob")
+    _move(db, [{"p": first, "old": alice_id, "new": bob_id}], untouched_only=False)
+    db.commit()
+    holder = db.scalar(select(Assignment.user_id).where(Assignment.paragraph_id == first))
+    assert holder == alice_id

@@ -145,7 +145,12 @@ def remove_command(name: str, username: str, keep: bool) -> None:
     db.commit()
     click.echo(
         f"{username}: {outcome['moved']} paragraphs dealt to others"
-        + (f", {outcome['not_moved']} dealt to one annotator fewer" if outcome["not_moved"] else "")
+        + (
+            f", {outcome['not_moved']} that every other annotator has already "
+            + ("stay theirs" if keep else "dealt to one annotator fewer")
+            if outcome["not_moved"]
+            else ""
+        )
         + ("" if keep else "; removed from the batch")
         + "."
     )

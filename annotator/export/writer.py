@@ -205,10 +205,12 @@ def registry_path(target: Path) -> Path:
 
 
 def default_target(request: ExportRequest, folder: Path) -> Path:
-    """Where an export goes when no place is given: ``folder/annotator-<UTC time>[-format]``,
-    with the format's extension, or as a folder for hf and split files."""
+    """Where an export goes when no place is given:
+    ``folder/annotator-<UTC time>[-gold][-format]``, with the format's extension, or as a
+    folder for hf and split files."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    name = f"annotator-{stamp}" + (f"-{request.format}" if request.format != "annotator" else "")
+    name = f"annotator-{stamp}" + ("-gold" if request.status == "gold" else "")
+    name += f"-{request.format}" if request.format != "annotator" else ""
     if request.format == "hf" or request.split_files:
         return folder / name
     return folder / (name + EXTENSIONS[request.format])

@@ -6,7 +6,7 @@ row per (paragraph, annotator), so it can be shown, exported and followed by the
 
 The counts a page needs on every request (done and remaining per annotator, completion per
 document) are kept on ``BatchMember`` and ``BatchDocument`` and changed by the save that
-changes them (``annotator.batches.record_save``), so they are read, never recounted.
+changes them (``annotator.annotation.counts.mirror_save``), so they are read, never recounted.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ def api_create() -> tuple[Response, int]:
             body.get("name", ""),
             body.get("documents", []),
             body.get("annotators", []),
-            body.get("overlap", 1),
+            body.get("overlap"),
             current_user,
         )
     except BatchProblem as problem:
@@ -252,5 +252,7 @@ def _describe(outcome: int | dict[str, int]) -> str:
         return f"{outcome} paragraphs given to them"
     text = f"{outcome['moved']} paragraphs dealt to others"
     if outcome["not_moved"]:
-        text += f"; {outcome['not_moved']} had every other annotator already and lose one"
+        text += f"; {outcome['not_moved']} every other annotator has already: " + (
+            "they stay with them" if outcome.get("kept") else "dealt to one annotator fewer"
+        )
     return text

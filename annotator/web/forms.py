@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
 class LoginForm(FlaskForm):
@@ -24,5 +24,10 @@ class BatchForm(FlaskForm):
     documents = SelectMultipleField("Documents", validators=[DataRequired()])
     annotators = SelectMultipleField("Annotators", validators=[DataRequired()])
     overlap = IntegerField(
-        "Annotators per paragraph (overlap)", default=2, validators=[DataRequired(), NumberRange(1)]
+        "Annotators per paragraph (overlap)",
+        default=2,
+        validators=[
+            InputRequired("Give how many annotators label each paragraph."),
+            NumberRange(min=1, message="At least 1 annotator per paragraph."),
+        ],
     )

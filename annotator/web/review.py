@@ -41,13 +41,21 @@ def api_agreement() -> Response:
 @bp.get("/agreement")
 @allow(Access.REVIEWER)
 def agreement_page() -> str:
-    """The agreement figures of a batch, and the paragraphs that disagree most."""
+    """The agreement figures of a batch (the newest unless ``?batch=`` says which, or
+    ``all`` for every paragraph), and the paragraphs that disagree most."""
     db = get_session()
-    batch = _batch_asked()
+    batches = list_batches(db)
+    key = request.args.get("batch")
+    if key == "all" or (not key and not batches):
+        batch = None
+    elif not key:
+        batch = db.get(Batch, batches[-1]["id"])
+    else:
+        batch = found(find_batch(db, key))
     return render_template(
         "review/agreement.html",
         figures=batch_agreement(db, batch),
-        batches=list_batches(db),
+        batches=batches,
         chosen=batch.id if batch is not None else None,
     )
 

@@ -179,7 +179,7 @@ def test_agreement_shows_the_figures_and_the_paragraph_to_adjudicate(
     link = disputed.get_by_role("link", name=re.compile("Adjudicate paragraph"))
     expect(link).to_have_attribute("href", f"/adjudicate/{worked_batch['disputed']}")
 
-    lead.get_by_label("Batch").select_option(label="every paragraph")
+    lead.get_by_label("Batch").select_option(value="all")
     lead.get_by_role("button", name="Show").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text("Agreement: every paragraph")
 

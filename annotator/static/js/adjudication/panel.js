@@ -44,7 +44,12 @@ export class AnnotatorsPanel {
     this.focus = this.focus === -1 ? (step > 0 ? 0 : count - 1) : (this.focus + step + count) % count;
     this.render(gold);
     const row = this.container.querySelector(".adj-item.is-focused");
-    if (row) row.scrollIntoView({ block: "nearest" });
+    if (!row) return;
+    row.scrollIntoView({ block: "nearest" });
+    // The focus is the keys' (T takes it), not the DOM's: say which item it is, for a
+    // screen reader, in the panel's live region.
+    const live = document.getElementById("adj-announce");
+    if (live) live.textContent = `${row.dataset.annotator}: ${row.textContent.replace(/Take$/, "").trim()}`;
   }
 
   /** Focus ``row`` (after a click on its Take button). */

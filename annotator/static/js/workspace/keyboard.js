@@ -106,6 +106,9 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
         else act.deleteSelected();
         return true;
       case "Tab":
+        // With no suggestion to move between, Tab moves the focus (to the side panel's
+        // buttons, the comment, Submit): the paragraph must not trap the keyboard.
+        if (!state.openSuggestions().length) return false;
         act.cycleSuggestion(shift ? -1 : 1);
         return true;
       case "Enter":
