@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Assignment, Batch, BatchDocument, BatchMember, Document, Paragraph, User
+from .models import (
+    Annotation,
+    Assignment,
+    Batch,
+    BatchDocument,
+    BatchMember,
+    Document,
+    Paragraph,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -191,9 +200,51 @@ def submitted_per_day(session: Session, batch: Batch) -> list[dict[str, Any]]:
     return [{"day": str(value), "submitted": int(count)} for value, count in rows]
 
 
+# How many flagged paragraphs the dashboard lists (newest first); the counts say how many in all.
+FLAGS_LISTED = 100
+
+
+def flagged(session: Session, batch: Batch) -> list[dict[str, Any]]:
+    """The batch's flagged paragraphs, newest first: who flagged which, and what they said."""
+    rows = session.execute(
+        select(
+            Assignment.paragraph_id,
+            Paragraph.document_id,
+            Paragraph.position,
+            User.username,
+            Annotation.status,
+            Annotation.comment,
+            Annotation.updated_at,
+        )
+        .join(Paragraph, Paragraph.id == Assignment.paragraph_id)
+        .join(User, User.id == Assignment.user_id)
+        .join(
+            Annotation,
+            (Annotation.paragraph_id == Assignment.paragraph_id)
+            & (Annotation.annotator_id == Assignment.user_id),
+        )
+        .where(Assignment.batch_id == batch.id, Assignment.flagged.is_(True))
+        .order_by(Annotation.updated_at.desc())
+        .limit(FLAGS_LISTED)
+    )
+    return [
+        {
+            "paragraph_id": paragraph_id,
+            "document_id": document_id,
+            "index": index,
+            "annotator": username,
+            "status": status,
+            "comment": comment,
+            "updated_at": updated.isoformat(),
+        }
+        for paragraph_id, document_id, index, username, status, comment, updated in rows
+    ]
+
+
 def progress(session: Session, batch: Batch) -> dict[str, Any]:
     """The dashboard's figures for a batch: per annotator (submitted, skipped, flagged,
-    remaining, median seconds), per document and overall completion, and per day."""
+    remaining, median seconds), per document and overall completion, per day, and the
+    newest flagged paragraphs with their comments."""
     medians = median_seconds(session, batch)
     people = members(session, batch)
     docs = documents(session, batch)
@@ -219,4 +270,5 @@ def progress(session: Session, batch: Batch) -> dict[str, Any]:
         "done": done,
         "completion": round(done / slots, 4) if slots else None,
         "per_day": submitted_per_day(session, batch),
+        "flagged": flagged(session, batch),
     }

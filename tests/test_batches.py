@@ -200,6 +200,12 @@ def test_counts_follow_saves_submit_skip_flag_and_back_to_draft(
     body = {"version": 1, "status": "draft", "flagged": True, "comment": "garbled", **empty}
     assert alice.put(f"/api/paragraphs/{first}/annotation", body).status_code == 200
     assert (mine()["submitted"], mine()["flagged"]) == (0, 1)
+    listed = alice.client.get(
+        f"/api/batches/{batch['id']}/progress", headers=team["reviewer"].headers
+    ).get_json()["flagged"]
+    assert [(f["paragraph_id"], f["annotator"], f["comment"]) for f in listed] == [
+        (first, "alice", "garbled")
+    ]
     body = {"version": 2, "status": "skipped", **empty}
     assert alice.put(f"/api/paragraphs/{first}/annotation", body).status_code == 200
     counts = mine()

@@ -100,6 +100,8 @@ class Assignment(Base):
         # The queue: my next unfinished paragraph, batch by batch in article order.
         Index("ix_assignments_queue", "user_id", "done", "batch_id", "seq"),
         Index("ix_assignments_batch", "batch_id", "user_id"),
+        # The dashboard's list of flagged paragraphs: a few among a batch's many.
+        Index("ix_assignments_flagged", "batch_id", "flagged"),
     )
 
     paragraph_id: Mapped[str] = mapped_column(

@@ -68,6 +68,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index('ix_assignments_batch', ['batch_id', 'user_id'], unique=False)
+        batch_op.create_index('ix_assignments_flagged', ['batch_id', 'flagged'], unique=False)
         batch_op.create_index('ix_assignments_queue', ['user_id', 'done', 'batch_id', 'seq'], unique=False)
 
     op.create_table('batch_documents',
@@ -134,6 +135,7 @@ def downgrade() -> None:
     op.drop_table('batch_documents')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index('ix_assignments_queue')
+        batch_op.drop_index('ix_assignments_flagged')
         batch_op.drop_index('ix_assignments_batch')
 
     op.drop_table('assignments')

@@ -49,3 +49,34 @@ def test_removing_an_annotator_asks_first_and_moves_their_work(
     assert "Take bob out of this batch?" in questions[0]
     total = batch["assignments"]
     expect(page.locator("tr[data-annotator=alice] td").nth(1)).to_have_text(str(total))
+
+
+def test_the_dashboard_lists_what_annotators_flagged_with_their_comment(
+    page: Page,
+    login: Callable[[str, str], None],
+    api_as: Callable[..., object],
+    seeded: None,
+    db: Session,
+) -> None:
+    """If this fails, a lead sees that something was flagged but not what, nor where."""
+    admin, alice = api_as("ada", "admin"), api_as("alice")
+    document = db.scalars(select(Document.id).order_by(Document.source, Document.id)).first()
+    body = {"name": "r", "documents": [document], "annotators": ["alice"], "overlap": 1}
+    batch = admin.client.post("/api/batches", json=body, headers=admin.headers).get_json()  # type: ignore[attr-defined]
+    first = alice.get("/api/queue/next").get_json()["paragraph_id"]  # type: ignore[attr-defined]
+    flag = {
+        "version": 0,
+        "status": "skipped",
+        "flagged": True,
+        "comment": "<b>garbled</b> OCR",
+        "entities": [],
+        "stances": [],
+        "quotes": [],
+    }
+    assert alice.put(f"/api/paragraphs/{first}/annotation", flag).status_code == 200  # type: ignore[attr-defined]
+    login("ada", TEST_PASSWORD)
+    page.goto(f"/dashboard?batch={batch['id']}")
+    row = page.locator(f'table.flagged tr[data-paragraph-id="{first}"]')
+    expect(row).to_contain_text("alice")
+    expect(row.locator("td.comment")).to_have_text("<b>garbled</b> OCR")  # shown, not run
+    expect(row.get_by_role("link")).to_have_attribute("href", f"/annotate/{first}?annotator=alice")

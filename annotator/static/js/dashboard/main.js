@@ -3,7 +3,7 @@
 import { loadProgress } from "./api.js";
 import { fillDays } from "./chart.js";
 import { drawChart } from "./draw.js";
-import { annotatorTable, dayTable, documentTable, progressBar } from "./tables.js";
+import { annotatorTable, dayTable, documentTable, flaggedTable, progressBar } from "./tables.js";
 
 function show(section, progress) {
   const byId = (id) => section.querySelector(`#${id}`);
@@ -13,6 +13,15 @@ function show(section, progress) {
   );
   byId("annotator-table").replaceChildren(annotatorTable(progress.annotators));
   byId("document-table").replaceChildren(documentTable(progress.documents, section.dataset.documentUrl));
+  const flags = byId("flagged-table");
+  if (progress.flagged.length === 0) {
+    const none = document.createElement("p");
+    none.className = "empty";
+    none.textContent = "Nobody has flagged a paragraph of this batch.";
+    flags.replaceChildren(none);
+  } else {
+    flags.replaceChildren(flaggedTable(progress.flagged, section.dataset.paragraphUrl));
+  }
 
   const days = fillDays(progress.per_day);
   const chart = byId("per-day-chart");

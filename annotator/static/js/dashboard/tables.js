@@ -92,3 +92,19 @@ export function dayTable(days) {
     numberCell(tr, submitted);
   });
 }
+
+/** The flagged paragraphs: who flagged which and what they said, each opening their
+ * annotation read-only (``paragraphUrl`` has __ID__ for the paragraph). */
+export function flaggedTable(flags, paragraphUrl) {
+  const columns = [{ title: "Paragraph" }, { title: "Flagged by" }, { title: "Status" }, { title: "Comment" }];
+  return table("flagged", columns, flags, (tr, flag) => {
+    tr.dataset.paragraphId = flag.paragraph_id;
+    const cell = element("td");
+    const link = element("a", { text: `${flag.document_id}, paragraph ${flag.index}` });
+    const url = paragraphUrl.replace("__ID__", encodeURIComponent(flag.paragraph_id));
+    link.href = `${url}?annotator=${encodeURIComponent(flag.annotator)}`;
+    cell.append(link);
+    tr.append(cell, element("td", { text: flag.annotator }), element("td", { text: flag.status }));
+    tr.append(element("td", { className: "comment", text: flag.comment || "(no comment)" }));
+  });
+}
