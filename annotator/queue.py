@@ -17,9 +17,25 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from .annotation.counts import DONE_STATUSES
-from .models import Annotation, Assignment, BatchMember, CorpusStats, Document, Paragraph, User
+from .models import (
+    Annotation,
+    Assignment,
+    Batch,
+    BatchMember,
+    CorpusStats,
+    Document,
+    Paragraph,
+    User,
+)
 
-__all__ = ["DONE_STATUSES", "Progress", "in_a_batch", "next_paragraph_id", "progress"]
+__all__ = [
+    "DONE_STATUSES",
+    "Progress",
+    "in_a_batch",
+    "memberships",
+    "next_paragraph_id",
+    "progress",
+]
 
 
 @dataclass(frozen=True)
@@ -31,6 +47,17 @@ class Progress:
 def in_a_batch(session: Session, user: User) -> bool:
     """Whether ``user`` has ever been dealt paragraphs: then their queue is their assignments."""
     return session.scalar(select(exists().where(BatchMember.user_id == user.id))) or False
+
+
+def memberships(session: Session, user: User) -> list[tuple[str, bool]]:
+    """(batch name, still in it) for every batch ``user`` has been dealt paragraphs in."""
+    rows = session.execute(
+        select(Batch.name, BatchMember.active)
+        .join(Batch, Batch.id == BatchMember.batch_id)
+        .where(BatchMember.user_id == user.id)
+        .order_by(Batch.id)
+    )
+    return [(name, bool(active)) for name, active in rows]
 
 
 def next_paragraph_id(session: Session, user: User, after: str | None = None) -> str | None:

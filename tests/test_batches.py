@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from annotator.batches import deal
 from annotator.models import Assignment, BatchMember, Document, Paragraph
 
-from .conftest import Api, _annotate
+from .conftest import Api, AuthActions, _annotate
 
 
 @given(
@@ -237,6 +237,10 @@ def test_a_removed_annotators_remaining_work_goes_to_others_and_their_submission
     total = sum(p["assigned"] for p in people.values())
     assert total == len(_annotatable(db, team["documents"]))
     assert bob.get("/api/queue/next").status_code == 204
+    auth = AuthActions(bob.client)
+    auth.login("bob")
+    done_page = bob.client.get("/annotate").get_data(as_text=True)
+    assert "Batch round 1: you were taken out of it" in done_page
     export = team["reviewer"].get("/api/export?format=annotator")
     assert f'"{first}/bob"' in export.get_data(as_text=True)
 

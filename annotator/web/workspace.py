@@ -25,7 +25,7 @@ from ..annotation import (
 from ..catalogue import label_configuration, neighbour
 from ..extensions import get_session
 from ..models import Paragraph, User
-from ..queue import next_paragraph_id, progress
+from ..queue import memberships, next_paragraph_id, progress
 from ..registry import actors_by_key
 from ..suggestions import suggestions_for
 from .errors import found
@@ -41,7 +41,11 @@ def start() -> Response | str:
     db = get_session()
     paragraph_id = next_paragraph_id(db, current_user)
     if paragraph_id is None:
-        return render_template("workspace/done.html", progress=progress(db, current_user))
+        return render_template(
+            "workspace/done.html",
+            progress=progress(db, current_user),
+            batches=memberships(db, current_user),
+        )
     return redirect(url_for("workspace.annotate", paragraph_id=paragraph_id))
 
 
