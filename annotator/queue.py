@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from .annotation.counts import DONE_STATUSES
@@ -71,29 +71,67 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     counts = _counts(session, user)
     if counts.total and counts.done >= counts.total:
         return None  # all done: no need to look through every paragraph to find nothing
-    order = (Document.source, Document.id, Paragraph.position)
+    # Without ``after`` (the Annotate link), from the paragraph they last finished: someone
+    # who has done 100,000 in order does not walk past them all again.
+    start = after or session.scalar(select(User.last_done_paragraph_id).where(User.id == user.id))
+    place = None
+    if start is not None:
+        place = session.execute(
+            select(Document.source, Document.id, Paragraph.position)
+            .join(Document, Document.id == Paragraph.document_id)
+            .where(Paragraph.id == start)
+        ).first()
+    if place is not None:
+        later = _first_open(session, user, tuple(place))
+        if later is not None:
+            return later
+    return _first_open(session, user, None)
+
+
+def _open(user: User):  # type: ignore[no-untyped-def]
+    """Paragraphs of the queue: not boilerplate, not submitted or skipped by ``user``."""
     done = exists().where(
         Annotation.paragraph_id == Paragraph.id,
         Annotation.annotator_id == user.id,
         Annotation.status.in_(DONE_STATUSES),
     )
-    base = (
+    return and_(Paragraph.is_boilerplate.is_(False), ~done)
+
+
+def _first_open(session: Session, user: User, place: tuple[str, str, int] | None) -> str | None:
+    """The first open paragraph after ``place`` (source, document id, position), or from
+    the start. Walks documents in (source, id) order through their index, looking into
+    each for an open paragraph, so the cost is the documents passed, not the corpus."""
+    if place is not None:
+        source, document_id, position = place
+        here = session.scalar(
+            select(Paragraph.id)
+            .where(Paragraph.document_id == document_id, Paragraph.position > position, _open(user))
+            .order_by(Paragraph.position)
+            .limit(1)
+        )
+        if here is not None:
+            return here
+    has_open = (
         select(Paragraph.id)
-        .join(Document, Document.id == Paragraph.document_id)
-        .where(Paragraph.is_boilerplate.is_(False), ~done)
-        .order_by(*order)
+        .where(Paragraph.document_id == Document.id, _open(user))
+        .correlate(Document)
+        .exists()
     )
-    if after is not None:
-        current = session.execute(
-            select(Document.source, Document.id, Paragraph.position)
-            .join(Document, Document.id == Paragraph.document_id)
-            .where(Paragraph.id == after)
-        ).first()
-        if current is not None:
-            later = session.scalar(base.where(_after(current)).limit(1))
-            if later is not None:
-                return later
-    return session.scalar(base.limit(1))
+    documents = select(Document.id).where(has_open).order_by(Document.source, Document.id)
+    if place is not None:
+        documents = documents.where(
+            tuple_(Document.source, Document.id) > tuple_(source, document_id)
+        )
+    document = session.scalar(documents.limit(1))
+    if document is None:
+        return None
+    return session.scalar(
+        select(Paragraph.id)
+        .where(Paragraph.document_id == document, _open(user))
+        .order_by(Paragraph.position)
+        .limit(1)
+    )
 
 
 def _next_assigned(session: Session, user: User, after: str | None) -> str | None:
@@ -123,16 +161,6 @@ def _next_assigned(session: Session, user: User, after: str | None) -> str | Non
             if later is not None:
                 return later
     return session.scalar(base)
-
-
-def _after(current: tuple[str, str, int]):  # type: ignore[no-untyped-def]
-    """Rows after ``current`` in (source, document id, position) order."""
-    source, document_id, position = current
-    return (Document.source > source) | and_(
-        Document.source == source,
-        (Document.id > document_id)
-        | and_(Document.id == document_id, Paragraph.position > position),
-    )
 
 
 def progress(session: Session, user: User) -> Progress:

@@ -59,10 +59,11 @@ def mirror_save(
             select(Paragraph.is_boilerplate).where(Paragraph.id == paragraph_id)
         )
         if not boilerplate:
+            mark = {"last_done_paragraph_id": paragraph_id} if done else {}
             session.execute(
                 update(User)
                 .where(User.id == annotator_id)
-                .values(done_count=User.done_count + (1 if done else -1))
+                .values(done_count=User.done_count + (1 if done else -1), **mark)
                 .execution_options(synchronize_session=False)
             )
     assignment = session.execute(
@@ -235,21 +236,30 @@ def after_import(session: Session, annotator_id: int | None) -> None:
 
 
 def recount_done(session: Session, annotator_id: int) -> None:
-    """Count again how many paragraphs (boilerplate aside) the annotator has finished."""
-    finished = (
+    """Count again how many paragraphs (boilerplate aside) the annotator has finished, and
+    note the one they finished last (where their Annotate link looks next)."""
+    finished = and_(
+        Annotation.annotator_id == annotator_id,
+        Annotation.status.in_(DONE_STATUSES),
+        Paragraph.is_boilerplate.is_(False),
+    )
+    count = (
         select(func.count())
         .select_from(Annotation)
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
-        .where(
-            Annotation.annotator_id == annotator_id,
-            Annotation.status.in_(DONE_STATUSES),
-            Paragraph.is_boilerplate.is_(False),
-        )
+        .where(finished)
         .scalar_subquery()
+    )
+    last = session.scalar(
+        select(Annotation.paragraph_id)
+        .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
+        .where(finished)
+        .order_by(Annotation.updated_at.desc(), Annotation.id.desc())
+        .limit(1)
     )
     session.execute(
         update(User)
         .where(User.id == annotator_id)
-        .values(done_count=finished)
+        .values(done_count=count, last_done_paragraph_id=last)
         .execution_options(synchronize_session=False)
     )

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -25,6 +26,8 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
+        # The queue walks documents in this order (annotator.queue).
+        Index("ix_documents_source_id", "source", "id"),
         CheckConstraint("length(id) BETWEEN 1 AND 64", name="id_length"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
     )

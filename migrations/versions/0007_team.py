@@ -23,6 +23,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index('ix_documents_source_id', 'documents', ['source', 'id'], unique=False)
     op.create_table('corpus_stats',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('annotatable', sa.Integer(), server_default='0', nullable=False),
@@ -34,6 +35,7 @@ def upgrade() -> None:
         "SELECT 1, count(*) FROM paragraphs WHERE NOT is_boilerplate HAVING count(*) > 0")
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('done_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('last_done_paragraph_id', sa.String(length=80), nullable=True))
     op.execute(
         "UPDATE users SET done_count = (SELECT count(*) FROM annotations a "
         "JOIN paragraphs p ON p.id = a.paragraph_id WHERE a.annotator_id = users.id "
@@ -140,6 +142,8 @@ def downgrade() -> None:
 
     op.drop_table('assignments')
     op.drop_table('batches')
+    op.drop_index('ix_documents_source_id', table_name='documents')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('last_done_paragraph_id')
         batch_op.drop_column('done_count')
     op.drop_table('corpus_stats')
