@@ -103,14 +103,20 @@ def create_batch(
     return batch
 
 
-def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
-    if not isinstance(document_ids, list | tuple) or not document_ids:
-        raise BatchProblem("documents", "name at least one document")
-    if not all(isinstance(d, str) for d in document_ids):
-        raise BatchProblem("documents", "document ids are strings")
-    repeated = [d for d, n in Counter(document_ids).items() if n > 1]
+def _names(field: str, what: str, values: object) -> list[str]:
+    """``values`` as a list of distinct strings, or the problem with it, naming ``field``."""
+    if not isinstance(values, list | tuple) or not values:
+        raise BatchProblem(field, f"name at least one {what}")
+    if not all(isinstance(value, str) for value in values):
+        raise BatchProblem(field, f"each {what} is named by a string")
+    repeated = [value for value, n in Counter(values).items() if n > 1]
     if repeated:
-        raise BatchProblem("documents", f"named twice: {', '.join(repeated)}")
+        raise BatchProblem(field, f"named twice: {', '.join(repeated)}")
+    return list(values)
+
+
+def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
+    document_ids = _names("documents", "document", document_ids)
     known = set(session.scalars(select(Document.id).where(Document.id.in_(document_ids))))
     unknown = [d for d in document_ids if d not in known]
     if unknown:
@@ -123,19 +129,13 @@ def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
     if taken:
         listed = ", ".join(f"{d} (in {b!r})" for d, b in taken)
         raise BatchProblem("documents", f"already in a batch: {listed}")
-    return list(document_ids)
+    return document_ids
 
 
 def _annotators(session: Session, usernames: Sequence[str]) -> list[User]:
     """The named accounts, sorted by username so that the deal does not depend on the
     order they were named in."""
-    if not isinstance(usernames, list | tuple) or not usernames:
-        raise BatchProblem("annotators", "name at least one annotator")
-    if not all(isinstance(u, str) for u in usernames):
-        raise BatchProblem("annotators", "usernames are strings")
-    repeated = [u for u, n in Counter(usernames).items() if n > 1]
-    if repeated:
-        raise BatchProblem("annotators", f"named twice: {', '.join(repeated)}")
+    usernames = _names("annotators", "annotator", usernames)
     users = {
         u.username: u for u in session.scalars(select(User).where(User.username.in_(usernames)))
     }
