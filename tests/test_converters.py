@@ -16,6 +16,8 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.export.converters import doccano, prodigy
+from annotator.export.converters.graph import OverlapTally
 from annotator.models import Paragraph
 
 from .conftest import Api
@@ -183,8 +185,8 @@ def test_hf_folder_loads_with_datasets_as_splits(
     datasets = require("datasets")
     folder = tmp_path / "hf"
     _export(runner, "--format", "hf", "--out", str(folder), "--split", "1/0/0")
-    assert sorted(p.name for p in folder.iterdir()) == ["train.jsonl"]
-    loaded = datasets.load_dataset("json", data_dir=str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "train.jsonl"]
+    loaded = datasets.load_dataset(str(folder))
     train = loaded["train"]
     assert len(train) == 2
     row = next(r for r in train if r["text"] == labelled["first"].text)
@@ -229,7 +231,8 @@ def test_prodigy_tasks_have_token_aligned_spans_and_relations(
         (h, lab) for h, lab, _ in labels if lab == "SPEAKER"
     )
     assert any(s["label"] == "CUE" and s["text"] == "said" for s in first["spans"])
-    assert first["meta"]["actors"]["e2"] == "islamic-state"
+    assert next(s for s in first["spans"] if s["text"] == "IS")["actor"] == "islamic-state"
+    assert next(s for s in first["spans"] if s["label"] == "QUOTE")["quote_type"] == "DIRECT"
 
 
 def test_doccano_lines_have_offsets_and_relation_ids(
@@ -251,6 +254,10 @@ def test_doccano_lines_have_offsets_and_relation_ids(
     assert ("Palestinian factions", "OPPOSE", "IS") in {
         (by_id[r["from_id"]], r["type"], by_id[r["to_id"]]) for r in first["relations"]
     }
+    assert [e.get("actor") for e in first["entities"] if e["label"] != "QUOTE"][:2] == [
+        None,
+        "islamic-state",
+    ]
 
 
 def test_api_downloads_every_format(labelled: dict[str, Any], api_as: Callable[..., Api]) -> None:
@@ -275,4 +282,120 @@ def test_api_downloads_every_format(labelled: dict[str, Any], api_as: Callable[.
     names = zipfile.ZipFile(io.BytesIO(bundle.get_data())).namelist()
     bundle.close()
     assert any(n.endswith("/actors.json") and "/data/" not in n for n in names)
-    assert all(n.endswith(".jsonl") for n in names if "/data/" in n)
+    assert all(n.endswith((".jsonl", "/data/README.md")) for n in names if "/data/" in n)
+
+
+@pytest.fixture
+def renumbered(api_as: Callable[..., Api], db: Session, seeded: None) -> str:
+    """A paragraph of seed 001 whose items were renumbered by deletions: entities e1, e3, e4
+    and e6 (e6 nests "SANA" inside a longer name), and one quote, q2, all bob's. Returns its
+    text."""
+    text = db.scalars(
+        select(Paragraph.text).where(Paragraph.text.like("“Syria and the PLO%"))
+    ).one()
+
+    def span(fragment: str) -> dict[str, int]:
+        start = text.index(fragment)
+        return {"start": start, "end": start + len(fragment)}
+
+    def entity(id_: str, fragment: str, label: str, actor: str | None) -> dict[str, Any]:
+        return {"id": id_, **span(fragment), "label": label, "actor": actor}
+
+    body = {
+        "version": 0,
+        "status": "submitted",
+        "entities": [
+            entity("e1", "SANA", "MEDIA", "sana"),
+            entity("e3", "PLO", "ORGANIZATION", "plo"),
+            entity("e4", "Meqdad", "PERSON", "syrian-government"),
+            entity("e6", "Syrian Arab News Agency (SANA)", "MEDIA", None),
+        ],
+        "quotes": [
+            {
+                "id": "q2",
+                "speaker": "e4",
+                "cue": span("said"),
+                "content": span(text[1 : text.index("”")]),
+                "type": "DIRECT",
+            }
+        ],
+        "stances": [],
+    }
+    paragraph_id = db.scalars(select(Paragraph.id).where(Paragraph.text == text)).one()
+    response = api_as("bob").put(f"/api/paragraphs/{paragraph_id}/annotation", body)
+    assert response.status_code == 200, response.get_json()
+    return text
+
+
+def _lines(runner: FlaskCliRunner, path: Path, *args: str) -> list[dict[str, Any]]:
+    _export(runner, "--out", str(path), *args)
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()]
+
+
+def test_actor_links_ride_on_their_spans_after_items_were_renumbered(
+    runner: FlaskCliRunner, renumbered: str, tmp_path: Path
+) -> None:
+    """After deletions (e1, e3, e4), the span of "Meqdad" carries Meqdad's actor in every
+    format, not the actor of whatever item its position once named."""
+    (line,) = _lines(runner, tmp_path / "doccano.jsonl", "--format", "doccano")
+    entities = {renumbered[e["start_offset"] : e["end_offset"]]: e for e in line["entities"]}
+    assert [e["id"] for e in line["entities"]] == list(range(1, len(line["entities"]) + 1))
+    assert entities["Meqdad"]["id"] == 3  # item e4, while item e3 is the PLO
+    assert entities["Meqdad"]["actor"] == "syrian-government"
+    assert entities["PLO"]["actor"] == "plo" and entities["SANA"]["actor"] == "sana"
+    assert "actor" not in entities["Syrian Arab News Agency (SANA)"]
+    quote = next(e for e in line["entities"] if e["label"] == "QUOTE")
+    assert quote["quote_type"] == "DIRECT" and "actor" not in quote
+    assert "actors" not in line["meta"] and "quote_types" not in line["meta"]
+
+    (task,) = _lines(runner, tmp_path / "prodigy.jsonl", "--format", "prodigy")
+    _check_prodigy(task)
+    spans = {s["text"]: s for s in task["spans"]}
+    assert spans["Meqdad"]["actor"] == "syrian-government" and spans["PLO"]["actor"] == "plo"
+    speaker = next(r for r in task["relations"] if r["label"] == "SPEAKER")
+    assert speaker["head_span"]["actor"] == "syrian-government"
+    assert speaker["child_span"]["quote_type"] == "DIRECT"
+    assert "actors" not in task["meta"] and "quote_types" not in task["meta"]
+
+    spacy = require("spacy")
+    from spacy.tokens import DocBin
+
+    _export(runner, "--format", "spacy", "--out", str(tmp_path / "links.spacy"))
+    (doc,) = DocBin().from_disk(tmp_path / "links.spacy").get_docs(spacy.blank("en").vocab)
+    linked = {
+        renumbered[e["start"] : e["end"]]: e["actor"]
+        for e in doc.user_data["annotator"]["entities"]
+    }
+    assert linked["Meqdad"] == "syrian-government" and linked["PLO"] == "plo"
+
+
+def test_overlapping_spans_are_counted_for_the_export_notes(
+    runner: FlaskCliRunner, labelled: dict[str, Any], renumbered: str, tmp_path: Path
+) -> None:
+    """An export with overlapping spans says how many records have them and what the
+    format's consumer does with them; one without says nothing."""
+    records = _lines(runner, tmp_path / "records.jsonl")
+    assert len(records) == 3  # labelled's two paragraphs (one with no overlap) and renumbered
+    for format_, convert, word in (
+        ("doccano", doccano.line, "examples"),
+        ("prodigy", prodigy.task, "tasks"),
+    ):
+        tally = OverlapTally()
+        for record in records:
+            convert(record, tally)
+        (note,) = tally.notes(format_)
+        assert note.startswith(f"2 of 3 {word} have overlapping spans")
+        quiet = OverlapTally()
+        convert(next(r for r in records if r["text"] == labelled["second"].text), quiet)
+        assert quiet.notes(format_) == []
+    assert "Allow overlapping spans" in OverlapTally(1, 1).notes("doccano")[0]
+    assert "E1010" in OverlapTally(1, 1).notes("prodigy")[0]
+
+    require("spacy")
+    from annotator.export.converters import spacy_docbin
+
+    report = spacy_docbin.write(records, tmp_path / "notes.spacy")
+    assert report.notes() == [
+        '1 of 10 entities, in 1 of 3 docs, overlap a longer one: they are in doc.spans["sc"] '
+        "but not in doc.ents"
+    ]

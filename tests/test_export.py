@@ -372,3 +372,39 @@ def test_api_export_streams_and_limits_annotators_to_their_own(
     assert _download(reviewer, "/api/export?status=wrong")[0] == 422
     assert _download(reviewer, "/api/export?split=1-2-3")[0] == 422
     assert client.get("/api/export").status_code == 401
+
+
+def test_the_command_says_when_a_set_is_empty_and_when_spans_overlap(
+    runner: FlaskCliRunner, annotated: dict[str, Any], tmp_path: Path
+) -> None:
+    """If this fails, an ML engineer trains on an empty dev set, or imports overlapping spans
+    into doccano without being told to allow them."""
+    document = annotated["documents"][0]
+    one = runner.invoke(
+        args=[
+            "export",
+            "--out",
+            str(tmp_path / "one.jsonl"),
+            "--document",
+            document,
+            "--split",
+            "80/10/10",
+        ]
+    )
+    assert one.exit_code == 0, one.output
+    assert "Note: dev and test are empty: 1 document for 3 sets with a share" in one.output
+    three = runner.invoke(
+        args=["export", "--out", str(tmp_path / "all.jsonl"), "--split", "80/10/10"]
+    )
+    assert three.exit_code == 0 and "are empty" not in three.output
+    assert (
+        "train 0 " not in three.output
+        and "dev 0 " not in three.output
+        and "test 0 " not in three.output
+    )
+    # Every record of the fixture has a quote whose content holds an entity: they overlap.
+    doccano = runner.invoke(
+        args=["export", "--out", str(tmp_path / "d.jsonl"), "--format", "doccano"]
+    )
+    assert "Note: 8 of 8 examples have overlapping spans" in doccano.output
+    assert '"Allow overlapping spans" on' in doccano.output

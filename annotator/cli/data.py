@@ -154,6 +154,8 @@ def export_command(out: str | None, **options: str | bool | None) -> None:
         if out == "-":
             summary = write_export(engine, wanted, sys.stdout.buffer)
             click.echo(f"Wrote {summary.describe()} ({wanted.describe()}).", err=True)
+            for note in summary.notes:
+                click.echo(f"Note: {note}.", err=True)
             return
         target = default_target(wanted, Path("exports")) if out is None else Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +177,8 @@ def export_command(out: str | None, **options: str | bool | None) -> None:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {summary.describe()} to {target} ({wanted.describe()}).", err=True)
     click.echo(f"Actor registry: {summary.files[-1]}", err=True)
+    for note in summary.notes:
+        click.echo(f"Note: {note}.", err=True)
     if summary.misaligned:
         report = target.with_name(target.name + ".misaligned.txt")
         report.write_text("\n".join(summary.misaligned) + "\n", encoding="utf-8")

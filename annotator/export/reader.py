@@ -81,6 +81,13 @@ def count_records(session: Session, request: ExportRequest) -> int:
     return int(session.scalar(_filtered(select(func.count(Annotation.id)), request)) or 0)
 
 
+def document_ids(session: Session, request: ExportRequest) -> list[str]:
+    """The documents an export of ``request`` has records of (a split is planned over them
+    before the records stream)."""
+    query = select(Paragraph.document_id).join(Annotation, Annotation.paragraph_id == Paragraph.id)
+    return list(session.scalars(_filtered(query, request).distinct()))
+
+
 def _sqlite_timestamp(stored: str) -> str:
     """ISO 8601 of a timestamp SQLite stores as naive UTC text ("2026-01-01 10:00:00.000000"),
     written as ``datetime.isoformat`` writes it (no fraction when it is zero). Slicing the

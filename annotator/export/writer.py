@@ -20,13 +20,15 @@ from typing import IO
 
 import orjson
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from ..annotation.record import Record
 from ..registry import registry_document
 from .converters import doccano, hf, prodigy, spacy_docbin
-from .reader import RecordReader, consistent_reads
+from .converters.graph import OVERLAP_NOTES, OverlapTally
+from .reader import RecordReader, consistent_reads, document_ids
 from .request import ExportRequest
-from .splits import SPLIT_NAMES, SplitSpec
+from .splits import SPLIT_NAMES, SplitPlan
 
 EXTENSIONS = {"annotator": ".jsonl", "prodigy": ".jsonl", "doccano": ".jsonl", "spacy": ".spacy"}
 PROGRESS_EVERY = 1000  # records between two progress reports
@@ -43,6 +45,14 @@ class ExportSummary:
     documents_per_split: dict[str, set[str]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
     misaligned: list[str] = field(default_factory=list)
+    split_notes: tuple[str, ...] = ()
+    # What the format's consumer will do with overlapping spans, when the export has some.
+    overlap_notes: list[str] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        """Everything the exporter should be told beside the files: empty sets, overlaps."""
+        return [*self.split_notes, *self.overlap_notes]
 
     def describe(self) -> str:
         text = f"{self.records} record(s)"
@@ -56,31 +66,27 @@ class ExportSummary:
         return text
 
 
-def line_writer(format_: str) -> Callable[[Record], bytes]:
-    """How one record becomes a line of ``format_``; annotator.v1 lines are spliced from the
-    stored layers rather than encoded again."""
+def line_writer(format_: str, tally: OverlapTally | None = None) -> Callable[[Record], bytes]:
+    """How one record becomes a line of ``format_`` (``tally`` counting overlapping spans);
+    annotator.v1 lines are spliced from the stored layers rather than encoded again."""
     if format_ == "annotator":
         return Record.as_line
     convert = {"prodigy": prodigy.task, "doccano": doccano.line}[format_]
-    return lambda record: orjson.dumps(convert(record.as_dict())) + b"\n"
+    return lambda record: orjson.dumps(convert(record.as_dict(), tally)) + b"\n"
 
 
 def _counted(
     records: Iterable[Record],
-    split: SplitSpec | None,
+    split: SplitPlan | None,
     summary: ExportSummary,
     on_records: Callable[[int], None] | None,
 ) -> Iterator[Record]:
     """``records``, each given its set (when split), counted into ``summary``; ``on_records``
     hears how many more were read, every ``PROGRESS_EVERY`` and at the end."""
     unreported = 0
-    sets: dict[str, str] = {}  # by document: a hash per document, not per record
     for record in records:
         if split is not None:
-            name = sets.get(record.document_id)
-            if name is None:
-                name = sets[record.document_id] = split.assign(record.document_id)
-            record.split = name
+            record.split = name = split.assign(record.document_id)
             summary.per_split[name] += 1
             summary.documents_per_split.setdefault(name, set()).add(record.document_id)
         summary.records += 1
@@ -99,11 +105,16 @@ def export_lines(
 ) -> Iterator[bytes]:
     """The lines of a line-format export, produced as the records are read (the database
     connection is held until the iteration ends or is abandoned)."""
-    line = line_writer(request.format)
+    summary = summary or ExportSummary()
+    tally = OverlapTally()
+    line = line_writer(request.format, tally)
     with consistent_reads(engine) as reading:
+        plan = _plan(reading, request, summary)
         records = RecordReader(reading, request).records()
-        for record in _counted(records, request.split, summary or ExportSummary(), None):
+        for record in _counted(records, plan, summary, None):
             yield line(record)
+    if request.format in OVERLAP_NOTES:
+        summary.overlap_notes = tally.notes(request.format)
 
 
 def write_export(
@@ -132,9 +143,8 @@ def write_export(
         staged = staging / target.name
         with consistent_reads(engine) as reading:
             registry = registry_document(reading)
-            records = _counted(
-                RecordReader(reading, request).records(), request.split, summary, on_records
-            )
+            plan = _plan(reading, request, summary)
+            records = _counted(RecordReader(reading, request).records(), plan, summary, on_records)
             _write_format(records, request, staged, summary)
         if target.is_dir():
             # A file is replaced as a whole; a folder of earlier results is never merged into.
@@ -153,12 +163,22 @@ def write_export(
     return summary
 
 
+def _plan(session: Session, request: ExportRequest, summary: ExportSummary) -> SplitPlan | None:
+    """The split of the export's documents, its notes kept for the summary (None: no split)."""
+    if request.split is None:
+        return None
+    plan = request.split.plan(document_ids(session, request))
+    summary.split_notes = plan.notes
+    return plan
+
+
 def _write_format(
     records: Iterator[Record], request: ExportRequest, staged: Path, summary: ExportSummary
 ) -> None:
     if request.format == "hf":
         hf.write((record.as_dict() for record in records), staged)
-    elif request.format == "spacy":
+        return
+    if request.format == "spacy":
         dicts = (record.as_dict() for record in records)
         if request.split_files:
             staged.mkdir()
@@ -166,8 +186,11 @@ def _write_format(
         else:
             report = spacy_docbin.write(dicts, staged)
         summary.misaligned = report.misaligned
-    elif request.split_files:
-        line = line_writer(request.format)
+        summary.overlap_notes = report.notes()
+        return
+    tally = OverlapTally()
+    if request.split_files:
+        line = line_writer(request.format, tally)
         staged.mkdir()
         handles = {name: (staged / f"{name}.jsonl").open("wb") for name in SPLIT_NAMES}
         try:
@@ -178,10 +201,11 @@ def _write_format(
             for handle in handles.values():
                 handle.close()
     else:
-        line = line_writer(request.format)
+        line = line_writer(request.format, tally)
         with staged.open("wb") as handle:
             for block in _blocks(line(record) for record in records):
                 handle.write(block)
+    summary.overlap_notes = tally.notes(request.format) if request.format in OVERLAP_NOTES else []
 
 
 def _blocks(lines: Iterable[bytes]) -> Iterator[bytes]:

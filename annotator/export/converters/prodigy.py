@@ -1,9 +1,11 @@
 """``--format prodigy``: JSONL tasks as Prodigy's ``db-in`` reads them.
 
-Each task has ``text``, ``tokens``, ``spans`` (``start``, ``end``, ``label``,
-``token_start``, ``token_end``), ``relations`` (``head``/``child`` token indices with
-``head_span``/``child_span``), ``answer`` and ``meta``. Tokens come from a simple
-word/punctuation split on code-point offsets, so every span boundary is a token boundary.
+Each task has ``text``, ``tokens``, ``spans`` (``start``, ``end``, ``label``, ``text``,
+``token_start``, ``token_end``, and as custom keys the item's ``actor`` or ``quote_type``
+when it has one), ``relations`` (``head``/``child`` token indices with
+``head_span``/``child_span``, the same span objects), ``answer`` and ``meta``. Tokens come
+from a simple word/punctuation split on code-point offsets, so every span boundary is a
+token boundary.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import bisect
 import re
 from typing import Any
 
-from .graph import Span, flatten, meta
+from .graph import OverlapTally, Span, flatten, meta
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
@@ -41,9 +43,11 @@ def tokens_for(text: str, spans: list[Span]) -> list[dict[str, Any]]:
     return tokens
 
 
-def task(record: dict[str, Any]) -> dict[str, Any]:
-    """One Prodigy task for one record."""
+def task(record: dict[str, Any], tally: OverlapTally | None = None) -> dict[str, Any]:
+    """One Prodigy task for one record; ``tally`` counts it if its spans overlap."""
     spans, relations = flatten(record)
+    if tally is not None:
+        tally.add(spans)
     tokens = tokens_for(record["text"], spans)
     starts = [t["start"] for t in tokens]
     ends = [t["end"] for t in tokens]
@@ -59,6 +63,7 @@ def task(record: dict[str, Any]) -> dict[str, Any]:
             "text": span.text,
             "token_start": token_start,
             "token_end": token_end,
+            **span.attributes(),
         }
         by_key[span.key] = entry
         task_spans.append(entry)

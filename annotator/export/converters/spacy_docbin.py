@@ -28,6 +28,19 @@ LANGUAGES = {"en": "en", "ar": "ar"}
 class SpacyReport:
     docs: int = 0
     misaligned: list[str] = field(default_factory=list)
+    entities: int = 0  # in doc.spans["sc"]
+    left_out_of_ents: int = 0  # of those, overlapping a longer one: not in doc.ents
+    docs_with_overlaps: int = 0
+
+    def notes(self) -> list[str]:
+        """What to tell whoever exported: here, the entities that are not in ``doc.ents``."""
+        if not self.left_out_of_ents:
+            return []
+        return [
+            f"{self.left_out_of_ents} of {self.entities} entities, in {self.docs_with_overlaps} "
+            f'of {self.docs} docs, overlap a longer one: they are in doc.spans["sc"] but not '
+            "in doc.ents"
+        ]
 
 
 def _nlp_for(language: str, cache: dict[str, Any]) -> Any:
@@ -108,6 +121,10 @@ def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, 
         ]
         doc.spans["sc"] = entity_spans
         doc.ents = filter_spans(entity_spans)
+        report.entities += len(entity_spans)
+        if len(doc.ents) < len(entity_spans):
+            report.left_out_of_ents += len(entity_spans) - len(doc.ents)
+            report.docs_with_overlaps += 1
         quotes, cues, targets = [], [], []
         for quote in record["quotes"]:
             content = quote["content"]
