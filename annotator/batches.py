@@ -203,7 +203,7 @@ def add_annotator(session: Session, batch: Batch, username: str) -> int:
 
 def remove_annotator(
     session: Session, batch: Batch, username: str, *, keep: bool = False
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Deal an annotator's unfinished assignments to the other members (least loaded first,
     never to one who has the paragraph already) and, unless ``keep``, take them out of the
     batch. What they finished stays theirs and still counts. Returns how many assignments
@@ -271,7 +271,7 @@ def remove_annotator(
             )
         )
     recount(session, batch.id)
-    return {"moved": len(moves), "not_moved": len(stranded), "kept": int(keep)}
+    return {"moved": len(moves), "not_moved": len(stranded), "keep": keep}
 
 
 def _untouched_by_member(session: Session, batch: Batch) -> dict[int, list[str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .annotation.counts import DONE_STATUSES
@@ -71,21 +71,42 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     counts = _counts(session, user)
     if counts.total and counts.done >= counts.total:
         return None  # all done: no need to look through every paragraph to find nothing
-    # Without ``after`` (the Annotate link), from the paragraph they last finished: someone
-    # who has done 100,000 in order does not walk past them all again.
-    start = after or session.scalar(select(User.last_done_paragraph_id).where(User.id == user.id))
-    place = None
-    if start is not None:
-        place = session.execute(
-            select(Document.source, Document.id, Paragraph.position)
-            .join(Document, Document.id == Paragraph.document_id)
-            .where(Paragraph.id == start)
-        ).first()
+    if after is not None:
+        place = _place(session, after)
+        if place is not None:
+            later = _first_open(session, user, place)
+            if later is not None:
+                return later
+    return _first_from_start(session, user)
+
+
+def _place(session: Session, paragraph_id: str) -> tuple[str, str, int] | None:
+    """A paragraph's place in queue order: (document source, document id, position)."""
+    row = session.execute(
+        select(Document.source, Document.id, Paragraph.position)
+        .join(Document, Document.id == Paragraph.document_id)
+        .where(Paragraph.id == paragraph_id)
+    ).first()
+    return tuple(row) if row is not None else None  # type: ignore[return-value]
+
+
+def _first_from_start(session: Session, user: User) -> str | None:
+    """The first open paragraph of the queue, searched from the user's mark (nothing before
+    it is open: the saves and imports keep that true, ``counts._reopen``), which then moves
+    to what was found. Someone who has done 100,000 paragraphs in order is not walked past
+    them all on every call."""
+    start = session.scalar(select(User.queue_start_id).where(User.id == user.id))
+    place = _place(session, start) if start is not None else None
+    found = None
     if place is not None:
-        later = _first_open(session, user, tuple(place))
-        if later is not None:
-            return later
-    return _first_open(session, user, None)
+        is_open = session.scalar(select(exists().where(Paragraph.id == start, _open(user))))
+        found = start if is_open else _first_open(session, user, place)
+    if found is None:  # no mark, or nothing open after it: from the very start
+        found = _first_open(session, user, None)
+    if found is not None and found != start:
+        session.execute(update(User).where(User.id == user.id).values(queue_start_id=found))
+        session.commit()
+    return found
 
 
 def _open(user: User):  # type: ignore[no-untyped-def]

@@ -486,7 +486,7 @@ READDED: dict[tuple[str, str], Any] = {
     ("annotations", "record_layers"): SAME,
     ("annotations", "sources"): None,
     ("users", "done_count"): SAME,  # counted again from the annotations
-    ("users", "last_done_paragraph_id"): None,
+    ("users", "queue_start_id"): None,
 }
 
 # Tables an upgrade fills from the others when it makes them again (counts), so their rows

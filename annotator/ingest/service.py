@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..annotation.counts import after_import
+from ..annotation.counts import after_import, refresh_statistics
 from ..models import ActorType, Document, EntityType, Paragraph, User
 from ..registry import store_actor
 from .actors import ActorRecord, parse_registry
@@ -91,6 +91,11 @@ def import_paths(
     files.sort(key=lambda p: (p.suffix not in REGISTRY_SUFFIXES,))
     for path in files:
         _record(report, import_file(session, path, as_user, on_progress), on_file)
+    added = sum(
+        report.total(name)
+        for name in ("paragraphs_added", "annotations_added", "pre_annotations_added")
+    )
+    refresh_statistics(session, added)
     return report
 
 

@@ -33,8 +33,9 @@ class User(Base):
     # Paragraphs (boilerplate aside) this user has submitted or skipped: the progress line of
     # an annotator in no batch, kept by every save (annotator.annotation.counts).
     done_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # The paragraph they last finished: where the Annotate link looks for their next one.
-    last_done_paragraph_id: Mapped[str | None] = mapped_column(String(80))
+    # Annotator in no batch: no paragraph before this one (in queue order) is left for them,
+    # so their queue is searched from here (annotator.queue). None: from the start.
+    queue_start_id: Mapped[str | None] = mapped_column(String(80))
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -7,6 +7,8 @@ progress and their deal, which the dashboard draws. Every change goes through
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -247,12 +249,12 @@ def _change(batch_id, action, done: str, username: str | None = None) -> BaseRes
     return redirect(url_for("batches.show", batch_id=batch.id))
 
 
-def _describe(outcome: int | dict[str, int]) -> str:
+def _describe(outcome: int | dict[str, Any]) -> str:
     if isinstance(outcome, int):
         return f"{outcome} paragraphs given to them"
     text = f"{outcome['moved']} paragraphs dealt to others"
     if outcome["not_moved"]:
         text += f"; {outcome['not_moved']} every other annotator has already: " + (
-            "they stay with them" if outcome.get("kept") else "dealt to one annotator fewer"
+            "they stay with them" if outcome.get("keep") else "dealt to one annotator fewer"
         )
     return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..batch_progress import list_batches
+from ..batch_progress import FLAGS_LISTED, list_batches
 from ..extensions import get_session
 from .policy import Access, allow
 
@@ -20,4 +20,6 @@ def show() -> str:
     chosen = request.args.get("batch", type=int)
     if chosen not in {b["id"] for b in batches}:
         chosen = batches[-1]["id"] if batches else None
-    return render_template("review/dashboard.html", batches=batches, chosen=chosen)
+    return render_template(
+        "review/dashboard.html", batches=batches, chosen=chosen, flags_listed=FLAGS_LISTED
+    )

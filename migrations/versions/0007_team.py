@@ -35,7 +35,7 @@ def upgrade() -> None:
         "SELECT 1, count(*) FROM paragraphs WHERE NOT is_boilerplate HAVING count(*) > 0")
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('done_count', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('last_done_paragraph_id', sa.String(length=80), nullable=True))
+        batch_op.add_column(sa.Column('queue_start_id', sa.String(length=80), nullable=True))
     op.execute(
         "UPDATE users SET done_count = (SELECT count(*) FROM annotations a "
         "JOIN paragraphs p ON p.id = a.paragraph_id WHERE a.annotator_id = users.id "
@@ -144,6 +144,6 @@ def downgrade() -> None:
     op.drop_table('batches')
     op.drop_index('ix_documents_source_id', table_name='documents')
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('last_done_paragraph_id')
+        batch_op.drop_column('queue_start_id')
         batch_op.drop_column('done_count')
     op.drop_table('corpus_stats')

@@ -49,7 +49,10 @@ export class AnnotatorsPanel {
     // The focus is the keys' (T takes it), not the DOM's: say which item it is, for a
     // screen reader, in the panel's live region.
     const live = document.getElementById("adj-announce");
-    if (live) live.textContent = `${row.dataset.annotator}: ${row.textContent.replace(/Take$/, "").trim()}`;
+    if (live) {
+      const parts = [...row.children].filter((child) => child.tagName !== "BUTTON").map((child) => child.textContent);
+      live.textContent = `${row.dataset.annotator}: ${parts.join(", ")}`;
+    }
   }
 
   /** Focus ``row`` (after a click on its Take button). */
