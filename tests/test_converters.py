@@ -178,6 +178,31 @@ def test_spacy_docbin_loads_with_spans_ents_and_reports_misaligned(
     assert (tmp_path / "labels.actors.json").is_file()
 
 
+def test_spacy_trains_a_blank_ner_pipeline_on_the_export(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """If this fails, an ML engineer's first `nlp.update` on our DocBin errors out (a smoke
+    test of the training loop, not a score)."""
+    spacy = require("spacy")
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    out = tmp_path / "train.spacy"
+    _export(runner, "--format", "spacy", "--out", str(out))
+    nlp = spacy.blank("en")
+    gold = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    ner = nlp.add_pipe("ner")
+    for doc in gold:
+        for entity in doc.ents:
+            ner.add_label(entity.label_)
+    examples = [Example(nlp.make_doc(doc.text), doc) for doc in gold]
+    optimizer = nlp.initialize(lambda: examples)
+    losses: dict[str, float] = {}
+    for _ in range(3):
+        nlp.update(examples, sgd=optimizer, losses=losses)
+    assert losses["ner"] > 0  # the entities reached the model, and nothing raised
+
+
 def test_hf_folder_loads_with_datasets_as_splits(
     runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
 ) -> None:
