@@ -240,29 +240,27 @@ def _reopen(session: Session, annotator_id: int, paragraph_id: str) -> None:
         )
 
 
-def after_import(session: Session, annotator_id: int | None) -> None:
-    """Count again what an import changes: the paragraphs to annotate and, when it stored
-    annotations as ``annotator_id``, their finished count and the batches they are in."""
-    annotatable = (
-        select(func.count())
-        .select_from(Paragraph)
-        .where(Paragraph.is_boilerplate.is_(False))
-        .scalar_subquery()
-    )
-    if session.get(CorpusStats, 1) is None:
-        session.add(CorpusStats(id=1))
-        session.flush()
-    session.execute(
-        update(CorpusStats)
-        .values(annotatable=annotatable)
-        .execution_options(synchronize_session=False)
-    )
-    # New documents may come before where a queue is searched from: search from the start
-    # once more (the next search puts the mark back).
-    session.execute(
-        update(User).values(queue_start_id=None).execution_options(synchronize_session=False)
-    )
-    if annotator_id is None:
+def after_import(
+    session: Session, annotatable_added: int, annotator_id: int | None, annotations_added: int
+) -> None:
+    """Bring the counts in line with what an import added: ``annotatable_added`` paragraphs
+    to annotate (boilerplate aside) and, as ``annotator_id``, ``annotations_added``
+    annotations. Nothing is counted again when the import added nothing of the kind."""
+    if annotatable_added:
+        if session.get(CorpusStats, 1) is None:
+            session.add(CorpusStats(id=1))
+            session.flush()
+        session.execute(
+            update(CorpusStats)
+            .values(annotatable=CorpusStats.annotatable + annotatable_added)
+            .execution_options(synchronize_session=False)
+        )
+        # New documents may come before where a queue is searched from: search from the
+        # start once more (the next search puts the mark back).
+        session.execute(
+            update(User).values(queue_start_id=None).execution_options(synchronize_session=False)
+        )
+    if annotator_id is None or not annotations_added:
         return
     recount_done(session, annotator_id)
     for batch_id in session.scalars(
@@ -290,16 +288,15 @@ def refresh_statistics(session: Session, rows_added: int) -> None:
 
 def recount_done(session: Session, annotator_id: int) -> None:
     """Count again how many paragraphs (boilerplate aside) the annotator has finished."""
-    finished = and_(
-        Annotation.annotator_id == annotator_id,
-        Annotation.status.in_(DONE_STATUSES),
-        Paragraph.is_boilerplate.is_(False),
-    )
     count = (
         select(func.count())
         .select_from(Annotation)
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
-        .where(finished)
+        .where(
+            Annotation.annotator_id == annotator_id,
+            Annotation.status.in_(DONE_STATUSES),
+            Paragraph.is_boilerplate.is_(False),
+        )
         .scalar_subquery()
     )
     session.execute(

@@ -110,7 +110,7 @@ def import_file(
     try:
         if path.suffix == ".jsonl" and is_record_file(path):
             outcome = _store_records(session, path, as_user, on_progress)
-            after_import(session, as_user.id if as_user is not None else None)
+            _count(session, outcome, as_user)
             session.commit()
             return outcome
         data = path.read_bytes()
@@ -120,7 +120,7 @@ def import_file(
             outcome = _store_articles(session, parse_jsonl(data, name), name)
         else:
             outcome = _store_articles(session, [parse_txt(data, name, source=path.name)], name)
-        after_import(session, None)
+        _count(session, outcome, None)
         session.commit()
         return outcome
     except RejectedFile as error:
@@ -138,6 +138,16 @@ def import_file(
         session.rollback()
         log.exception("import of %s failed unexpectedly", name)
         return FileOutcome(name, "rejected", f"{name}: unexpected error: {error!r}")
+
+
+def _count(session: Session, outcome: FileOutcome, as_user: User | None) -> None:
+    """Keep the counts the queue reads in step with what the file added."""
+    after_import(
+        session,
+        outcome.paragraphs_added - outcome.boilerplate_flagged,
+        as_user.id if as_user is not None else None,
+        outcome.annotations_added,
+    )
 
 
 def _record(
