@@ -125,12 +125,7 @@ def _first_open(session: Session, user: User, place: tuple[str, str, int] | None
     each for an open paragraph, so the cost is the documents passed, not the corpus."""
     if place is not None:
         source, document_id, position = place
-        here = session.scalar(
-            select(Paragraph.id)
-            .where(Paragraph.document_id == document_id, Paragraph.position > position, _open(user))
-            .order_by(Paragraph.position)
-            .limit(1)
-        )
+        here = _first_open_in(session, user, document_id, after_position=position)
         if here is not None:
             return here
     has_open = (
@@ -145,11 +140,20 @@ def _first_open(session: Session, user: User, place: tuple[str, str, int] | None
             tuple_(Document.source, Document.id) > tuple_(source, document_id)
         )
     document = session.scalar(documents.limit(1))
-    if document is None:
-        return None
+    return _first_open_in(session, user, document) if document is not None else None
+
+
+def _first_open_in(
+    session: Session, user: User, document_id: str, after_position: int = -1
+) -> str | None:
+    """The document's first open paragraph after ``after_position``, or None."""
     return session.scalar(
         select(Paragraph.id)
-        .where(Paragraph.document_id == document, _open(user))
+        .where(
+            Paragraph.document_id == document_id,
+            Paragraph.position > after_position,
+            _open(user),
+        )
         .order_by(Paragraph.position)
         .limit(1)
     )
