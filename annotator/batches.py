@@ -1,10 +1,11 @@
-"""Batches: deal documents' paragraphs to annotators, change who is in, say how far they got.
+"""Batches: deal documents' paragraphs to annotators, and change who is in.
 
 The deal is plain round robin over the paragraphs in article order: paragraph i goes to
 annotators (i*n + k) mod m for k < n, so each paragraph gets n different annotators and
 every share is even to within one paragraph. It is written down as ``Assignment`` rows.
-Changing the members later moves only unfinished, untouched assignments; nothing done is
-taken from anyone. The same functions serve the CLI, the API and the admin pages.
+Changing the members later moves only unfinished assignments (a newcomer gets untouched
+ones); nothing done is taken from anyone. The same functions serve the CLI, the API and
+the admin pages; ``batch_progress`` reads how far a batch has got.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def create_batch(
     paragraphs = session.scalars(
         select(Paragraph.id)
         .join(Document, Document.id == Paragraph.document_id)
-        .where(Paragraph.document_id.in_(documents), Paragraph.is_boilerplate.is_(False))
+        .join(BatchDocument, BatchDocument.document_id == Document.id)
+        .where(BatchDocument.batch_id == batch.id, Paragraph.is_boilerplate.is_(False))
         .order_by(Document.source, Document.id, Paragraph.position)
     ).all()
     rows = [
@@ -111,24 +113,37 @@ def _names(field: str, what: str, values: object) -> list[str]:
         raise BatchProblem(field, f"each {what} is named by a string")
     repeated = [value for value, n in Counter(values).items() if n > 1]
     if repeated:
-        raise BatchProblem(field, f"named twice: {', '.join(repeated)}")
+        raise BatchProblem(field, f"named twice: {_listed(repeated)}")
     return list(values)
+
+
+def _listed(items: Sequence[str], most: int = 10) -> str:
+    """Items for a message: the first ``most``, and how many more (a batch may name 50,000)."""
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
     document_ids = _names("documents", "document", document_ids)
-    known = set(session.scalars(select(Document.id).where(Document.id.in_(document_ids))))
+    known: set[str] = set()
+    taken: list[str] = []
+    # In slices: a statement holds a bounded number of parameters on every engine.
+    for start in range(0, len(document_ids), 5000):
+        part = document_ids[start : start + 5000]
+        known.update(session.scalars(select(Document.id).where(Document.id.in_(part))))
+        taken += [
+            f"{document} (in {name!r})"
+            for document, name in session.execute(
+                select(BatchDocument.document_id, Batch.name)
+                .join(Batch, Batch.id == BatchDocument.batch_id)
+                .where(BatchDocument.document_id.in_(part))
+            )
+        ]
     unknown = [d for d in document_ids if d not in known]
     if unknown:
-        raise BatchProblem("documents", f"no such document: {', '.join(unknown)}")
-    taken = session.execute(
-        select(BatchDocument.document_id, Batch.name)
-        .join(Batch, Batch.id == BatchDocument.batch_id)
-        .where(BatchDocument.document_id.in_(document_ids))
-    ).all()
+        raise BatchProblem("documents", f"no such document: {_listed(unknown)}")
     if taken:
-        listed = ", ".join(f"{d} (in {b!r})" for d, b in taken)
-        raise BatchProblem("documents", f"already in a batch: {listed}")
+        raise BatchProblem("documents", f"already in a batch: {_listed(taken)}")
     return document_ids
 
 
@@ -141,10 +156,10 @@ def _annotators(session: Session, usernames: Sequence[str]) -> list[User]:
     }
     unknown = [u for u in usernames if u not in users]
     if unknown:
-        raise BatchProblem("annotators", f"no such user: {', '.join(unknown)}")
+        raise BatchProblem("annotators", f"no such user: {_listed(unknown)}")
     inactive = [u for u in usernames if not users[u].active]
     if inactive:
-        raise BatchProblem("annotators", f"deactivated: {', '.join(inactive)}")
+        raise BatchProblem("annotators", f"deactivated: {_listed(inactive)}")
     return sorted(users.values(), key=lambda user: user.username)
 
 

@@ -400,3 +400,16 @@ def test_a_paragraph_finished_while_its_annotator_is_removed_stays_theirs(
     db.commit()
     holder = db.scalar(select(Assignment.user_id).where(Assignment.paragraph_id == first))
     assert holder == alice_id
+
+
+def test_a_batch_of_many_unknown_documents_is_refused_in_a_short_message(
+    team: dict[str, Any],
+) -> None:
+    """If this fails, a script that names 40,000 documents gets a database error or a
+    message of 40,000 ids instead of a readable refusal."""
+    many = [f"missing-{n}" for n in range(40_000)]
+    answer = _make(team, documents=[*team["documents"], *many])
+    assert answer.status_code == 422
+    (error,) = answer.get_json()["errors"]
+    assert error["message"].startswith("no such document: missing-0, missing-1")
+    assert error["message"].endswith("and 39990 more")
