@@ -41,6 +41,11 @@ class MemberProgress:
         return self.assigned - self.submitted - self.skipped
 
 
+def _share(done: int, of: int) -> float | None:
+    """``done`` as a share of ``of`` (None when there is nothing to do)."""
+    return round(done / of, 4) if of else None
+
+
 def members(session: Session, batch: Batch) -> list[MemberProgress]:
     """Each member's counts (kept by the saves), by username."""
     rows = session.execute(
@@ -73,7 +78,7 @@ def documents(session: Session, batch: Batch) -> list[dict[str, Any]]:
             "title": title,
             "assignments": slots,
             "done": done,
-            "completion": round(done / slots, 4) if slots else None,
+            "completion": _share(done, slots),
         }
         for id_, title, slots, done in rows
     ]
@@ -94,7 +99,7 @@ def summary(session: Session, batch: Batch) -> dict[str, Any]:
         "documents": docs,
         "assignments": slots,
         "done": done,
-        "completion": round(done / slots, 4) if slots else None,
+        "completion": _share(done, slots),
     }
 
 
@@ -129,7 +134,7 @@ def list_batches(session: Session) -> list[dict[str, Any]]:
             "annotators": int(people),
             "assignments": int(slots),
             "done": int(done),
-            "completion": round(int(done) / int(slots), 4) if slots else None,
+            "completion": _share(int(done), int(slots)),
         }
         for id_, name, overlap, created, people, slots, done in rows
     ]
@@ -242,33 +247,17 @@ def flagged(session: Session, batch: Batch) -> list[dict[str, Any]]:
 
 
 def progress(session: Session, batch: Batch) -> dict[str, Any]:
-    """The dashboard's figures for a batch: per annotator (submitted, skipped, flagged,
-    remaining, median seconds), per document and overall completion, per day, and the
-    newest flagged paragraphs with their comments."""
+    """The dashboard's figures for a batch: its summary (per annotator, per document,
+    overall), each annotator's median seconds, paragraphs per day, and the newest flagged
+    paragraphs with their comments."""
+    figures = summary(session, batch)
     medians = median_seconds(session, batch)
-    people = members(session, batch)
-    docs = documents(session, batch)
-    slots = sum(d["assignments"] for d in docs)
-    done = sum(d["done"] for d in docs)
+    for person in figures["annotators"]:
+        person["median_seconds"] = medians.get(person["username"])
     return {
         "batch": {"id": batch.id, "name": batch.name, "overlap": batch.overlap},
-        "annotators": [
-            {
-                "username": p.username,
-                "active": p.active,
-                "assigned": p.assigned,
-                "submitted": p.submitted,
-                "skipped": p.skipped,
-                "flagged": p.flagged,
-                "remaining": p.remaining,
-                "median_seconds": medians.get(p.username),
-            }
-            for p in people
-        ],
-        "documents": docs,
-        "assignments": slots,
-        "done": done,
-        "completion": round(done / slots, 4) if slots else None,
+        **{key: figures[key] for key in ("annotators", "documents", "assignments", "done")},
+        "completion": figures["completion"],
         "per_day": submitted_per_day(session, batch),
         "flagged": flagged(session, batch),
     }
