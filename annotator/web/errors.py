@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ..annotation import InvalidPayload, SaveResult, VersionConflict
 from .security import is_api_request
 
 T = TypeVar("T")
@@ -19,6 +21,32 @@ def found(value: T | None) -> T:
     if value is None:
         abort(404)
     return value
+
+
+def body_object() -> dict[str, Any] | None:
+    """The request's JSON body when it is an object, else None."""
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+NOT_AN_OBJECT = {"path": "$", "message": "the body must be a JSON object"}
+
+
+def save_answer(save: Callable[[], SaveResult], loaded: object, what: str) -> tuple[Response, int]:
+    """Run a save of an annotation and answer it: 200 with the new version; 422 naming each
+    field at fault; 409 with the server's copy when ``what`` (e.g. "this annotation") changed
+    since version ``loaded`` was read. The workspace and the gold save answer alike."""
+    try:
+        result = save()
+    except InvalidPayload as error:
+        return jsonify(errors=[e.as_dict() for e in error.errors]), 422
+    except VersionConflict as conflict:
+        saved = conflict.current["version"]
+        message = f"{what} was saved elsewhere (version {saved}) since version {loaded} "
+        return jsonify(
+            error=message + "was loaded; reload to see it", annotation=conflict.current
+        ), 409
+    return jsonify(version=result.version), 200
 
 
 def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask_login import current_user
 
 from ..adjudication import adjudication, save_gold
-from ..annotation import InvalidPayload, VersionConflict
 from ..batch_agreement import batch_agreement
 from ..batch_progress import list_batches
 from ..batches import find_batch
@@ -17,7 +16,7 @@ from ..catalogue import neighbour
 from ..extensions import get_session
 from ..models import Batch, Paragraph
 from ..registry import actors_by_key
-from .errors import found
+from .errors import NOT_AN_OBJECT, body_object, found, save_answer
 from .policy import Access, allow
 
 bp = Blueprint("review", __name__)
@@ -98,23 +97,11 @@ def put_gold(paragraph_id: str) -> tuple[Response, int]:
     on a stale version, 422 naming each field at fault."""
     db = get_session()
     paragraph = found(db.get(Paragraph, paragraph_id))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors=[{"path": "$", "message": "the body must be a JSON object"}]), 422
-    try:
-        result = save_gold(db, paragraph, current_user, body)
-    except InvalidPayload as error:
-        return jsonify(errors=[e.as_dict() for e in error.errors]), 422
-    except VersionConflict as conflict:
-        return (
-            jsonify(
-                error=(
-                    f"the gold annotation was saved elsewhere (version "
-                    f"{conflict.current['version']}) since version {body.get('version')} "
-                    "was loaded; reload to see it"
-                ),
-                annotation=conflict.current,
-            ),
-            409,
-        )
-    return jsonify(version=result.version), 200
+    body = body_object()
+    if body is None:
+        return jsonify(errors=[NOT_AN_OBJECT]), 422
+    return save_answer(
+        lambda: save_gold(db, paragraph, current_user, body),
+        body.get("version"),
+        "the gold annotation",
+    )

@@ -14,8 +14,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts import find_user
 from ..annotation import (
-    InvalidPayload,
-    VersionConflict,
+    SaveResult,
     load_vocabulary,
     payload_limits,
     read_payload,
@@ -28,7 +27,7 @@ from ..models import Paragraph, User
 from ..queue import memberships, next_paragraph_id, progress
 from ..registry import actors_by_key
 from ..suggestions import suggestions_for
-from .errors import found
+from .errors import NOT_AN_OBJECT, body_object, found, save_answer
 from .policy import Access, allow
 
 bp = Blueprint("workspace", __name__)
@@ -102,26 +101,15 @@ def put_annotation(paragraph_id: str) -> tuple[Response, int]:
     """Save my annotation: 200 with the new version, 409 on a stale version, 422 if invalid."""
     db = get_session()
     paragraph = found(db.get(Paragraph, paragraph_id))
-    body = request.get_json(silent=True)
+    body = body_object()
     if body is None:
-        return jsonify(errors=[{"path": "$", "message": "the body must be a JSON object"}]), 422
-    try:
+        return jsonify(errors=[NOT_AN_OBJECT]), 422
+
+    def store() -> SaveResult:
         version, content = validate_payload(body, paragraph.text, load_vocabulary(db))
-        result = save(db, paragraph.id, paragraph.text, current_user.id, version, content)
-    except InvalidPayload as error:
-        return jsonify(errors=[e.as_dict() for e in error.errors]), 422
-    except VersionConflict as conflict:
-        return (
-            jsonify(
-                error=(
-                    f"this annotation was saved elsewhere (version {conflict.current['version']}) "
-                    f"since version {body.get('version')} was loaded; reload to see it"
-                ),
-                annotation=conflict.current,
-            ),
-            409,
-        )
-    return jsonify(version=result.version), 200
+        return save(db, paragraph.id, paragraph.text, current_user.id, version, content)
+
+    return save_answer(store, body.get("version"), "this annotation")
 
 
 @bp.get("/api/queue/next")
