@@ -269,11 +269,19 @@ def test_an_added_annotator_gets_an_even_share_of_untouched_work(
     )
 
 
-def test_the_deal_downloads_as_json_lines(team: dict[str, Any], db: Session) -> None:
-    """If this fails, a lead cannot keep or audit who was given which paragraph."""
+def test_the_deal_downloads_as_json_lines(team: dict[str, Any], app: Flask) -> None:
+    """If this fails, a lead cannot keep or audit who was given which paragraph, or each
+    download leaves a database connection behind."""
+    from annotator.extensions import get_engine
+
     batch = _make(team).get_json()
+    with app.app_context():
+        pool = get_engine().pool
+    before = pool.checkedout()
     answer = team["reviewer"].get(f"/api/batches/{batch['id']}/assignments")
     lines = answer.get_data(as_text=True).splitlines()
+    answer.close()
+    assert pool.checkedout() == before
     assert len(lines) == batch["assignments"]
     import json
 

@@ -7,17 +7,19 @@ progress and their deal, which the dashboard draws. Every change goes through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import batch_progress
 from ..batches import BatchProblem, add_annotator, create_batch, remove_annotator
 from ..database import dump_json
-from ..extensions import get_session
+from ..extensions import get_engine, get_session
 from ..models import Batch, Document, User
 from .errors import found
 from .forms import ActionForm, BatchForm
@@ -83,11 +85,18 @@ def api_progress(batch_id: int) -> Response:
 @allow(Access.REVIEWER)
 def api_assignments(batch_id: int) -> Response:
     """The deal as JSON lines, one per (paragraph, annotator), in queue order, streamed."""
-    db = get_session()
     batch = _batch(batch_id)
-    lines = (dump_json(row) + "\n" for row in batch_progress.assignments(db, batch))
+    engine = get_engine()
+
+    def lines() -> Iterator[str]:
+        # The answer is sent after the request's session is closed: the rows are read on a
+        # session of the stream's own, closed when the stream ends or is dropped.
+        with Session(engine) as reading:
+            for row in batch_progress.assignments(reading, batch):
+                yield dump_json(row) + "\n"
+
     return Response(
-        lines,
+        lines(),
         mimetype="application/x-ndjson",
         headers={"Content-Disposition": f'attachment; filename="batch-{batch.id}-deal.jsonl"'},
     )
