@@ -1,7 +1,7 @@
 """Scale of the bulk import and the export: a million annotated paragraphs by default.
 
 1. Generates N annotated paragraphs (five entities, four of them linked to actors of the
-   seed registry, one stance, one quote each) as an annotator.v1 file and imports it
+   seed registry, one stance, one quote each) as an annotator.v2 file and imports it
    through the project's own bulk path (`annotator import FILE --as USER`): paragraphs
    per second.
 2. Times `annotator export` in a child process (its work, not the interpreter's start-up)
@@ -110,7 +110,7 @@ def record(number: int, per_document: int, stamp: str, actors: dict[str, dict[st
     ]
     cue = text.rindex("said")
     return {
-        "schema": "annotator.v1",
+        "schema": "annotator.v2",
         "id": f"bench-{document}-p{number % per_document}/bench",
         "paragraph_id": f"bench-{document}-p{number % per_document}",
         "document_id": f"bench-{document}",
@@ -125,7 +125,13 @@ def record(number: int, per_document: int, stamp: str, actors: dict[str, dict[st
         "flagged": False,
         "entities": entities,
         "stances": [
-            {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": "q1"}
+            {
+                "id": "s1",
+                "holder": "e1",
+                "target": {"entity": "e2", **{k: entities[1][k] for k in ("start", "end", "text")}},
+                "polarity": "OPPOSE",
+                "quote": "q1",
+            }
         ],
         "quotes": [
             {

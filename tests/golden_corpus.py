@@ -3,7 +3,8 @@
 The seeds are imported, two annotators label seed paragraphs through the API (entity and
 text targets, quotes with and without cue or speaker, comments, a flag, a draft, a skip,
 a second save), an actor is renamed after the saves, and ``tests/golden/records.jsonl``
-(records of the benchmark generator's shape plus emoji, Arabic and combining accents) is
+(annotator.v1 records, so that v1 files are proved to still import, of the benchmark
+generator's shape plus emoji, Arabic and combining accents) is
 imported ``--as bench``. The timestamps of the API saves are then pinned, so that every
 export of this database is the same bytes on every run and engine.
 

@@ -27,13 +27,14 @@ from .conftest import Api
 
 def _schema_validator() -> Draft202012Validator:
     schema = json.loads(
-        resources.files("annotator").joinpath("schemas/annotator.v1.schema.json").read_text("utf-8")
+        resources.files("annotator").joinpath("schemas/annotator.v2.schema.json").read_text("utf-8")
     )
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _check_lines(lines: list[bytes]) -> list[dict[str, Any]]:
-    """Every line is valid annotator.v1 and every span's text matches its offsets."""
+    """Every line is valid annotator.v2 and every span's text matches its offsets (a stance's
+    target, always an object, carries its entity's span when it names one)."""
     validator = _schema_validator()
     records = []
     for number, line in enumerate(lines, start=1):
@@ -50,10 +51,13 @@ def _check_lines(lines: list[bytes]) -> list[dict[str, Any]]:
             )
             if quote["cue"]:
                 assert text_[quote["cue"]["start"] : quote["cue"]["end"]] == quote["cue"]["text"]
+        entities = {entity["id"]: entity for entity in record["entities"]}
         for stance in record["stances"]:
-            if isinstance(stance["target"], dict):
-                span = stance["target"]
-                assert text_[span["start"] : span["end"]] == span["text"]
+            target = stance["target"]
+            assert text_[target["start"] : target["end"]] == target["text"]
+            if target["entity"] is not None:
+                named = entities[target["entity"]]
+                assert (named["start"], named["end"]) == (target["start"], target["end"])
         records.append(record)
     return records
 

@@ -21,9 +21,9 @@ RARE = "the only comment, in the last record"
 
 
 def _templates() -> list[dict[str, Any]]:
-    """annotator.v1 records of every shape the golden corpus has (entity and span targets,
+    """annotator.v2 records of every shape the golden export has (entity and span targets,
     quotes with and without cue or speaker, actors or none)."""
-    lines = (GOLDEN / "records.jsonl").read_bytes().splitlines()
+    lines = (GOLDEN / "expected" / "all.jsonl").read_bytes().splitlines()
     return [orjson.loads(line) for line in lines]
 
 
@@ -94,3 +94,37 @@ def test_a_field_without_a_declared_type_stops_the_export() -> None:
     """A new record field must be given a type here, or datasets would guess it again."""
     with pytest.raises(KeyError, match="confidence"):
         hf.card(["id", "confidence"])
+
+
+def _targets(record: dict[str, Any]) -> set[bool]:
+    """Whether each of the record's stance targets is text (True) or an entity (False)."""
+    return {s["target"]["entity"] is None for s in record["stances"]}
+
+
+def test_plain_jsonl_loads_when_text_targets_come_only_after_the_first_10_mb(
+    tmp_path: Path,
+) -> None:
+    """annotator.v2 gives a stance's target one type: the plain JSONL, whose first 10 MB hold
+    only entity targets, loads with ``load_dataset("json")`` (v1's string-or-object target
+    failed there: "changed from string to object" or "Couldn't cast")."""
+    datasets = require("datasets")
+    templates = _templates()
+    entity_only = [t for t in templates if _targets(t) == {False}]
+    with_text = [t for t in templates if True in _targets(t)]
+    assert entity_only and with_text
+    mean_size = sum(len(orjson.dumps(t)) for t in entity_only) / len(entity_only)
+    head = int(BLOCK * 1.1 / mean_size)
+    lines = [
+        orjson.dumps({**t, "id": f"{t['id']}#{n}"})
+        for n, t in enumerate(islice(cycle(entity_only), head))
+    ] + [orjson.dumps({**t, "id": f"{t['id']}#tail"}) for t in with_text]
+    path = tmp_path / "labels.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert path.read_bytes().index(b'"entity":null') > BLOCK
+
+    rows = datasets.load_dataset("json", data_files=str(path), cache_dir=str(tmp_path / "c"))
+    train = rows["train"]
+    assert len(train) == head + len(with_text)
+    last = train[-1]
+    assert last["id"] == with_text[-1]["id"] + "#tail"
+    assert [s["target"] for s in last["stances"]] == [s["target"] for s in with_text[-1]["stances"]]

@@ -52,7 +52,8 @@ def span(words: str) -> dict[str, Any]:
 
 ARMY = {"id": "army", "name": "The Army", "type": "STATE"}
 
-# Annotation 1's layers as revision 0005 writes them from the layer rows below.
+# Annotation 1's layers as head stores them (annotator.v2: 0005 writes them from the layer
+# rows below with v1's stance targets, 0008 rewrites those).
 LAYERS_1 = {
     "entities": [
         {**span("Alice"), "id": "e1", "label": "PERSON", "actor": None},
@@ -60,11 +61,17 @@ LAYERS_1 = {
         {**span("the bridge"), "id": "e3", "label": "LOCATION", "actor": None},
     ],
     "stances": [
-        {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": "q1"},
+        {
+            "id": "s1",
+            "holder": "e1",
+            "target": {"entity": "e2", **span("the army")},
+            "polarity": "OPPOSE",
+            "quote": "q1",
+        },
         {
             "id": "s2",
             "holder": "e2",
-            "target": span("shelled the bridge"),
+            "target": {"entity": None, **span("shelled the bridge")},
             "polarity": "SUPPORT",
             "quote": None,
         },
@@ -554,11 +561,25 @@ def fill(engine: Engine) -> None:
             )
 
 
+def v2_targets(layers: dict[str, Any]) -> dict[str, Any]:
+    """Stored layers with annotator.v1's stance targets (an entity id, or a bare span) as
+    v2 writes them (an object with the span, ``entity`` the id or null)."""
+    spans = {e["id"]: {k: e[k] for k in ("start", "end", "text")} for e in layers["entities"]}
+    for stance in layers["stances"]:
+        target = stance["target"]
+        if isinstance(target, str):
+            stance["target"] = {"entity": target, **spans[target]}
+        elif "entity" not in target:
+            stance["target"] = {"entity": None, **target}
+    return layers
+
+
 def canonical(table: str, row: dict[str, Any]) -> dict[str, Any]:
-    """A row as compared: record_layers parsed, its layers in id order (the order comes
+    """A row as compared: record_layers parsed, stance targets as v2 writes them (0008
+    rewrites them; test_0008_* checks each shape), its layers in id order (the order comes
     from the position columns, which a downgrade below 0003 drops)."""
     if table == "annotations" and "record_layers" in row:
-        layers = json.loads(row["record_layers"])
+        layers = v2_targets(json.loads(row["record_layers"]))
         row["record_layers"] = {
             layer: sorted(items, key=lambda item: item["id"]) for layer, items in layers.items()
         }
@@ -772,3 +793,26 @@ def test_a_migration_that_fails_halfway_leaves_the_database_as_it_was(engine: En
     assert read_engine(engine) == before
     migrate(engine, "downgrade", "0002")
     assert current_revision(engine) == "0002"
+
+
+def stored_layers(engine: Engine, annotation_id: int) -> dict[str, Any]:
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT record_layers FROM annotations WHERE id = :id"), {"id": annotation_id}
+        ).scalar_one()
+    return json.loads(stored)
+
+
+def test_0008_writes_v2_targets_and_its_downgrade_writes_v1_again(engine: Engine) -> None:
+    """If this fails, a database upgraded from an older release exports stance targets in the
+    old union shape (or a downgrade leaves shapes the older release cannot read)."""
+    upgrade_to_head(engine)
+    fill(engine)
+    migrate(engine, "downgrade", "0007")
+    v1 = stored_layers(engine, 1)
+    assert [s["target"] for s in v1["stances"]] == ["e2", span("shelled the bridge")]
+    assert stored_layers(engine, 2) == LAYERS_2  # no stance: untouched
+
+    migrate(engine, "upgrade", "0008")
+    assert stored_layers(engine, 1) == LAYERS_1
+    assert stored_layers(engine, 2) == LAYERS_2

@@ -1,4 +1,4 @@
-"""The README's example annotator.v1 line is what an ML engineer copies: it must stay valid."""
+"""The README's example annotator.v2 line is what an ML engineer copies: it must stay valid."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from .conftest import ROOT
 def test_readme_example_record_is_valid_and_its_spans_match() -> None:
     """The documented example passes the shipped schema and the span check."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index('```json\n{"schema": "annotator.v1"') + len("```json\n")
+    start = readme.index('```json\n{"schema": "annotator.v2"') + len("```json\n")
     record = json.loads(readme[start : readme.index("```", start)])
     schema = json.loads(
-        resources.files("annotator").joinpath("schemas/annotator.v1.schema.json").read_text("utf-8")
+        resources.files("annotator").joinpath("schemas/annotator.v2.schema.json").read_text("utf-8")
     )
     errors = list(Draft202012Validator(schema).iter_errors(record))
     assert not errors, errors[0].message

@@ -1,4 +1,5 @@
-"""annotator.v1 files read back: as a user's annotations (the round trip) or as suggestions."""
+"""annotator.v2 (and v1) files read back: as a user's annotations (the round trip) or as
+suggestions."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from annotator.models import (
 )
 
 from .conftest import SEEDS, TEST_PASSWORD, Api
+from .golden_corpus import GOLDEN
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -131,6 +133,54 @@ def test_records_without_a_user_become_dashed_suggestions(
     assert again.exit_code == 0 and "2 record(s) already present" in again.output
 
 
+def as_v1(record: dict[str, Any]) -> dict[str, Any]:
+    """A v2 record as annotator.v1 wrote it: a stance's target an entity id or a bare span."""
+
+    def target(value: dict[str, Any]) -> str | dict[str, Any]:
+        if value["entity"] is not None:
+            return str(value["entity"])
+        return {k: value[k] for k in ("start", "end", "text")}
+
+    stances = [{**s, "target": target(s["target"])} for s in record["stances"]]
+    return {**record, "schema": "annotator.v1", "stances": stances}
+
+
+@pytest.mark.parametrize("version", ["annotator.v2", "annotator.v1"])
+def test_the_golden_export_imported_again_exports_the_same_bytes(
+    fresh_app: Callable[[], Flask], tmp_path: Path, version: str
+) -> None:
+    """Export -> import -> export is byte for byte the same, for every shape the golden export
+    has (entity and text targets, quotes without cue or speaker, emoji, Arabic); the same
+    records written as annotator.v1 import to the same annotations."""
+    expected = (GOLDEN / "expected" / "submitted.jsonl").read_bytes().splitlines(keepends=True)
+    records = [orjson.loads(line) for line in expected]
+    targets = [s["target"] for r in records for s in r["stances"]]
+    assert {t["entity"] is None for t in targets} == {True, False}
+    site = fresh_app()
+    cli = site.test_cli_runner()
+    registry = GOLDEN / "expected" / "registry.actors.json"
+    assert cli.invoke(args=["import", str(registry)]).exit_code == 0
+    for name in sorted({r["annotator"] for r in records}):
+        result = cli.invoke(
+            args=["create-user", name, "--password-stdin"], input=TEST_PASSWORD + "\n"
+        )
+        assert result.exit_code == 0, result.output
+        mine = tmp_path / f"{name}.jsonl"
+        mine.write_bytes(
+            b"".join(
+                orjson.dumps(r if version == "annotator.v2" else as_v1(r)) + b"\n"
+                for r in records
+                if r["annotator"] == name
+            )
+        )
+        result = cli.invoke(args=["import", str(mine), "--as", name])
+        assert result.exit_code == 0, result.output
+    again = tmp_path / "again.jsonl"
+    result = cli.invoke(args=["export", "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    assert sorted(again.read_bytes().splitlines(keepends=True)) == sorted(expected)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -140,6 +190,20 @@ def test_records_without_a_user_become_dashed_suggestions(
         (lambda r: r["entities"][1]["actor"].update(id="nobody"), "import the actor registry"),
         (lambda r: r["entities"][0].update(start=0.0), "$.entities[0].start: Expected `int`"),
         (lambda r: r.update(created_at="2026-06-30T23:59:60Z"), "not a moment this import"),
+        (
+            lambda r: r["stances"][0]["target"].update(entity="e1"),
+            "stances.s1.target names entity 'e1' at [0:",
+        ),
+        (
+            lambda r: r["stances"][0]["target"].update(entity="e9"),
+            "target 'e9' is not an entity",
+        ),
+        (lambda r: r["stances"][0].update(target="e2"), "$.stances[0].target: 'e2' is not of type"),
+        (lambda r: r.update(as_v1(r)), None),  # the same record in v1 imports
+        (
+            lambda r: r.update(as_v1(r), stances=[{**r["stances"][0], "target": "e9"}]),
+            "stances.s1.target names 'e9', which is not an entity of this record",
+        ),
         (lambda r: r.update(paragraph_id=r["paragraph_id"]), None),  # unchanged: imports
     ],
 )

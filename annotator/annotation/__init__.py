@@ -1,5 +1,5 @@
 """An annotation: its content (``model``), checked (``validation``), stored and read back
-(``store``), and written out as an annotator.v1 record (``record``)."""
+(``store``), and written out as an annotator.v2 record (``record``)."""
 
 from .model import Content, Decision, Entity, Quote, Span, Stance, span_problem
 from .record import SCHEMA, Record, RecordCheckFailed, SpanMismatch, StoredLayersUnreadable

@@ -7,7 +7,7 @@ convert through it:
 
 - the API payload (``to_payload`` / ``from_payload``), which the history stores and the
   workspace reads back; ``validation`` builds a ``Content`` from an untrusted payload;
-- the annotator.v1 record's layers (``Record*`` below; spans carry their text and actors
+- the annotator.v2 record's layers (``Record*`` below; spans carry their text and actors
   their name and type), which ``record`` builds and reads back;
 - the rows of the layer tables (``rows``), which the database uses to keep references
   inside one annotation and to find an actor's mentions.
@@ -86,8 +86,17 @@ class Stance(msgspec.Struct):
     polarity: str
     quote: str | None = None
 
-    def record(self, text: str) -> RecordStance:
-        target = self.target if isinstance(self.target, str) else self.target.record(text)
+    def record(self, text: str, entities: Mapping[str, Entity]) -> RecordStance:
+        """The stance as a record writes it: the target always a ``RecordTarget``, an entity
+        target with that entity's span (``entities`` holds the annotation's entities by id)."""
+        if isinstance(self.target, str):
+            entity = entities[self.target]
+            target = RecordTarget(
+                self.target, entity.start, entity.end, text[entity.start : entity.end]
+            )
+        else:
+            start, end = self.target.start, self.target.end
+            target = RecordTarget(None, start, end, text[start:end])
         return RecordStance(self.id, self.holder, target, self.polarity, self.quote)
 
 
@@ -147,11 +156,12 @@ class Content(msgspec.Struct):
         return {entity.actor for entity in self.entities if entity.actor is not None}
 
     def record_layers(self, text: str, actors: Mapping[str, RecordActor]) -> RecordLayers:
-        """The annotator.v1 record's layers: spans with their text, actors with their details
+        """The annotator.v2 record's layers: spans with their text, actors with their details
         (``actors`` must hold every linked key)."""
+        by_id = {entity.id: entity for entity in self.entities}
         return RecordLayers(
             [entity.record(text, actors) for entity in self.entities],
-            [stance.record(text) for stance in self.stances],
+            [stance.record(text, by_id) for stance in self.stances],
             [quote.record(text) for quote in self.quotes],
         )
 
@@ -213,8 +223,8 @@ class Content(msgspec.Struct):
         }
 
 
-# The same layers as an annotator.v1 record writes them (its JSON Schema:
-# annotator/schemas/annotator.v1.schema.json). Field order is the order of the keys
+# The same layers as an annotator.v2 record writes them (its JSON Schema:
+# annotator/schemas/annotator.v2.schema.json). Field order is the order of the keys
 # in an exported line. ``gc=False``: they hold no cycles, so the garbage collector need not
 # track the millions an export decodes.
 
@@ -242,10 +252,21 @@ class RecordEntity(msgspec.Struct, gc=False):
     actor: RecordActor | None
 
 
+class RecordTarget(msgspec.Struct, frozen=True, gc=False):
+    """A stance's target as annotator.v2 writes it: always an object with the target's span
+    (one type for Arrow and every typed reader); ``entity`` names the record's entity it
+    is, with that entity's span, or is null when the target is text of its own."""
+
+    entity: str | None
+    start: int
+    end: int
+    text: str
+
+
 class RecordStance(msgspec.Struct, gc=False):
     id: str
     holder: str
-    target: str | RecordSpan
+    target: RecordTarget
     polarity: str
     quote: str | None
 
@@ -265,24 +286,39 @@ class RecordLayers(msgspec.Struct, gc=False):
     stances: list[RecordStance]
     quotes: list[RecordQuote]
 
-    def misfit(self, text: str) -> tuple[str, RecordSpan | RecordEntity] | None:
-        """The first span that does not hold its text in ``text`` (with its path in the
-        record, such as ``quotes.q1.cue``), or None when every span fits."""
+    def misfit(self, text: str) -> tuple[str, str] | None:
+        """The first span that does not hold its text in ``text``, or an entity target whose
+        span is not its entity's: (its path in the record, such as ``quotes.q1.cue``, and
+        what is wrong, for a person), or None when every span fits."""
+
+        def mismatch(span: RecordSpan | RecordEntity | RecordTarget) -> str:
+            return (
+                f"claims {span.text!r} but the paragraph has "
+                f"{text[span.start : span.end]!r} at those offsets"
+            )
+
+        entities = {}
         for entity in self.entities:
             if not span_fits(text, entity.start, entity.end, entity.text):
-                return f"entities.{entity.id}", entity
+                return f"entities.{entity.id}", mismatch(entity)
+            entities[entity.id] = entity
         for stance in self.stances:
             target = stance.target
-            if not isinstance(target, str) and not span_fits(
-                text, target.start, target.end, target.text
-            ):
-                return f"stances.{stance.id}.target", target
+            if not span_fits(text, target.start, target.end, target.text):
+                return f"stances.{stance.id}.target", mismatch(target)
+            named = entities.get(target.entity) if target.entity is not None else None
+            if named is not None and (named.start, named.end) != (target.start, target.end):
+                return f"stances.{stance.id}.target", (
+                    f"names entity {target.entity!r} at [{named.start}:{named.end}] but "
+                    f"spans [{target.start}:{target.end}]: an entity target carries its "
+                    "entity's span"
+                )
         for quote in self.quotes:
             content, cue = quote.content, quote.cue
             if not span_fits(text, content.start, content.end, content.text):
-                return f"quotes.{quote.id}.content", content
+                return f"quotes.{quote.id}.content", mismatch(content)
             if cue is not None and not span_fits(text, cue.start, cue.end, cue.text):
-                return f"quotes.{quote.id}.cue", cue
+                return f"quotes.{quote.id}.cue", mismatch(cue)
         return None
 
     def content(self, status: str, comment: str | None, flagged: bool) -> Content:
@@ -303,7 +339,9 @@ class RecordLayers(msgspec.Struct, gc=False):
                 Stance(
                     s.id,
                     s.holder,
-                    s.target if isinstance(s.target, str) else span(s.target),
+                    s.target.entity
+                    if s.target.entity is not None
+                    else Span(s.target.start, s.target.end),
                     s.polarity,
                     s.quote,
                 )

@@ -1,9 +1,13 @@
-"""The annotator.v1 record: one annotated paragraph per JSON line; built here, read back here.
+"""The annotator.v2 record: one annotated paragraph per JSON line; built here, read back here.
 
 A record is a head (ids, the paragraph's text and where it comes from, who, the status),
 the content's layers as ``model.RecordLayers`` (spans with their text, linked actors with
 their name and type) and two timestamps. Its JSON Schema ships as
-``annotator/schemas/annotator.v1.schema.json``.
+``annotator/schemas/annotator.v2.schema.json``.
+
+annotator.v1 differs in one field: a stance's ``target`` was an entity id (a string) or a
+span (an object); v2 writes an object always (``RecordTarget``). v1 files still import:
+``read_layers`` upgrades their targets (``upgrade_v1_targets``).
 
 The layers are stored with each annotation as the bytes a record holds (``encode_layers``),
 so that an export splices them into its lines instead of building every record again; the
@@ -22,7 +26,9 @@ import orjson
 
 from .model import Content, RecordActor, RecordEntity, RecordLayers, RecordSpan
 
-SCHEMA = "annotator.v1"
+SCHEMA = "annotator.v2"
+# The record schemas an import reads: the current one and the one before it.
+READABLE_SCHEMAS = ("annotator.v1", SCHEMA)
 
 _encode = msgspec.json.Encoder().encode
 _decode_layers = msgspec.json.Decoder(RecordLayers).decode
@@ -33,14 +39,12 @@ class RecordCheckFailed(ValueError):
 
 
 class SpanMismatch(RecordCheckFailed):
-    """A span's text is not what the paragraph holds at its offsets."""
+    """A span's text is not what the paragraph holds at its offsets (or an entity target's
+    span is not its entity's)."""
 
-    def __init__(self, record_id: str, path: str, expected: str, found: str) -> None:
+    def __init__(self, record_id: str, path: str, problem: str) -> None:
         self.record_id = record_id
-        super().__init__(
-            f"record {record_id}: {path} claims {expected!r} but the paragraph has {found!r} "
-            "at those offsets"
-        )
+        super().__init__(f"record {record_id}: {path} {problem}")
 
 
 class StoredLayersUnreadable(RecordCheckFailed):
@@ -58,8 +62,7 @@ def encode_layers(content: Content, text: str, actors: Mapping[str, RecordActor]
 def _check_spans(record_id: str, text: str, layers: RecordLayers) -> None:
     misfit = layers.misfit(text)
     if misfit is not None:
-        path, span = misfit
-        raise SpanMismatch(record_id, path, span.text, text[span.start : span.end])
+        raise SpanMismatch(record_id, *misfit)
 
 
 def checked_layers(
@@ -86,11 +89,39 @@ def checked_layers(
     return _encode(layers) if stale else stored
 
 
+def upgrade_v1_targets(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An annotator.v1 record's stances with v2 targets: an entity id becomes
+    ``{"entity", "start", "end", "text"}`` with that entity's span, a span gains
+    ``"entity": null``. ``SpanMismatch`` when a target names no entity of the record."""
+    entities = {entity["id"]: entity for entity in record["entities"]}
+    stances = []
+    for stance in record["stances"]:
+        target = stance["target"]
+        if isinstance(target, str):
+            entity = entities.get(target)
+            if entity is None:
+                raise SpanMismatch(
+                    record["id"],
+                    f"stances.{stance['id']}.target",
+                    f"names {target!r}, which is not an entity of this record",
+                )
+            target = {"entity": target, **{k: entity[k] for k in ("start", "end", "text")}}
+        else:
+            target = {"entity": None, **target}
+        stances.append({**stance, "target": target})
+    return stances
+
+
 def read_layers(record: Mapping[str, Any]) -> RecordLayers:
     """The layers of a record read back from a file (already valid against the JSON
-    Schema), every span checked against its text; ``SpanMismatch`` names the first bad one."""
+    Schema of its ``schema``, v1 or v2), every span checked against its text;
+    ``SpanMismatch`` names the first bad one."""
+    stances = record["stances"]
+    if record.get("schema") == "annotator.v1":
+        stances = upgrade_v1_targets(record)
     layers = msgspec.convert(
-        {key: record[key] for key in ("entities", "stances", "quotes")}, RecordLayers
+        {"entities": record["entities"], "stances": stances, "quotes": record["quotes"]},
+        RecordLayers,
     )
     _check_spans(record["id"], record["text"], layers)
     return layers
@@ -98,7 +129,7 @@ def read_layers(record: Mapping[str, Any]) -> RecordLayers:
 
 @dataclass(slots=True)
 class Record:
-    """One annotator.v1 record on its way out.
+    """One annotator.v2 record on its way out.
 
     ``head`` holds the fields before the layers, in the format's key order;
     ``layers_json`` the checked layers (``checked_layers``); timestamps are ISO 8601 text.
@@ -147,6 +178,7 @@ class Record:
 
 
 __all__ = [
+    "READABLE_SCHEMAS",
     "SCHEMA",
     "Record",
     "RecordActor",
@@ -158,4 +190,5 @@ __all__ = [
     "checked_layers",
     "encode_layers",
     "read_layers",
+    "upgrade_v1_targets",
 ]

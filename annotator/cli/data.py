@@ -47,10 +47,11 @@ def init_command() -> None:
     "--as",
     "as_username",
     default=None,
-    help="annotator.v1 files become this user's submitted annotations (default: suggestions).",
+    help="annotator.v2 (or v1) files become this user's submitted annotations "
+    "(default: suggestions).",
 )
 def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
-    """Import articles (.txt, .jsonl), actor registries (.json) and annotator.v1 records."""
+    """Import articles (.txt, .jsonl), actor registries (.json) and annotator records (v2, v1)."""
     as_user = None
     if as_username is not None:
         as_user = find_user(get_session(), as_username)
@@ -112,7 +113,7 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
     type=click.Choice(FORMATS),
     default="annotator",
     show_default=True,
-    help="annotator.v1 JSONL, or a converter's format.",
+    help="annotator.v2 JSONL, or a converter's format.",
 )
 @click.option(
     "--status",
@@ -134,7 +135,7 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
 @click.option("--split-files", is_flag=True, help="With --split: one file per set, in a folder.")
 @with_appcontext
 def export_command(out: str | None, **options: str | bool | None) -> None:
-    """Export annotations (annotator.v1 JSONL or a converter's format), actors beside them."""
+    """Export annotations (annotator.v2 JSONL or a converter's format), actors beside them."""
     texts = {key: (str(value) if value else None) for key, value in options.items()}
     texts["format"] = texts.pop("format_")
     try:

@@ -1,4 +1,4 @@
-"""Exports for ML engineers: annotator.v1 JSONL and, converted from it, spaCy, Prodigy, doccano
+"""Exports for ML engineers: annotator.v2 JSONL and, converted from it, spaCy, Prodigy, doccano
 and Hugging Face datasets; one request (``request``), one reader (``reader``), one writer
 (``writer``)."""
 

@@ -1,4 +1,4 @@
-"""The one streaming query every export is fed by: annotations as checked annotator.v1 records,
+"""The one streaming query every export is fed by: annotations as checked annotator.v2 records,
 all read in one state of the database.
 
 Annotations are read in id order with their paragraph and their stored record layers

@@ -68,7 +68,7 @@ class ExportSummary:
 
 def line_writer(format_: str, tally: OverlapTally | None = None) -> Callable[[Record], bytes]:
     """How one record becomes a line of ``format_`` (``tally`` counting overlapping spans);
-    annotator.v1 lines are spliced from the stored layers rather than encoded again."""
+    annotator.v2 lines are spliced from the stored layers rather than encoded again."""
     if format_ == "annotator":
         return Record.as_line
     convert = {"prodigy": prodigy.task, "doccano": doccano.line}[format_]

@@ -143,8 +143,8 @@ def parse_jsonl(data: bytes, source: str) -> list[ParsedArticle]:
         if isinstance(record, dict) and "schema" in record:
             raise RejectedFile(
                 source,
-                f"a record of schema {record['schema']!r} in a file of articles: an annotator.v1 "
-                "file must hold only records (its first line decides)",
+                f"a record of schema {record['schema']!r} in a file of articles: a file of "
+                "annotator records must hold only records (its first line decides)",
                 number,
             )
         articles.append(parse_article_record(record, source, number))

@@ -1,8 +1,9 @@
-"""Reading an annotator.v1 file's lines into checked records: the part of a record import that
-needs no database, so that worker processes can do it for large files.
+"""Reading an annotator.v2 (or v1) file's lines into checked records: the part of a record
+import that needs no database, so that worker processes can do it for large files.
 
-Each line is parsed, checked against the shipped JSON Schema, its span texts compared
-with its offsets, and its content checked as a save's is (``check_content``). Chunks of a
+Each line is parsed, checked against the shipped JSON Schema of the version it names
+(``annotator.v2``, or ``annotator.v1``, whose stance targets are upgraded), its span texts
+compared with its offsets, and its content checked as a save's is (``check_content``). Chunks of a
 large file are checked by worker processes while the importing process stores earlier
 ones: a map over chunks that keeps only a few in flight, each sent back as MessagePack.
 """
@@ -25,7 +26,7 @@ import orjson
 from jsonschema.exceptions import best_match
 
 from ..annotation.model import Content
-from ..annotation.record import SCHEMA, SpanMismatch, read_layers
+from ..annotation.record import READABLE_SCHEMAS, SCHEMA, SpanMismatch, read_layers
 from ..annotation.validation import Vocabulary, check_content
 from ..jsonschemas import fast_errors, fast_validator, full_validator
 from .errors import RejectedFile
@@ -72,11 +73,18 @@ class BadLine(NamedTuple):
     message: str
 
 
-def _schema_error(record: object) -> str:
-    error = best_match(full_validator(SCHEMA).iter_errors(record))
+def _schema_of(record: object) -> str:
+    """The schema a record is checked against: the readable one it names, else the current
+    one (whose ``schema`` constant then names what is wrong)."""
+    named = record.get("schema") if isinstance(record, dict) else None
+    return named if named in READABLE_SCHEMAS else SCHEMA
+
+
+def _schema_error(record: object, schema: str) -> str:
+    error = best_match(full_validator(schema).iter_errors(record))
     if error is not None:
         return f"{error.json_path}: {error.message}"
-    path, message = (fast_errors(SCHEMA, record) or [("$", "not an annotator.v1 record")])[0]
+    path, message = (fast_errors(schema, record) or [("$", f"not an {schema} record")])[0]
     return f"{path}: {message}"
 
 
@@ -84,7 +92,6 @@ def check_lines(
     lines: list[tuple[int, bytes]], context: ReadContext
 ) -> list[CheckedRecord] | BadLine:
     """Check numbered lines; the first bad one stops the chunk. Pure: runs in a worker too."""
-    is_valid = fast_validator(SCHEMA).is_valid
     checked: list[CheckedRecord] = []
     seen: set[tuple[str, str]] = set()
     for number, raw in lines:
@@ -92,8 +99,9 @@ def check_lines(
             record = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             return BadLine(number, f"not valid JSON: {error}")
-        if not is_valid(record):
-            return BadLine(number, _schema_error(record))
+        schema = _schema_of(record)
+        if not fast_validator(schema).is_valid(record):
+            return BadLine(number, _schema_error(record, schema))
         text = record["text"]
         try:
             layers = read_layers(record)

@@ -1,4 +1,4 @@
-"""Importing annotator.v1 files: an export read back, or a model's predictions.
+"""Importing annotator.v2 (and v1) files: an export read back, or a model's predictions.
 
 - With ``as_user``, each record becomes that user's submitted annotation, stored through
   the annotation store like any save (history included), so that an export of submitted
@@ -26,7 +26,7 @@ import orjson
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from ..annotation.record import SCHEMA
+from ..annotation.record import READABLE_SCHEMAS
 from ..annotation.store import NewAnnotation, load_vocabulary, save_many
 from ..models import Annotation, Document, Paragraph, PreAnnotation, User
 from ..models.base import table_of
@@ -37,7 +37,8 @@ from .record_lines import CheckedRecord, ReadContext, checked_chunks
 
 
 def is_record_file(path: Path) -> bool:
-    """Whether a .jsonl file holds annotator.v1 records (its first non-blank line says so)."""
+    """Whether a .jsonl file holds annotator records, v2 or v1 (its first non-blank line
+    says so)."""
     with path.open("rb") as handle:
         for raw in handle:
             if raw.strip():
@@ -45,7 +46,7 @@ def is_record_file(path: Path) -> bool:
                     first = orjson.loads(raw)
                 except orjson.JSONDecodeError:
                     return False
-                return isinstance(first, dict) and first.get("schema") == SCHEMA
+                return isinstance(first, dict) and first.get("schema") in READABLE_SCHEMAS
     return False
 
 

@@ -77,7 +77,7 @@ def import_paths(
 ) -> ImportReport:
     """Import files and directories (recursively); registries first, then articles and records.
 
-    ``annotator.v1`` record files become ``as_user``'s submitted annotations, or, without
+    ``annotator.v2`` (and v1) record files become ``as_user``'s submitted annotations, or, without
     a user, pre-annotations offered as suggestions. ``on_progress`` hears, as a large
     record file is stored, how many of its records are done.
     """

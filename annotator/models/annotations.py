@@ -72,7 +72,7 @@ class Annotation(Base):
     flagged: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The annotator.v1 record's entities, stances and quotes (span texts and actors written
+    # The annotator.v2 record's entities, stances and quotes (span texts and actors written
     # out) as compact JSON, written from the same payload as the layer rows in the same
     # transaction: an export copies it instead of rebuilding each record from those rows.
     record_layers: Mapped[str] = mapped_column(Text, server_default=EMPTY_RECORD_LAYERS)

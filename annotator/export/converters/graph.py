@@ -80,13 +80,12 @@ def flatten(record: dict[str, Any]) -> tuple[list[Span], list[Relation]]:
             relations.append(Relation(quote["speaker"], content_key, "SPEAKER"))
     for stance in record["stances"]:
         target = stance["target"]
-        if isinstance(target, dict):
+        target_key = target["entity"]
+        if target_key is None:  # text of its own, not an entity
             target_key = f"{stance['id']}:target"
             spans.append(
                 Span(target_key, target["start"], target["end"], "STANCE_TARGET", target["text"])
             )
-        else:
-            target_key = target
         relations.append(Relation(stance["holder"], target_key, stance["polarity"]))
     return spans, relations
 

@@ -1,8 +1,8 @@
 """``--format hf``: a folder that ``datasets.load_dataset(folder)`` loads with declared types.
 
-One JSONL file per split (``train``, ``dev``, ``test``; ``data`` without a split), with
-the records reshaped so every field has one type, as Arrow needs: a stance's
-``target`` becomes ``{"entity", "start", "end", "text"}`` with the unused half null.
+One JSONL file per split (``train``, ``dev``, ``test``; ``data`` without a split) of
+annotator.v2 records, in which every field has one type, as Arrow needs (a stance's
+``target`` is always ``{"entity", "start", "end", "text"}``).
 
 Beside them, ``README.md`` declares every field's type in the YAML block datasets reads
 (``dataset_info: features:``), so ``load_dataset`` never guesses a schema from the first
@@ -66,15 +66,9 @@ FEATURES: dict[str, Any] = {
 
 
 def reshape(record: dict[str, Any]) -> dict[str, Any]:
-    """The record with union-typed fields made uniform: a stance target, an entity id
-    (annotator.v1) or an object (a span, or ``{"entity": id}``), becomes one struct."""
-    stances = []
-    for stance in record["stances"]:
-        target = stance["target"]
-        flat: dict[str, Any] = {"entity": None, "start": None, "end": None, "text": None}
-        flat.update({"entity": target} if isinstance(target, str) else target)
-        stances.append({**stance, "target": flat})
-    shaped = {**record, "stances": stances}
+    """The record as the hf files hold it: annotator.v2 already gives every field one
+    type, so only ``schema`` goes (the card names the format)."""
+    shaped = dict(record)
     shaped.pop("schema", None)
     return shaped
 

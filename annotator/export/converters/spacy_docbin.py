@@ -147,8 +147,8 @@ def _docbins(records: Iterable[dict[str, Any]], bin_of: Any) -> tuple[dict[str, 
                 if span is not None:
                     cues.append(span)
         for stance in record["stances"]:
-            if isinstance(stance["target"], dict):
-                target = stance["target"]
+            target = stance["target"]
+            if target["entity"] is None:  # text targets; entity targets are in ents
                 span = _char_span(
                     doc,
                     record,
