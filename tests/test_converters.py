@@ -221,6 +221,30 @@ def test_hf_folder_loads_with_datasets_as_splits(
     assert (tmp_path / "hf.actors.json").is_file() and not list(folder.glob("*.json"))
 
 
+def test_pandas_reads_the_jsonl_and_flattens_stance_targets(
+    runner: FlaskCliRunner, labelled: dict[str, Any], tmp_path: Path
+) -> None:
+    """pandas reads the plain export, and json_normalize flattens every stance target into
+    the same four columns, whether it names an entity or is text."""
+    pandas = require("pandas")
+    out = tmp_path / "labels.jsonl"
+    _export(runner, "--out", str(out))
+    frame = pandas.read_json(out, lines=True, dtype=False)
+    assert len(frame) == 2 and set(frame["annotator"]) == {"alice"}
+    first = frame[frame["text"] == labelled["first"].text].iloc[0]
+    assert [e["text"] for e in first["entities"]][:2] == ["Palestinian factions", "IS"]
+    stances = pandas.json_normalize(
+        frame.to_dict("records"), record_path="stances", meta=["paragraph_id"]
+    )
+    targets = stances.set_index("id")[
+        ["target.entity", "target.start", "target.end", "target.text"]
+    ]
+    is_ = first["entities"][1]
+    assert targets.loc["s1"].tolist() == ["e2", is_["start"], is_["end"], "IS"]
+    assert pandas.isna(targets.loc["s2", "target.entity"])  # text of its own
+    assert targets.loc["s2", "target.text"].endswith("clashes")
+
+
 def _check_prodigy(task: dict[str, Any]) -> None:
     text = task["text"]
     tokens = task["tokens"]
