@@ -91,7 +91,7 @@ def get_paragraph(paragraph_id: str) -> Response:
         annotation=annotation,
         suggestions={"entities": entity_suggestions, "cues": cue_suggestions},
         actors=actors_by_key(db, actor_keys),
-        progress=progress(db, current_user).__dict__,
+        progress=progress(db, annotator).__dict__,
     )
 
 

@@ -500,6 +500,20 @@ def test_reviewer_reads_another_annotation_without_changing_anything(
     expect(page.locator("#banner")).to_contain_text("reading alice's annotation")
     expect(page.locator("#comment")).to_be_disabled()
     expect(page.locator("#entity-list .delete")).to_have_count(0)
+    # alice's progress (her one submitted paragraph), not rita's own (none).
+    expect(page.locator("#progress")).to_have_text(re.compile(r"^1 / \d+ done$"))
+    for name in ("Skip", "Flag", "Submit"):
+        expect(page.get_by_role("button", name=re.compile(f"^{name}"))).to_be_disabled()
+    labels = page.locator(".label-button")
+    assert labels.count() > 0
+    for index in range(labels.count()):
+        expect(labels.nth(index)).to_be_disabled()
+    assert labels.first.evaluate("(b) => getComputedStyle(b).opacity") == "0.45"
+    # The suggestions alice left open (the seed registry knows "PLO" and "Syria") are not
+    # offered to the reader as things to decide.
+    expect(page.locator("#suggestion-list li.suggestion")).to_have_count(0)
+    expect(page.locator("#suggestion-list")).to_contain_text("not shown to a reader")
+    expect(page.locator("#paragraph-text .sugg")).to_have_count(0)
     page.locator("#paragraph-text").focus()
     for key in ("End", "2", "Delete", "q", "Enter"):
         page.keyboard.press(key)
@@ -586,3 +600,50 @@ def test_a_flag_shows_and_can_be_removed(annotator: Page, db: Session) -> None:
     expect(page.locator("#flag-state")).to_be_hidden()
     expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
     assert _server_annotation(page, paragraph_id)["annotation"]["flagged"] is False
+
+
+def test_the_help_names_the_real_label_keys_brackets_and_undo(annotator: Page, db: Session) -> None:
+    """? lists the keys the page really has: the entity types' own keys, [ ], Ctrl+Z."""
+    page = annotator
+    _open(page, _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD))
+    keys = page.evaluate(
+        "async () => (await (await fetch('/api/labels')).json())"
+        ".entity_types.map((t) => t.hotkey)"
+    )
+    assert keys == [str(n) for n in range(1, len(keys) + 1)] and len(keys) > 2
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("?")
+    help_ = page.locator("#help-dialog")
+    expect(help_).to_be_visible()
+    expect(help_).to_contain_text(f"select text, then 1–{len(keys)}")
+    expect(help_.locator("tr", has_text="[ ]")).to_contain_text("previous / next entity")
+    expect(help_.locator("tr", has_text="Ctrl+Z")).to_contain_text("undo")
+    page.keyboard.press("Escape")
+    page.keyboard.press("End")
+    page.keyboard.press("Shift+ArrowLeft")
+    expect(page.locator("#mode-line")).to_contain_text(f"press 1–{len(keys)} to label it")
+
+
+def test_a_quote_dragged_from_its_quotation_mark_keeps_the_marks_without_alt(
+    annotator: Page, db: Session
+) -> None:
+    """A drag from “ to ” then Q quotes with both marks (DIRECT); a drag from “ then a
+    label key still labels the word alone."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    _open(page, paragraph_id)
+    text = db.get(Paragraph, paragraph_id).text
+    said = text[: text.index("” said") + 1]
+    assert said.startswith("“") and said.endswith(",”")
+    drag_select(page, "“Syria")
+    page.keyboard.press("1")
+    drag_select(page, said)
+    page.keyboard.press("q")
+    page.keyboard.press("Escape")
+    expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    (entity,) = saved["entities"]
+    assert text[entity["start"] : entity["end"]] == "Syria"
+    (quote,) = saved["quotes"]
+    assert text[quote["content"]["start"] : quote["content"]["end"]] == said
+    assert quote["type"] == "DIRECT"

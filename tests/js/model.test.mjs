@@ -266,3 +266,20 @@ test("a limit the server leaves out is not checked", () => {
   for (let i = 0; i < 5; i += 1) a.addQuote({ start: 0, end: 1 }, "DIRECT");
   assert.deepEqual(a.validate(5), []);
 });
+
+test("accept all takes only what the server's limits leave room for, in order", () => {
+  const limits = { entities: 2000, stances: 2000, quotes: 2000, suggestions: 5000, comment: 10000 };
+  const a = annotation({ ...LABELS, limits }, empty({ entities: [{ id: "e1", start: 0, end: 1, label: "PERSON", actor: null }] }));
+  const offered = Array.from({ length: 3000 }, (_, i) => suggestion(`s${i}`, 2 * i + 2, 2 * i + 3));
+  assert.deepEqual(a.acceptMany(offered), { accepted: 1999, left: 1001 });
+  assert.equal(a.entities.length, 2000);
+  assert.deepEqual(a.validate(10000), []); // the save the server would take
+  assert.equal(a.isOpen(offered[1998]), false);
+  assert.equal(a.isOpen(offered[1999]), true); // the rest stay open
+});
+
+test("accept all stops where the suggestion decisions run out, too", () => {
+  const a = annotation({ ...LABELS, limits: { ...LIMITS, entities: 10 } });
+  assert.deepEqual(a.acceptMany([suggestion("a", 0, 1), suggestion("b", 1, 2), suggestion("c", 2, 3)]), { accepted: 2, left: 1 });
+  assert.deepEqual(a.validate(10), []);
+});

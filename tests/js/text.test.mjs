@@ -116,3 +116,21 @@ test("content quoted in part is MIXED, unquoted content INDIRECT", () => {
   const plain = new CodePointText("He said the strikes would stop.");
   assert.equal(suggestQuoteType(plain, 8, 30), "INDIRECT");
 });
+
+test("a drag that starts on an opening quotation mark keeps it for a quote, not for a label", () => {
+  const text = new CodePointText("“Syria and the PLO fight terrorism,” said Meqdad.");
+  const snapped = text.snapToWords(0, 36); // from “ to past the closing ”
+  assert.deepEqual({ start: snapped.start, end: snapped.end }, { start: 1, end: 34 });
+  assert.equal(text.slice(snapped.quoted.start, snapped.quoted.end), "“Syria and the PLO fight terrorism,”");
+  assert.equal(text.slice(text.snapToWords(0, 6).quoted.start, text.snapToWords(0, 6).quoted.end), "“Syria");
+  assert.equal(text.snapToWords(1, 34).quoted, undefined); // the words alone: no marks
+  assert.equal(text.snapToWords(1, 35).quoted, undefined); // a comma is not a mark
+});
+
+test("guillemets and low-high marks count as quotation marks too", () => {
+  const text = new CodePointText("Il a dit « nous partirons » hier; „Wir gehen“.");
+  const french = text.snapToWords(9, 27);
+  assert.equal(text.slice(french.quoted.start, french.quoted.end), "« nous partirons »");
+  const german = text.snapToWords(34, 45);
+  assert.equal(text.slice(german.quoted.start, german.quoted.end), "„Wir gehen“");
+});

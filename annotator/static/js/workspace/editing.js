@@ -93,11 +93,13 @@ export function createEditing({ state, saver, render, suggestActor }) {
   function acceptAll() {
     if (state.readOnly) return;
     const open = state.openSuggestions().filter((s) => s.kind === "entity");
-    for (const suggestion of open) {
-      state.annotation.addEntity(suggestion.start, suggestion.end, suggestion.label, suggestion.actor, true);
-      state.annotation.decide(suggestion, "accepted");
-    }
-    view.showMessage(`Accepted ${plural(open.length, "suggestion")}.`);
+    const { accepted, left } = state.annotation.acceptMany(open);
+    const limit = state.annotation.vocabulary.limits?.entities;
+    view.showMessage(
+      left
+        ? `Accepted ${plural(accepted, "suggestion")}; ${left} left open: an annotation holds at most ${limit} entities.`
+        : `Accepted ${plural(accepted, "suggestion")}.`,
+    );
     state.focusedSuggestion = null;
     changed();
   }

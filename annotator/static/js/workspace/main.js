@@ -57,7 +57,7 @@ export function start(state, hooks = {}) {
     drawText(textBox, state.text, state.marks(), state.colours);
     panel.render();
     const selectedText = state.selection ? state.text.slice(state.selection.start, state.selection.end) : null;
-    view.renderModeLine(root, { mode: state.mode, selectedText, labelCount: state.labels.entity_types.length });
+    view.renderModeLine(root, { mode: state.mode, selectedText, labelKeys: view.labelKeys(state.labels.entity_types) });
     onRender();
   }
   saver = new Saver({

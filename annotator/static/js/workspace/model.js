@@ -134,6 +134,24 @@ export class Annotation {
     });
   }
 
+  /**
+   * Accept entity suggestions in order, as many as the server's limits leave room for
+   * (entities, and suggestion decisions); the rest stay open. Returns {accepted, left}.
+   */
+  acceptMany(suggestions) {
+    const limits = this.vocabulary.limits || {};
+    const room = (most, used) => (Number.isInteger(most) ? Math.max(0, most - used) : Infinity);
+    let accepted = 0;
+    for (const suggestion of suggestions) {
+      const fresh = !this.decisions.has(suggestion.id);
+      if (room(limits.entities, this.entities.length) === 0 || (fresh && room(limits.suggestions, this.decisions.size) === 0)) break;
+      this.addEntity(suggestion.start, suggestion.end, suggestion.label, suggestion.actor, true);
+      this.decide(suggestion, "accepted");
+      accepted += 1;
+    }
+    return { accepted, left: suggestions.length - accepted };
+  }
+
   /** Whether a suggestion still waits for a decision (and is not already an entity). */
   isOpen(suggestion) {
     const decision = this.decisions.get(suggestion.id);

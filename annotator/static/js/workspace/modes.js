@@ -21,7 +21,8 @@ export function createModes({ state, changed, render }) {
       showMessage("Select the words that were said, then press Q.");
       return;
     }
-    const { start, end } = state.selection;
+    // With the quotation marks the drag started or ended on, when it did.
+    const { start, end } = state.selection.quoted ?? state.selection;
     const quote = state.annotation.addQuote({ start, end }, suggestQuoteType(state.text, start, end));
     state.selection = null;
     state.selected = { kind: "quote", id: quote.id };

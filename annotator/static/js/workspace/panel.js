@@ -89,7 +89,8 @@ export class Panel {
       item.appendChild(reject);
       list.appendChild(item);
     }
-    if (!open.length) list.appendChild(this.empty("No open suggestions."));
+    if (this.readOnly) list.appendChild(this.empty("Suggestions are for the annotator, not shown to a reader."));
+    else if (!open.length) list.appendChild(this.empty("No open suggestions."));
   }
 
   empty(text) {

@@ -57,8 +57,10 @@ export class WorkspaceState {
     return Boolean(this.selected && this.selected.kind === kind && this.selected.id === id);
   }
 
-  /** Suggestions still waiting for a decision: these are drawn dotted and listed in the panel. */
+  /** Suggestions still waiting for a decision: these are drawn dotted and listed in the panel.
+   * None when reading someone else's annotation: nothing there is for this reader to decide. */
   openSuggestions() {
+    if (this.readOnly) return [];
     return this.suggestions.filter((s) => this.annotation.isOpen(s));
   }
 

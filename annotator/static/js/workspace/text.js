@@ -4,6 +4,10 @@
 const WORD_SEGMENTER = new Intl.Segmenter(undefined, { granularity: "word" });
 const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 const POSSESSIVE = /['\u2019]s$/i;
+// Quotation marks a drag may start or end on: with the punctuation that comes before a
+// closing mark (“... Yarmouk,”) and the one space French sets inside guillemets (« nous »).
+const OPENING_MARKS = /["“«„‘‹']+\s?$/u;
+const CLOSING_MARKS = /^[,.;:!?…]*\s?["”»“’›']+/u;
 
 /** The paragraph text with code-point indexing, words and grapheme boundaries. */
 export class CodePointText {
@@ -60,6 +64,11 @@ export class CodePointText {
    * Widen a selection to whole words and trim the space and punctuation at its edges.
    * A possessive ending ('s) is left out unless the selection reached into it.
    * Returns null when the selection holds no word at all.
+   *
+   * When the drag itself started on an opening quotation mark right before its first word,
+   * or ended on a closing one after its last, ``quoted`` is the selection with those marks:
+   * a quote (Q) takes it, so that quoted speech can be selected with its marks without Alt,
+   * while a label key still takes the words alone.
    */
   snapToWords(start, end) {
     const touched = this.words.filter((word) => word.end > start && word.start < end);
@@ -71,7 +80,16 @@ export class CodePointText {
     if (POSSESSIVE.test(lastText) && end <= last.end - 2 && last.end - 2 > last.start) {
       snappedEnd = last.end - 2;
     }
-    return { start: first.start, end: snappedEnd };
+    const snapped = { start: first.start, end: snappedEnd };
+    const opening = start < first.start ? OPENING_MARKS.exec(this.slice(start, first.start)) : null;
+    const closing = end > last.end ? CLOSING_MARKS.exec(this.slice(last.end, end)) : null;
+    if (opening || closing) {
+      snapped.quoted = {
+        start: opening ? first.start - Array.from(opening[0]).length : snapped.start,
+        end: closing ? last.end + Array.from(closing[0]).length : snapped.end,
+      };
+    }
+    return snapped;
   }
 
   /** Widen a selection to whole graphemes, so an emoji or a letter with its marks is never split. */

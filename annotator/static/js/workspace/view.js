@@ -48,6 +48,16 @@ export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
     buttons.appendChild(button);
   }
   setComment(comment);
+  $("help-label-keys").textContent = labelKeys(labels.entity_types);
+}
+
+/** The keys of the entity types, as the help and the mode line name them: "1–6" for a run
+ * of digits, else the keys one by one ("1 2 p"); "a label button" when none has a key. */
+export function labelKeys(entityTypes) {
+  const keys = entityTypes.map((label) => label.hotkey).filter(Boolean);
+  if (!keys.length) return "a label button";
+  const digits = keys.every((key, i) => /^[0-9]$/.test(key) && (i === 0 || Number(key) === Number(keys[i - 1]) + 1));
+  return digits && keys.length > 2 ? `${keys[0]}–${keys[keys.length - 1]}` : keys.join(" ");
 }
 
 /** Show the comment box's text (after a load, an undo or a restored copy). */
@@ -64,16 +74,17 @@ export function disableEditing() {
   for (const id of ["comment", "submit-button", "skip-button", "flag-button", "quote-button", "stance-button", "accept-all"]) {
     $(id).disabled = true;
   }
+  for (const button of document.querySelectorAll(".label-button")) button.disabled = true;
 }
 
 /**
  * The line under the paragraph says what the keys do now: the step of the quote or stance
  * being made, or what the selected words can become; otherwise the last message stays.
  */
-export function renderModeLine(root, { mode, selectedText, labelCount }) {
+export function renderModeLine(root, { mode, selectedText, labelKeys: keys }) {
   const line = $("mode-line");
   if (mode) line.textContent = MODE_HELP[mode.kind];
-  else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press 1–${labelCount} to label it, Q to make it a quote.`;
+  else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press ${keys} to label it, Q to make it a quote.`;
   else if (!line.dataset.message) line.textContent = "";
   if (mode || selectedText !== null) delete line.dataset.message;
   root.dataset.mode = mode ? mode.kind : "";
@@ -114,16 +125,17 @@ export function hideBanner() {
   $("banner").hidden = true;
 }
 
-/** The reasons a save was refused (by this page or by the server), as {path, message}. */
+/** The reasons a save was refused (by this page or by the server), as {path, message}:
+ * the first few, each cut short, and how many more (a list of thousands helps nobody). */
 export function showErrors(errors) {
   const box = $("errors");
   box.replaceChildren();
   const title = document.createElement("strong");
   title.textContent = "Cannot save this annotation:";
   const list = document.createElement("ul");
-  for (const error of errors) {
+  for (const line of errorLines(errors)) {
     const item = document.createElement("li");
-    item.textContent = `${error.path}: ${error.message}`;
+    item.textContent = line;
     list.appendChild(item);
   }
   box.append(title, list);
@@ -138,4 +150,16 @@ export function hideErrors() {
 export function renderFlag(annotation) {
   $("flag-state").hidden = !annotation.flagged;
   $("flag-text").textContent = annotation.flagged ? `Flagged: ${annotation.comment}` : "";
+}
+
+const ERRORS_SHOWN = 5;
+const ERROR_CHARACTERS = 200;
+
+/** The lines the error box shows for ``errors``: at most five, each at most 200 characters,
+ * then "… and N more". Pure, for the unit tests. */
+export function errorLines(errors) {
+  const cut = (text) => (text.length > ERROR_CHARACTERS ? `${text.slice(0, ERROR_CHARACTERS - 1)}…` : text);
+  const lines = errors.slice(0, ERRORS_SHOWN).map((error) => cut(`${error.path}: ${error.message}`));
+  if (errors.length > ERRORS_SHOWN) lines.push(`… and ${errors.length - ERRORS_SHOWN} more`);
+  return lines;
 }
