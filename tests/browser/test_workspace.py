@@ -647,3 +647,46 @@ def test_a_quote_dragged_from_its_quotation_mark_keeps_the_marks_without_alt(
     (quote,) = saved["quotes"]
     assert text[quote["content"]["start"] : quote["content"]["end"]] == said
     assert quote["type"] == "DIRECT"
+
+
+def test_a_conflict_lists_each_copys_items_and_merges_them_after_a_look(
+    annotator: Page, db: Session
+) -> None:
+    """The stale tab is told what each copy has that the other lacks; "merge" shows both
+    copies' items before saving, and the saved merge loses neither tab's entity."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", "Militants from the Islamic State")
+    _open(page, paragraph_id)
+    other = page.context.new_page()
+    _open(other, paragraph_id)
+
+    page.locator(".seg.sugg", has_text="Islamic State").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved (version 1)", timeout=8000)
+
+    drag_select(other, "Palestinian fighters")
+    other.keyboard.press("2")
+    banner = other.locator("#banner")
+    expect(banner).to_contain_text("changed in another tab", timeout=8000)
+    expect(banner.locator("li")).to_have_text(
+        [
+            re.compile("^Only in this tab: entity “Palestinian fighters”"),
+            re.compile("^Only in the server's copy: entity “Islamic State"),
+        ]
+    )
+    expect(other.get_by_role("button", name=re.compile(r"drops 1 of the server's items"))).to_be_visible()
+
+    other.get_by_role("button", name="Merge both copies").click()
+    expect(other.locator("#entity-list")).to_contain_text("Islamic State")
+    expect(other.locator("#entity-list")).to_contain_text("Palestinian fighters")
+    other.wait_for_timeout(2500)  # a look: nothing is saved before it is asked for
+    assert _server_annotation(page, paragraph_id)["annotation"]["version"] == 1
+
+    other.get_by_role("button", name="Save the merge").click()
+    expect(other.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    saved = _server_annotation(page, paragraph_id)["annotation"]
+    text = db.get(Paragraph, paragraph_id).text
+    assert sorted(text[e["start"] : e["end"]] for e in saved["entities"]) == [
+        "Islamic State group",
+        "Palestinian fighters",
+    ]
+    other.close()

@@ -103,14 +103,26 @@ export function setSaveState(state, message) {
   element.textContent = message;
 }
 
-/** A banner above the paragraph, with buttons given as [label, handler] pairs. */
-export function showBanner(message, kind, actions = []) {
+/** A banner above the paragraph, with buttons given as [label, handler] pairs and, under
+ * the message, ``details`` as a list (the first twelve lines, then how many more). */
+export function showBanner(message, kind, actions = [], details = []) {
   const banner = $("banner");
   banner.replaceChildren();
   banner.dataset.kind = kind;
   const text = document.createElement("span");
   text.textContent = message;
   banner.appendChild(text);
+  if (details.length) {
+    const list = document.createElement("ul");
+    list.className = "banner-details";
+    const shown = details.length > 12 ? [...details.slice(0, 11), `… and ${details.length - 11} more`] : details;
+    for (const line of shown) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    }
+    banner.appendChild(list);
+  }
   for (const [label, handler] of actions) {
     const button = document.createElement("button");
     button.type = "button";
