@@ -690,3 +690,115 @@ def test_a_conflict_lists_each_copys_items_and_merges_them_after_a_look(
         "Palestinian fighters",
     ]
     other.close()
+
+
+def _put_from_page(page: Page, paragraph_id: str, body: dict[str, Any]) -> None:
+    """Save ``body`` as the logged-in user, from inside the page (its CSRF token)."""
+    status = page.evaluate(
+        """async ([id, body]) => (await fetch(`/api/paragraphs/${id}/annotation`, {
+            method: "PUT", credentials: "same-origin",
+            headers: {"Content-Type": "application/json",
+                      "X-CSRFToken": document.getElementById("workspace").dataset.csrfToken},
+            body: JSON.stringify(body)})).status""",
+        [paragraph_id, body],
+    )
+    assert status == 200
+
+
+def _arc_ends(page: Page, kind: str) -> list[tuple[float, float]]:
+    """Where each drawn arc of ``kind`` starts and ends (x, relative to the paragraph)."""
+    return page.evaluate(
+        """(kind) => [...document.querySelectorAll(`#relation-arcs g.arc.${kind} path.line`)]
+            .map((p) => { const n = p.getAttribute("d").split(/[ ,]+/).filter(Boolean);
+                          return [Number(n[1]), Number(n[n.length - 2])]; })""",
+        kind,
+    )
+
+
+def test_stances_and_quotes_are_drawn_on_the_text_and_r_hides_them(
+    annotator: Page, db: Session, unicode_ids: list[str]
+) -> None:
+    """A stance is an arc from holder to target in its polarity's colour, a quote a dashed
+    arc from speaker to content; hovering a row marks its spans and arc; R hides them all;
+    in right-to-left text the arc runs leftwards."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    text = db.get(Paragraph, paragraph_id).text
+    _open(page, paragraph_id)
+
+    def span(words: str) -> dict[str, int]:
+        start = text.index(words)
+        return {"start": start, "end": start + len(words)}
+
+    _put_from_page(
+        page,
+        paragraph_id,
+        {
+            "version": 0,
+            "status": "draft",
+            "entities": [
+                {"id": "e1", **span("Syria"), "label": "STATE_ACTOR", "actor": None},
+                {"id": "e2", **span("terrorism"), "label": "ARMED_GROUP", "actor": None},
+                {"id": "e3", **span("Meqdad"), "label": "PERSON", "actor": None},
+            ],
+            "stances": [
+                {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": "q1"}
+            ],
+            "quotes": [
+                {
+                    "id": "q1",
+                    "speaker": "e3",
+                    "cue": span("said"),
+                    "content": span("Syria and the PLO"),
+                    "type": "DIRECT",
+                }
+            ],
+        },
+    )
+    _open(page, paragraph_id)
+    oppose = page.evaluate(
+        "async () => (await (await fetch('/api/labels')).json())"
+        ".polarities.find((p) => p.name === 'OPPOSE').colour"
+    )
+    stance_line = page.locator("#relation-arcs g.arc.stance path.line")
+    expect(stance_line).to_have_count(1)
+    expect(stance_line).to_have_attribute("stroke", oppose)
+    expect(page.locator("#relation-arcs g.arc.quote path.line")).to_have_count(1)
+    expect(page.locator("#relation-arcs circle.cue-mark")).to_have_count(1)
+    ((start, end),) = _arc_ends(page, "stance")
+    assert start < end  # Syria (holder) comes before terrorism in left-to-right text
+
+    page.locator("#stance-list .layer-item").hover()
+    expect(page.locator("#relation-arcs g.arc.stance")).to_have_class(re.compile("is-hot"))
+    expect(page.locator("#paragraph-text .seg.hot")).to_have_text(["Syria", "terrorism"])
+    page.locator("#paragraph-text").hover()
+    expect(page.locator("#paragraph-text .seg.hot")).to_have_count(0)
+
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("r")
+    expect(page.locator("#relation-arcs")).to_be_hidden()
+    page.keyboard.press("r")
+    expect(stance_line).to_have_count(1)
+
+    arabic_id = unicode_ids[1]
+    arabic = db.get(Paragraph, arabic_id).text
+    speaker, group = arabic.index("المتحدث"), arabic.index("داعش")
+    _put_from_page(
+        page,
+        arabic_id,
+        {
+            "version": 0,
+            "status": "draft",
+            "entities": [
+                {"id": "e1", "start": speaker, "end": speaker + 7, "label": "PERSON", "actor": None},
+                {"id": "e2", "start": group, "end": group + 4, "label": "ARMED_GROUP", "actor": None},
+            ],
+            "stances": [
+                {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": None}
+            ],
+            "quotes": [],
+        },
+    )
+    _open(page, arabic_id)
+    ((start, end),) = _arc_ends(page, "stance")
+    assert start > end  # right to left: the holder, read first, is to the right

@@ -1,7 +1,7 @@
 // Keys: what each key does in the paragraph, in a quote or stance step, and when reading only.
 
 // What reading someone else's annotation still allows: moving around and the help.
-const READ_ONLY_KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End", "Escape", "?", "[", "]"]);
+const READ_ONLY_KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End", "Escape", "?", "[", "]", "r", "R"]);
 
 function inFormField(target) {
   return Boolean(target && target.closest && target.closest("input, textarea, select, dialog"));
@@ -143,6 +143,10 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
         return true;
       case "?":
         act.showHelp();
+        return true;
+      case "r":
+      case "R":
+        act.toggleArcs();
         return true;
       default:
         return false;

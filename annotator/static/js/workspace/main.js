@@ -2,6 +2,7 @@
 // The adjudication page (adjudication/adjudicate.js) imports start() to edit the gold annotation.
 
 import { createApi } from "./api.js";
+import { drawArcs } from "./arcs_view.js";
 import { createEditing } from "./editing.js";
 import { createFinish } from "./finish.js";
 import { createKeyboard } from "./keyboard.js";
@@ -18,6 +19,7 @@ const $ = (id) => document.getElementById(id);
 const root = $("workspace");
 const page = root.dataset; // paragraphId, user, canReview, csrfToken, annotateUrl, doneUrl
 const textBox = $("paragraph-text");
+const arcs = $("relation-arcs");
 const api = createApi({ csrfToken: page.csrfToken });
 let saver = null; // set once the paragraph is loaded; the page-leaving handlers flush it
 
@@ -53,8 +55,10 @@ export function start(state, hooks = {}) {
   root.dataset.readOnly = String(state.readOnly);
   let panel = null;
   let recovery = null;
+  const redrawArcs = () => drawArcs(arcs, arcs.parentElement, textBox, state);
   function render() {
     drawText(textBox, state.text, state.marks(), state.colours);
+    redrawArcs();
     panel.render();
     const selectedText = state.selection ? state.text.slice(state.selection.start, state.selection.end) : null;
     view.renderModeLine(root, { mode: state.mode, selectedText, labelKeys: view.labelKeys(state.labels.entity_types) });
@@ -107,6 +111,13 @@ export function start(state, hooks = {}) {
       startSpeakerMode: modes.startSpeakerMode,
       startCueMode: modes.startCueMode,
       showMessage: view.showMessage,
+      // A stance or quote row under the mouse: its spans and arc stand out (the panel is
+      // not redrawn, so the row stays under the mouse).
+      hover: (item) => {
+        state.hovered = item;
+        drawText(textBox, state.text, state.marks(), state.colours);
+        redrawArcs();
+      },
     },
   });
   recovery = createRecovery({ state, saver, render, changed: editing.changed });
@@ -143,6 +154,11 @@ export function start(state, hooks = {}) {
       startStance: modes.startStance,
       focusActorSearch: () => panel.focusActorSearch(),
       showHelp: () => $("help-dialog").showModal(),
+      toggleArcs: () => {
+        state.showArcs = !state.showArcs;
+        view.showMessage(state.showArcs ? "Relations drawn on the text (R hides them)." : "Relations hidden (R shows them).");
+        redrawArcs();
+      },
     },
   });
 
@@ -160,6 +176,8 @@ export function start(state, hooks = {}) {
     recovery.restoreLocalCopy();
   }
 
+  // The arcs follow the text when it wraps anew (a resized window, a font that loaded late).
+  new ResizeObserver(redrawArcs).observe(textBox);
   document.addEventListener("mouseup", selection.onMouseUp);
   document.addEventListener("keydown", keyboard.onKeyDown);
   $("quote-button").addEventListener("click", modes.startQuote);

@@ -182,6 +182,10 @@ export class Panel {
     item.dataset.id = id;
     const button = itemButton(text, { selected: this.isSelected(kind, id), data: { kind, id } });
     button.addEventListener("click", () => this.on.select({ kind, id }));
+    if (kind === "stance" || kind === "quote") {
+      item.addEventListener("mouseenter", () => this.on.hover({ kind, id }));
+      item.addEventListener("mouseleave", () => this.on.hover(null));
+    }
     if (this.readOnly) {
       item.append(button);
       return item;

@@ -33,6 +33,8 @@ export class WorkspaceState {
     this.cursorWord = null; // the word cursor (a word index)
     this.selected = null; // {kind: "entity" | "stance" | "quote", id}
     this.focusedSuggestion = null; // a suggestion id
+    this.showArcs = true; // relations drawn as arcs over the text (R toggles)
+    this.hovered = null; // {kind: "stance" | "quote", id}: the side panel row under the mouse
     this.mode = null; // the step of a quote or stance being made: {kind, ...}
     this.candidateIndex = -1; // the candidate Tab is on in that mode
     this.actorSuggested = null; // the entity whose actor was linked from its aliases
@@ -123,7 +125,26 @@ export class WorkspaceState {
       result.push({ type: index === this.candidateIndex ? "candidate-focus" : "candidate", start: c.start, end: c.end });
     });
     if (this.selection) result.push({ type: "pending", start: this.selection.start, end: this.selection.end });
+    for (const span of this.hoveredSpans()) result.push({ type: "hot", ...span });
     return result;
+  }
+
+  /** The spans of the relation under the mouse in the side panel: a stance's holder and
+   * target, a quote's speaker, cue and content. */
+  hoveredSpans() {
+    const hovered = this.hovered;
+    if (!hovered) return [];
+    const a = this.annotation;
+    const entity = (id) => a.entity(id);
+    const spans = [];
+    if (hovered.kind === "stance") {
+      const stance = a.stance(hovered.id);
+      if (stance) spans.push(entity(stance.holder), typeof stance.target === "string" ? entity(stance.target) : stance.target);
+    } else if (hovered.kind === "quote") {
+      const quote = a.quote(hovered.id);
+      if (quote) spans.push(quote.content, quote.cue, quote.speaker ? entity(quote.speaker) : null);
+    }
+    return spans.filter(Boolean).map(({ start, end }) => ({ start, end }));
   }
 
   /** The label whose hotkey ``key`` is, in ``kind`` ("entity_types", "polarities", "quote_types"). */
