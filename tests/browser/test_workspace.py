@@ -122,16 +122,17 @@ def test_label_all_three_layers_with_mouse_and_keyboard_then_reload(
     page.keyboard.press("1")
     expect(page.locator("#entity-list")).to_contain_text("Meqdad · Person")
 
-    # The quote: select what was said, Q, click the speaker, click the suggested cue "said".
+    # The quote in three actions: select what was said, Q, then Enter takes the proposed
+    # speaker (Meqdad, next to the suggested cue) and the proposed cue "said".
     drag_select(
         page,
         "Syria and the PLO are determined to fight terrorism, which has reached Palestinian camps in Syria, notably Yarmouk",
     )
     page.keyboard.press("q")
-    expect(page.locator("#mode-line")).to_contain_text("speaker")
-    page.locator(".seg.candidate", has_text="Meqdad").first.click()
-    expect(page.locator("#mode-line")).to_contain_text("reporting verb")
-    page.locator(".seg.candidate", has_text="said").first.click()
+    expect(page.locator("#mode-line")).to_contain_text("speaker and cue proposed")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("Meqdad")
+    expect(page.locator(".seg.proposed")).to_have_text("said")
+    page.keyboard.press("Enter")
     expect(page.locator("#quote-list")).to_contain_text("“Meqdad” · said")
     expect(page.locator("#quote-list")).to_contain_text("· DIRECT")
 
@@ -802,3 +803,63 @@ def test_stances_and_quotes_are_drawn_on_the_text_and_r_hides_them(
     _open(page, arabic_id)
     ((start, end),) = _arc_ends(page, "stance")
     assert start > end  # right to left: the holder, read first, is to the right
+
+
+def test_a_stance_from_a_selected_quote_takes_s_and_one_polarity_key(
+    annotator: Page, db: Session
+) -> None:
+    """With a quote selected, S makes its speaker the holder and focuses the first entity the
+    quote names; a polarity key then makes the stance, expressed by that quote. A speaker
+    other than the proposed one leaves the cue to be picked (the proposed one focused)."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    _open(page, paragraph_id)
+    for fragment, key in (("Syria", "3"), ("terrorism", "2"), ("Meqdad", "1"), ("SANA", "5")):
+        drag_select(page, fragment)
+        page.keyboard.press(key)
+    drag_select(page, "Syria and the PLO are determined to fight terrorism")
+    page.keyboard.press("q")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("Meqdad")
+    page.locator(".seg.candidate", has_text="SANA").first.click()  # not the proposed speaker
+    expect(page.locator("#mode-line")).to_contain_text("reporting verb")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("said")
+    page.keyboard.press("Enter")
+    expect(page.locator("#quote-list")).to_contain_text("“SANA” · said")
+
+    page.locator("#quote-list button.item").first.click()
+    page.keyboard.press("s")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("Syria")
+    page.keyboard.press("Tab")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("terrorism")
+    page.keyboard.press("-")
+    expect(page.locator("#stance-list")).to_contain_text("“SANA” OPPOSE “terrorism” (in q1)")
+    expect(page.locator("#mode-line")).not_to_contain_text("quote that expresses it")
+    expect(page.locator("#save-state")).to_have_text(re.compile("Saved"), timeout=8000)
+    (stance,) = _server_annotation(page, paragraph_id)["annotation"]["stances"]
+    assert stance["quote"] == "q1" and stance["polarity"] == "OPPOSE"
+
+
+def test_the_word_cursor_on_a_suggestion_focuses_it_so_enter_accepts_it(
+    annotator: Page, db: Session
+) -> None:
+    """Keyboard only: moving the word cursor onto a suggested span focuses it; Enter accepts."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    _open(page, paragraph_id)
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Home")  # "Syria": no suggestion there
+    expect(page.locator("#suggestion-list .suggestion.is-focused")).to_have_count(0)
+    for _ in range(3):  # and, the, PLO: a suggestion of the seed registry
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#suggestion-list .suggestion.is-focused")).to_contain_text("PLO")
+    page.keyboard.press("Enter")
+    expect(page.locator("#entity-list")).to_contain_text("PLO")
+    # One word of a longer suggestion focuses the whole of it.
+    drag_select(page, "Syrian")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#suggestion-list .suggestion.is-focused")).to_contain_text(
+        "Syrian Arab News Agency"
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator("#entity-list")).to_contain_text("Syrian Arab News Agency")

@@ -60,9 +60,12 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
       act.stopMode();
       return true;
     }
-    if (kind === "stance-polarity") {
+    if (kind === "stance-polarity" || kind === "stance-target") {
+      // While the target is asked for, a polarity key takes the focused target (or the
+      // selected words) and makes the stance at once; other keys still move and select.
       const polarity = state.labelForKey("polarities", key);
       if (polarity) act.choosePolarity(polarity.name);
+      if (kind === "stance-target") return polarity ? true : null;
       return Boolean(polarity);
     }
     return null;

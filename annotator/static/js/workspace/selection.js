@@ -91,7 +91,13 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
     const last = words[Math.max(state.anchorWord, state.cursorWord)];
     // As with the mouse, a possessive ending stays out: "ISIS’s" selects "ISIS".
     state.selection = text.snapToWords(first.start, Math.max(first.start + 1, text.withoutPossessive(last)));
-    state.focusedSuggestion = null;
+    // The cursor on a suggested entity focuses that suggestion: Enter accepts it, X rejects
+    // it, a label key still labels the selected words (the shortest suggestion around wins).
+    const { start, end } = state.selection;
+    const around = state.openSuggestions()
+      .filter((s) => s.kind === "entity" && s.start <= start && s.end >= end)
+      .sort((a, b) => (a.end - a.start) - (b.end - b.start));
+    state.focusedSuggestion = around.length ? around[0].id : null;
     state.candidateIndex = -1;
     if (!state.mode) state.selected = null;
     render();

@@ -74,6 +74,7 @@ export class WorkspaceState {
       case "quote-speaker":
         return a.entities.map(entityCandidate);
       case "stance-target":
+        if (this.mode.targets) return this.mode.targets.map((id) => a.entity(id)).filter(Boolean).map(entityCandidate);
         return a.entities.filter((e) => e.id !== this.mode.holder).map(entityCandidate);
       case "quote-cue":
         return this.suggestions.filter((s) => s.kind === "cue").map((s) => ({ kind: "cue", id: s.id, start: s.start, end: s.end }));
@@ -125,6 +126,8 @@ export class WorkspaceState {
       result.push({ type: index === this.candidateIndex ? "candidate-focus" : "candidate", start: c.start, end: c.end });
     });
     if (this.selection) result.push({ type: "pending", start: this.selection.start, end: this.selection.end });
+    const proposedCue = this.mode && this.mode.proposedCue;
+    if (proposedCue) result.push({ type: "proposed", start: proposedCue.start, end: proposedCue.end });
     for (const span of this.hoveredSpans()) result.push({ type: "hot", ...span });
     return result;
   }
