@@ -23,8 +23,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     from . import cli, web
     from .config import load_config
-    from .extensions import csrf, init_database, login_manager
+    from .extensions import csrf, init_database, init_login_throttle, login_manager
+    from .jobs import JOBS_KEY, job_queue
     from .logs import init_logging
+    from .registry import max_aliases_per_actor
 
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("ANNOTATOR_INSTANCE_PATH")
     app = Flask(
@@ -35,9 +37,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
     )
     app.config.from_mapping(load_config(Path(app.instance_path), config))
+    max_aliases_per_actor()  # a bad ANNOTATOR_MAX_ALIASES_PER_ACTOR stops the start, not a request
 
     init_logging(app)
     init_database(app)
+    # Long work (spaCy, hf and split exports) runs as jobs: on Redis when REDIS_URL is set,
+    # else in an SQLite file in the instance folder (made on first use).
+    app.extensions[JOBS_KEY] = job_queue(
+        Path(app.instance_path),
+        app.extensions["annotator.engine"],
+        app.config.get("REDIS_URL") or os.environ.get("REDIS_URL"),
+    )
+    init_login_throttle(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

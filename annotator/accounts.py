@@ -23,6 +23,9 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "ann_"
 # Writing last_used_at on every API call would turn reads into writes; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+LIFETIME_PATTERN = re.compile(r"(\d{1,6})([hd])")
+LIFETIME_UNITS = {"h": "hours", "d": "days"}
+MAX_TOKEN_LIFETIME = timedelta(days=3650)
 
 
 @cache
@@ -97,30 +100,57 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Create an API token for ``user``; return the record and the token, which is never stored."""
+def parse_lifetime(text: str) -> timedelta:
+    """How long a token lives, from ``12h`` or ``90d``: a script's token should not outlive
+    the project it was made for. Anything else is refused with the forms that work."""
+    match = LIFETIME_PATTERN.fullmatch(text.strip())
+    lifetime = timedelta(**{LIFETIME_UNITS[match[2]]: int(match[1])}) if match else timedelta(0)
+    if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
+        raise AccountError(
+            f"{text!r} is not a token lifetime: give a number of hours or days, like 12h, 30d "
+            f"or 90d (at most {MAX_TOKEN_LIFETIME.days}d)"
+        )
+    return lifetime
+
+
+def create_token(
+    session: Session, user: User, name: str = "", lifetime: timedelta | None = None
+) -> tuple[ApiToken, str]:
+    """Create an API token for ``user``, expiring after ``lifetime`` if given; return the
+    record and the token, which is never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         user=user,
         name=name or "token",
         token_hash=_token_hash(token),
         prefix=token[: len(TOKEN_PREFIX) + 6],
+        expires_at=datetime.now(UTC) + lifetime if lifetime else None,
     )
     session.add(record)
     session.flush()
     return record, token
 
 
+def token_state(token: ApiToken, now: datetime | None = None) -> str:
+    """``revoked``, ``expired`` or ``active``: what a token's owner sees in a listing."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= (now or datetime.now(UTC)):
+        return "expired"
+    return "active"
+
+
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active owner of a live token, or None; records when the token was last used."""
+    """The active owner of a live (not revoked, not expired) token, or None; records when
+    the token was last used."""
     record = session.scalar(
         select(ApiToken)
         .options(joinedload(ApiToken.user))
         .where(ApiToken.token_hash == _token_hash(token))
     )
-    if record is None or record.revoked_at is not None or not record.user.active:
-        return None
     now = datetime.now(UTC)
+    if record is None or token_state(record, now) != "active" or not record.user.active:
+        return None
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
         record.last_used_at = now
         session.commit()
@@ -140,9 +170,15 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def set_active(user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions at once (its API tokens
-    stop working too, as long as it stays inactive)."""
+def set_active(user: User, active: bool) -> int:
+    """Enable or disable an account; disabling ends its sessions and revokes its API tokens
+    for good, so reactivating the account later does not bring old (perhaps leaked)
+    tokens back: its owner makes new ones. Return how many tokens were revoked."""
     user.active = active
-    if not active:
-        user.end_all_sessions()
+    if active:
+        return 0
+    user.end_all_sessions()
+    live = [token for token in user.tokens if token.revoked_at is None]
+    for token in live:
+        revoke_token(token)
+    return len(live)

@@ -11,6 +11,11 @@ from pathlib import Path
 from typing import Any
 
 SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the server cannot start with; the message names it and says what to do."""
 
 
 def normalise_database_url(url: str) -> str:
@@ -53,9 +58,36 @@ def read_or_create_secret_key(instance_path: Path) -> str:
         finally:
             temporary.unlink()
     key = path.read_text(encoding="ascii").strip()
-    if len(key) < 32:
-        raise RuntimeError(f"{path} holds a secret key shorter than 32 characters")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"{path} holds a secret key shorter than {MIN_SECRET_KEY_LENGTH} characters"
+        )
     return key
+
+
+def check_secret_key(key: Any) -> None:
+    """Refuse a short SECRET_KEY: it signs every session cookie, remember cookie and CSRF
+    token, and a short one can be guessed offline from a single cookie."""
+    if not isinstance(key, str | bytes) or len(key) < MIN_SECRET_KEY_LENGTH:
+        length = len(key) if isinstance(key, str | bytes) else 0
+        raise ConfigurationError(
+            f"SECRET_KEY is {length} character{'' if length == 1 else 's'} long; it needs at "
+            f"least {MIN_SECRET_KEY_LENGTH}. "
+            "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))' "
+            "(or unset SECRET_KEY to have one generated into the instance folder)"
+        )
+
+
+def trusted_proxies(value: str) -> int:
+    """How many reverse proxies in front of the app to believe about the client (their
+    X-Forwarded-For, -Proto and -Host): ``ANNOTATOR_PROXY_FIX``. Without a proxy the answer
+    must be 0, or any client could forge its address and scheme; a typo stops the start."""
+    if not value.strip().isdigit():
+        raise RuntimeError(
+            f"ANNOTATOR_PROXY_FIX={value!r}: use the number of proxies in front of the app "
+            "(1 behind one nginx), or 0 for none"
+        )
+    return int(value)
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -79,6 +111,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env.get("ANNOTATOR_SECURE_COOKIES") == "1",
         "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        # Behind a reverse proxy (docs/deploy.md): trust that many proxies' X-Forwarded-*.
+        "PROXY_FIX": trusted_proxies(env.get("ANNOTATOR_PROXY_FIX") or "0"),
         # CSRF is enforced by our own before_request hook (Bearer requests are exempt).
         "WTF_CSRF_CHECK_DEFAULT": False,
         # An annotator keeps the workspace open for hours: tie the token to the session,
@@ -87,6 +121,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # Signed sessions are refused after a day; "keep me logged in" renews them.
         "PERMANENT_SESSION_LIFETIME": 24 * 3600,
+        # Failed logins allowed per account and per client address before the login form
+        # is refused for the rest of the window (annotator.login_throttle).
+        "LOGIN_FAILURES_PER_ACCOUNT": env.get(
+            "ANNOTATOR_LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"
+        ),
+        "LOGIN_FAILURES_PER_ADDRESS": env.get(
+            "ANNOTATOR_LOGIN_FAILURES_PER_ADDRESS", "50 per 15 minutes"
+        ),
+        # Redis, when set, keeps the login throttle's counters; the database does otherwise.
+        "REDIS_URL": env.get("REDIS_URL") or None,
     }
     if "SECRET_KEY" in overrides:
         config["SECRET_KEY"] = overrides["SECRET_KEY"]
@@ -95,5 +139,6 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     else:
         config["SECRET_KEY"] = read_or_create_secret_key(instance_path)
     config.update(overrides)
+    check_secret_key(config["SECRET_KEY"])
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     return config

@@ -7,10 +7,13 @@ tests all make their engines here.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 
 class JSONText(str):
@@ -29,9 +32,27 @@ def dump_json(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
 
+def create_private_sqlite_file(url: str) -> None:
+    """Create the file of an SQLite URL readable by its owner only (0600), before SQLite
+    would create it with the umask's 0644: it holds password hashes and everyone's work.
+    SQLite gives its -wal and -shm files the database file's mode. An existing file, an
+    in-memory database and a folder that does not exist are left to SQLite."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process made it first
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
     """Create an engine for ``url`` with the pragmas the embedded SQLite default needs."""
     if url.startswith("sqlite"):
+        create_private_sqlite_file(url)
         # pysqlite's timeout is SQLite's busy timeout: wait for a writer instead of failing.
         engine = create_engine(
             url, connect_args={"timeout": busy_timeout_ms / 1000}, json_serializer=dump_json

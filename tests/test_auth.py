@@ -224,3 +224,286 @@ def test_password_change_ends_copied_sessions(
     )
     assert result.exit_code == 0
     assert client.get("/documents").status_code == 302
+
+
+# --- logout ends the session on the server ---------------------------------------------
+
+
+def test_cookies_copied_before_logout_are_refused_after_it(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """Someone who copied the session or the keep-me-logged-in cookie cannot read pages or
+    change anything with it once its owner has logged out."""
+    from .conftest import csrf_token_from
+
+    make_user("alice")
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={"username": "alice", "password": TEST_PASSWORD, "remember": "y", "csrf_token": token},
+    )
+    csrf = csrf_token_from(client.get("/documents").get_data(as_text=True))
+    copied = {name: client.get_cookie(name).value for name in ("session", "remember_token")}
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
+
+    for name, value in copied.items():
+        thief = app.test_client()
+        thief.set_cookie(name, value)
+        page = thief.get("/documents")
+        assert page.status_code == 302, name
+        assert page.headers["Location"].startswith("/login")
+        thief = app.test_client()
+        thief.set_cookie(name, value)
+        save = thief.post("/api/tokens", json={"name": "stolen"}, headers={"X-CSRFToken": csrf})
+        assert save.status_code == 401, name
+    with app.app_context():
+        assert get_session().query(ApiToken).count() == 0
+
+
+# --- login throttling --------------------------------------------------------------------
+
+
+def attempt(client: FlaskClient, username: str, password: str, address: str = "192.0.2.1"):
+    """One post of the login form from ``address``, with a fresh CSRF token."""
+    from .conftest import csrf_token_from
+
+    environ = {"REMOTE_ADDR": address}
+    token = csrf_token_from(client.get("/login", environ_base=environ).get_data(as_text=True))
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        environ_base=environ,
+    )
+
+
+def test_ten_failures_hold_the_account_even_for_the_right_password(
+    client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    """After 10 wrong passwords for alice (from ten addresses), the right one is refused with
+    429, a Retry-After header and a message saying how long to wait; bob may log in."""
+    make_user("alice")
+    make_user("bob")
+    for n in range(10):
+        assert attempt(client, "alice", "wrong password", f"192.0.2.{n}").status_code == 200
+    refused = attempt(client, "alice", TEST_PASSWORD, "198.51.100.1")
+    assert refused.status_code == 429
+    assert 890 <= int(refused.headers["Retry-After"]) <= 900
+    page = refused.get_data(as_text=True)
+    assert "Too many failed logins" in page and "Try again in 15 minutes." in page
+    assert client.get("/documents").status_code == 302
+    assert attempt(client, "bob", TEST_PASSWORD, "192.0.2.1").status_code == 302
+
+
+def test_an_admin_lets_a_held_user_back_in(
+    client: FlaskClient, runner: FlaskCliRunner, make_user: Callable[..., User]
+) -> None:
+    """`annotator unlock-login alice` ends the wait someone else's guessing imposed on her."""
+    make_user("alice")
+    for n in range(10):
+        attempt(client, "alice", "wrong password", f"192.0.2.{n}")
+    assert attempt(client, "alice", TEST_PASSWORD).status_code == 429
+    assert runner.invoke(args=["unlock-login"]).exit_code == 2
+    result = runner.invoke(args=["unlock-login", "alice"])
+    assert result.exit_code == 0 and "'alice'" in result.output
+    assert attempt(client, "alice", TEST_PASSWORD).status_code == 302
+
+
+def test_failures_from_one_address_hold_it_for_every_account(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guesser spreading failures over names is held by address (a configured limit)."""
+    make_user("alice")
+    monkeypatch.setitem(app.config, "LOGIN_FAILURES_PER_ADDRESS", "4 per hour")
+    from annotator.extensions import init_login_throttle
+
+    init_login_throttle(app)
+    for name in ("root", "admin", "test", "alice"):
+        assert attempt(client, name, "guess", "203.0.113.9").status_code == 200
+    refused = attempt(client, "alice", TEST_PASSWORD, "203.0.113.9")
+    assert refused.status_code == 429
+    assert "Try again in 60 minutes." in refused.get_data(as_text=True)
+    assert attempt(client, "alice", TEST_PASSWORD, "203.0.113.10").status_code == 302
+
+
+def test_every_worker_sees_the_same_count(
+    app: Flask, client: FlaskClient, database_url: str, tmp_path, make_user: Callable[..., User]
+) -> None:
+    """Failures counted by one server process hold the account in another (gunicorn runs
+    several): six through the first and four through the second hold alice in both."""
+    from .conftest import build_app
+
+    make_user("alice")
+    second = build_app(database_url, tmp_path / "second-worker")
+    other = second.test_client()
+    for n in range(6):
+        attempt(client, "alice", "wrong password", f"192.0.2.{n}")
+    for n in range(4):
+        attempt(other, "alice", "wrong password", f"198.51.100.{n}")
+    assert attempt(client, "alice", TEST_PASSWORD, "203.0.113.1").status_code == 429
+    assert attempt(other, "alice", TEST_PASSWORD, "203.0.113.2").status_code == 429
+    with second.app_context():
+        from annotator.extensions import get_engine
+
+        get_engine().dispose()
+
+
+def test_failed_logins_are_logged_without_the_password(
+    client: FlaskClient, make_user: Callable[..., User], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The operator sees who failed to log in, from where and when; never the password."""
+    make_user("alice")
+    with caplog.at_level("WARNING", logger="annotator"):
+        attempt(client, "alice", "hunter2 but longer", "192.0.2.77")
+    failures = [r for r in caplog.records if "failed login" in r.getMessage()]
+    assert len(failures) == 1
+    assert "'alice'" in failures[0].getMessage() and "192.0.2.77" in failures[0].getMessage()
+    assert failures[0].created > 0
+    assert not any("hunter2" in r.getMessage() for r in caplog.records)
+
+
+def test_with_redis_url_the_counts_live_in_redis(
+    database_url: str, tmp_path, make_user: Callable[..., User]
+) -> None:
+    """With REDIS_URL set the throttle counts in Redis, shared by the workers, not the table."""
+    import os
+    import uuid
+
+    from sqlalchemy import func, select
+
+    from annotator import create_app
+    from annotator.extensions import get_engine, get_login_throttle
+    from annotator.models import RateLimitCounter
+
+    redis = pytest.importorskip("redis")
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {redis_url} (set REDIS_URL)")
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "REDIS_URL": redis_url,
+        "LOGIN_FAILURES_PER_ACCOUNT": "3 per 15 minutes",
+    }
+    first = create_app({**config, "INSTANCE_PATH": str(tmp_path / "one")})
+    second = create_app({**config, "INSTANCE_PATH": str(tmp_path / "two")})
+    # Redis outlives the test: names of this run only, cleared at the end.
+    name, address = f"user-{uuid.uuid4().hex[:12]}", f"10.{uuid.uuid4().int % 250}.0.7"
+    try:
+        for made in (first, first, second):
+            attempt(made.test_client(), name, "wrong password", address)
+        assert attempt(second.test_client(), name, "wrong password", address).status_code == 429
+        with first.app_context(), get_engine().connect() as connection:
+            stored = connection.execute(select(func.count()).select_from(RateLimitCounter))
+            assert stored.scalar() == 0
+    finally:
+        for made in (first, second):
+            with made.app_context():
+                get_login_throttle().forget(name, address)
+                get_engine().dispose()
+
+
+def test_when_the_counts_cannot_be_reached_logins_wait_rather_than_go_uncounted(
+    database_url: str, tmp_path, make_user: Callable[..., User], caplog: pytest.LogCaptureFixture
+) -> None:
+    """With Redis down, the login form answers 503 with a message to try again, never a 500
+    and never a login nobody counted; the operator finds why in the log."""
+    from annotator import create_app
+    from annotator.extensions import get_engine
+
+    pytest.importorskip("redis")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "INSTANCE_PATH": str(tmp_path / "down"),
+            "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    )
+    make_user("alice")
+    client = app.test_client()
+    with caplog.at_level("ERROR", logger="annotator"):
+        refused = attempt(client, "alice", TEST_PASSWORD)
+    assert refused.status_code == 503
+    assert refused.headers["Retry-After"] == "60"
+    assert "Logging in is not possible for a moment" in refused.get_data(as_text=True)
+    assert client.get("/documents").status_code == 302
+    assert any("cannot be reached" in r.getMessage() for r in caplog.records)
+    with app.app_context():
+        get_engine().dispose()
+
+
+# --- API tokens: revoked for good, and expiring ------------------------------------------
+
+
+def test_reactivating_an_account_does_not_revive_its_tokens(
+    client: FlaskClient, runner: FlaskCliRunner, make_user: Callable[..., User]
+) -> None:
+    """A token of a deactivated account stays dead when the account comes back."""
+    make_user("alice")
+    token = runner.invoke(args=["token", "alice"]).stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    result = runner.invoke(args=["set-active", "alice", "--inactive"])
+    assert "1 API token(s) revoked" in result.output
+    assert runner.invoke(args=["set-active", "alice", "--active"]).exit_code == 0
+    assert client.get("/api/me", headers=headers).status_code == 401
+    assert "\trevoked\t" in runner.invoke(args=["tokens", "alice"]).output
+    fresh = runner.invoke(args=["token", "alice"]).stdout.strip()
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_a_token_with_an_expiry_is_refused_once_it_has_passed(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, make_user: Callable[..., User]
+) -> None:
+    """`annotator token alice --expires 12h` works for twelve hours, then answers 401
+    "expired"; the listing says when it expires and that it has."""
+    from datetime import UTC, datetime, timedelta
+
+    make_user("alice")
+    result = runner.invoke(args=["token", "alice", "--expires", "12h"])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    with app.app_context():
+        session = get_session()
+        stored = session.query(ApiToken).one()
+        left = stored.expires_at - datetime.now(UTC)
+        assert timedelta(hours=11, minutes=59) < left <= timedelta(hours=12)
+        assert "\tactive\t" in runner.invoke(args=["tokens", "alice"]).output
+        stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.commit()
+    refused = client.get("/api/me", headers=headers)
+    assert refused.status_code == 401
+    assert "expired" in refused.get_json()["error"]
+    listing = runner.invoke(args=["tokens", "alice"]).output
+    assert "\texpired\t" in listing and "expires 20" in listing
+
+
+@pytest.mark.parametrize("value", ["90", "1w", "0d", "-3d", "d", "1.5d", "99999999d", "3651d"])
+def test_a_token_lifetime_that_is_not_one_is_refused(
+    app: Flask, runner: FlaskCliRunner, make_user: Callable[..., User], value: str
+) -> None:
+    """A mistyped --expires stops the command with the forms that work; no token is made."""
+    make_user("alice")
+    result = runner.invoke(args=["token", "alice", "--expires", value])
+    assert result.exit_code == 2
+    assert "--expires" in result.output and "12h, 30d or 90d" in result.output
+    with app.app_context():
+        assert get_session().query(ApiToken).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"), [("12h", 12), ("30d", 720), ("90d", 2160), (" 1h ", 1), ("3650d", 87600)]
+)
+def test_token_lifetimes_read_as_hours_or_days(text: str, hours: int) -> None:
+    """The lifetimes the README shows mean what they say."""
+    from datetime import timedelta
+
+    from annotator.accounts import parse_lifetime
+
+    assert parse_lifetime(text) == timedelta(hours=hours)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from annotator import create_app
-from annotator.config import normalise_database_url
+from annotator.config import ConfigurationError, normalise_database_url
 from annotator.extensions import get_engine
 
 
@@ -86,3 +86,58 @@ def test_templates_are_found_from_the_checkout() -> None:
 
     assert (resource_dir("templates") / "base.html").is_file()
     assert (resource_dir("migrations") / "env.py").is_file()
+
+
+@pytest.mark.parametrize("source", ["environment", "config"])
+def test_a_short_secret_key_stops_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """SECRET_KEY=x would let anyone forge a session cookie offline: the server refuses to
+    start and says how to make a good one."""
+    config = {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"}
+    if source == "environment":
+        monkeypatch.setenv("SECRET_KEY", "x")
+    else:
+        config["SECRET_KEY"] = "y" * 31
+    with pytest.raises(
+        ConfigurationError,
+        match=r"SECRET_KEY is (1 character|31 characters) long; it needs at least 32",
+    ):
+        create_app(config)
+
+
+def test_the_sqlite_database_is_created_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """The database holds password hashes and everyone's work: 0600, its WAL files too."""
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        }
+    )
+    with app.app_context(), get_engine().begin() as connection:
+        connection.execute(text("CREATE TABLE t (x INTEGER)"))
+        connection.execute(text("INSERT INTO t VALUES (1)"))
+        files = sorted(tmp_path.glob("db.sqlite3*"))
+        assert [f.name for f in files] == ["db.sqlite3", "db.sqlite3-shm", "db.sqlite3-wal"]
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+        get_engine().dispose()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ANNOTATOR_LOGIN_FAILURES_PER_ACCOUNT", "ten a minute"),
+        ("ANNOTATOR_LOGIN_FAILURES_PER_ADDRESS", "0 per hour"),
+    ],
+)
+def test_a_login_setting_that_does_not_parse_stops_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    """A typo in a throttle setting is caught at startup, naming the variable, instead of
+    leaving logins unthrottled or refusing everyone."""
+    monkeypatch.setenv(variable, value)
+    config = {"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 40}
+    with pytest.raises(ConfigurationError, match=variable):
+        create_app(config)

@@ -143,6 +143,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "created_at": T0,
             "last_used_at": T1,
             "revoked_at": None,
+            "expires_at": datetime(2027, 2, 20, 9, 30, tzinfo=UTC),
         },
         {
             "id": 2,
@@ -153,6 +154,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "created_at": T0,
             "last_used_at": None,
             "revoked_at": T1,
+            "expires_at": None,
         },
     ],
     "documents": [
@@ -473,6 +475,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "imported_at": T0,
         }
     ],
+    "rate_limit_counters": [
+        {"key": "LIMITER/login-account/5d41402a/10/15/minute", "count": 3, "expires_at": 1.9e9},
+        {"key": "LIMITER/login-address/192.0.2.7/50/15/minute", "count": 1, "expires_at": 1.9e9},
+    ],
 }
 
 # What a column holds when an upgrade adds it back to rows that exist (after a downgrade
@@ -494,6 +500,7 @@ READDED: dict[tuple[str, str], Any] = {
     ("annotations", "sources"): None,
     ("users", "done_count"): SAME,  # counted again from the annotations
     ("users", "queue_start_id"): None,
+    ("api_tokens", "expires_at"): None,
 }
 
 # Tables an upgrade fills from the others when it makes them again (counts), so their rows
@@ -667,10 +674,13 @@ def history_triggers(engine: Engine) -> set[str]:
 
 
 def assert_history_append_only(engine: Engine) -> None:
-    for statement in (
+    statements = [
         "UPDATE annotation_history SET status = 'submitted'",
         "DELETE FROM annotation_history",
-    ):
+    ]
+    if engine.dialect.name == "postgresql":
+        statements.append("TRUNCATE annotation_history")  # SQLite has none
+    for statement in statements:
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
 
@@ -816,3 +826,25 @@ def test_0008_writes_v2_targets_and_its_downgrade_writes_v1_again(engine: Engine
     migrate(engine, "upgrade", "0008")
     assert stored_layers(engine, 1) == LAYERS_1
     assert stored_layers(engine, 2) == LAYERS_2
+
+
+def test_0009_revokes_the_live_tokens_of_inactive_accounts(engine: Engine) -> None:
+    """If this fails, an account deactivated before the upgrade gets its old API tokens back
+    when an admin reactivates it (deactivating now revokes them for good)."""
+    upgrade_to_head(engine)
+    fill(engine)
+    migrate(engine, "downgrade", "0008")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) "
+                "VALUES (3, 2, 'leaked', :hash, 'ann_cccc', :at)"
+            ),
+            {"hash": "c" * 64, "at": T0},
+        )
+    migrate(engine, "upgrade", "0009")
+    with engine.connect() as connection:
+        revoked = dict(connection.execute(text("SELECT id, revoked_at FROM api_tokens")).all())
+    assert revoked[1] is None  # alice is active: her token lives on
+    assert revoked[2] is not None  # revoked before, and still
+    assert revoked[3] is not None  # rita is inactive: her live token is revoked now

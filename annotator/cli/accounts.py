@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
@@ -16,11 +17,13 @@ from ..accounts import (
     create_user,
     find_user,
     list_tokens,
+    parse_lifetime,
     revoke_token,
     set_active,
     set_password,
+    token_state,
 )
-from ..extensions import get_session
+from ..extensions import get_login_throttle, get_session
 from ..models import ROLES, ApiToken, User
 
 ADMIN_USERNAME = "admin"
@@ -34,6 +37,10 @@ def _read_password(password_stdin: bool) -> str:
             raise click.ClickException("no password on standard input")
         return password
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def _user_named(db: Session, username: str) -> User:
@@ -112,15 +119,25 @@ def create_admin_command() -> None:
 @with_appcontext
 @click.argument("username")
 @click.option("--name", default="", help="A label to tell this token apart from others.")
-def token_command(username: str, name: str) -> None:
+@click.option(
+    "--expires",
+    metavar="LIFETIME",
+    help="Refuse the token after this long: hours or days, like 12h, 30d or 90d.",
+)
+def token_command(username: str, name: str, expires: str | None) -> None:
     """Create an API token for USERNAME and print it once."""
+    try:
+        lifetime = parse_lifetime(expires) if expires is not None else None
+    except AccountError as error:
+        raise click.BadParameter(str(error), param_hint="--expires") from None
     db = get_session()
     user = _user_named(db, username)
-    record, token = create_token(db, user, name)
+    record, token = create_token(db, user, name, lifetime)
     db.commit()
     click.echo(token)
+    until = f", valid until {_when(record.expires_at)}" if record.expires_at else ""
     click.echo(
-        f"Token {record.id} ({record.prefix}...) for {username!r}: shown this once. "
+        f"Token {record.id} ({record.prefix}...) for {username!r}{until}: shown this once. "
         "Send it as `Authorization: Bearer <token>`.",
         err=True,
     )
@@ -134,9 +151,12 @@ def tokens_command(username: str) -> None:
     db = get_session()
     user = _user_named(db, username)
     for token in list_tokens(db, user):
-        state = "revoked" if token.revoked_at else "active"
-        used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never"
-        click.echo(f"{token.id}\t{token.prefix}...\t{state}\t{token.name}\tlast used {used}")
+        used = _when(token.last_used_at) if token.last_used_at else "never"
+        expires = f"\texpires {_when(token.expires_at)}" if token.expires_at else ""
+        click.echo(
+            f"{token.id}\t{token.prefix}...\t{token_state(token)}\t{token.name}"
+            f"\tlast used {used}{expires}"
+        )
 
 
 @click.command("revoke-token")
@@ -158,12 +178,33 @@ def revoke_token_command(token_id: int) -> None:
 @click.argument("username")
 @click.option("--active/--inactive", required=True)
 def set_active_command(username: str, active: bool) -> None:
-    """Enable or disable an account; a disabled account cannot log in or use its tokens."""
+    """Enable or disable an account; disabling logs it out and revokes its tokens for good."""
     db = get_session()
     user = _user_named(db, username)
-    set_active(user, active)
+    revoked = set_active(user, active)
     db.commit()
-    click.echo(f"{username!r} is now {'active' if active else 'inactive'}.")
+    if active:
+        click.echo(f"{username!r} is now active (tokens revoked before stay revoked).")
+    else:
+        click.echo(
+            f"{username!r} is now inactive: logged out everywhere, {revoked} API token(s) revoked."
+        )
+
+
+@click.command("unlock-login")
+@with_appcontext
+@click.argument("username", required=False)
+@click.option("--address", help="Also clear the failed logins counted from this address.")
+def unlock_login_command(username: str | None, address: str | None) -> None:
+    """Let USERNAME (or anyone from --address) try to log in again at once, before the
+    failed-login window ends (the failures stay in the log)."""
+    if username is None and address is None:
+        raise click.UsageError("name a USERNAME, an --address or both")
+    get_login_throttle().forget(username, address)
+    held = " and ".join(
+        part for part in (username and repr(username), address and f"address {address}") if part
+    )
+    click.echo(f"Failed logins of {held} forgotten: logging in works again.")
 
 
 COMMANDS = (
@@ -174,4 +215,5 @@ COMMANDS = (
     tokens_command,
     revoke_token_command,
     set_active_command,
+    unlock_login_command,
 )

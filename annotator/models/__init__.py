@@ -14,6 +14,7 @@ from .base import Base, utcnow
 from .batches import Assignment, Batch, BatchDocument, BatchMember
 from .documents import CorpusStats, Document, Paragraph
 from .labels import ActorType, EntityType, QuoteType, StancePolarity
+from .rate_limits import RateLimitCounter
 from .users import ROLES, ApiToken, User
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Paragraph",
     "PreAnnotation",
     "QuoteType",
+    "RateLimitCounter",
     "StancePolarity",
     "SuggestionDecision",
     "User",

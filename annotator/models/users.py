@@ -58,7 +58,8 @@ class User(Base):
         return f"{self.id}.{self.session_version}"
 
     def end_all_sessions(self) -> None:
-        """Invalidate every session and remember cookie of this user (not API tokens)."""
+        """Invalidate every session and remember cookie of this user (not API tokens): a
+        copied cookie is refused from then on, since the server no longer accepts its version."""
         self.session_version = (self.session_version or 1) + 1
 
     @property
@@ -82,5 +83,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Refused from this moment on (`annotator token NAME --expires 90d`); None: never expires.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
