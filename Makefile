@@ -30,8 +30,12 @@ setup: $(VENV)/.installed
 	$(BIN)/annotator import seeds/
 	$(BIN)/annotator create-admin
 
+# gunicorn and the job worker (spaCy, hf and split exports) together; Ctrl-C, or gunicorn
+# stopping, stops the worker too.
 serve: $(VENV)/.installed
-	@echo "Serving annotator on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	@echo "Serving annotator on http://$(HOST):$(PORT) with a job worker (Ctrl-C stops both)"
+	@trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/annotator worker & worker=$$!; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) \
 		--access-logfile - 'annotator:create_app()'
 

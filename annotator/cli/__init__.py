@@ -8,12 +8,18 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, data, team
+from . import accounts, backup, data, jobs, team
 
 
 def register_commands(app: Flask) -> None:
     """Attach every command to ``app.cli``."""
-    for command in (*data.COMMANDS, *accounts.COMMANDS, *team.COMMANDS):
+    for command in (
+        *data.COMMANDS,
+        *accounts.COMMANDS,
+        *team.COMMANDS,
+        *backup.COMMANDS,
+        *jobs.COMMANDS,
+    ):
         app.cli.add_command(command)
 
 
