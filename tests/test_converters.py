@@ -448,3 +448,36 @@ def test_overlapping_spans_are_counted_for_the_export_notes(
         '1 of 10 entities, in 1 of 3 docs, overlap a longer one: they are in doc.spans["sc"] '
         "but not in doc.ents"
     ]
+
+
+def test_a_spacy_export_looks_srsly_plugins_up_once_not_per_doc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """srsly's plugin look-up (catalogue's get_all over every registered function) cost two
+    thirds of a spaCy export when done for each doc: it is done once, and srsly is left as
+    it was found."""
+    require("spacy")
+    import catalogue
+    import srsly
+
+    from annotator.export.converters import spacy_docbin
+
+    from .golden_corpus import GOLDEN
+
+    records = [
+        orjson.loads(line) for line in (GOLDEN / "expected" / "all.jsonl").read_bytes().splitlines()
+    ]
+    calls = 0
+    real = catalogue.Registry.get_all
+
+    def counted(self: Any) -> Any:
+        nonlocal calls
+        calls += self.namespace[0] == "srsly"
+        return real(self)
+
+    monkeypatch.setattr(catalogue.Registry, "get_all", counted)
+    report = spacy_docbin.write(iter(records), tmp_path / "out.spacy")
+    assert report.docs == len(records) > 50
+    assert calls <= 2  # once per registry, not six times a doc
+    assert "get_all" not in vars(srsly.msgpack_encoders)  # the class's method again
+    assert srsly.msgpack_loads(srsly.msgpack_dumps({"a": 1})) == {"a": 1}

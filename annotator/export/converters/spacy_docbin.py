@@ -12,7 +12,8 @@ never dropped in silence: each one is reported by record and item id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,31 @@ def _char_span(
     return span
 
 
+@contextmanager
+def _msgpack_plugins_read_once() -> Iterator[None]:
+    """srsly looks its msgpack plugins up on every ``msgpack_dumps`` (catalogue's
+    ``get_all``: other packages' entry points, then every function any package registered
+    with catalogue, spaCy's hundreds included), and a DocBin calls it six times a doc (user
+    data, span groups): that look-up was two thirds of a spaCy export's time. For the
+    export, the two registries answer with what they held when it began."""
+    import srsly
+
+    registries = (srsly.msgpack_encoders, srsly.msgpack_decoders)
+    try:
+        for registry in registries:
+            found = registry.get_all()
+            registry.get_all = lambda found=found: dict(found)  # type: ignore[method-assign]
+        yield
+    finally:
+        for registry in registries:
+            registry.__dict__.pop("get_all", None)  # the class's method again
+
+
 def write(records: Iterable[dict[str, Any]], path: Path) -> SpacyReport:
     """Write a DocBin to ``path``; return how many docs and which spans did not align."""
-    bins, report = _docbins(records, lambda record: "all")
-    bins.get("all", _empty_docbin()).to_disk(path)
+    with _msgpack_plugins_read_once():
+        bins, report = _docbins(records, lambda record: "all")
+        bins.get("all", _empty_docbin()).to_disk(path)
     return report
 
 
@@ -81,9 +103,10 @@ def write_split(
     records: Iterable[dict[str, Any]], folder: Path, names: tuple[str, ...]
 ) -> SpacyReport:
     """Write ``<split>.spacy`` per split into ``folder`` (the files spaCy's train config names)."""
-    bins, report = _docbins(records, lambda record: record["split"])
-    for name in names:
-        bins.get(name, _empty_docbin()).to_disk(folder / f"{name}.spacy")
+    with _msgpack_plugins_read_once():
+        bins, report = _docbins(records, lambda record: record["split"])
+        for name in names:
+            bins.get(name, _empty_docbin()).to_disk(folder / f"{name}.spacy")
     return report
 
 
