@@ -91,7 +91,7 @@ def test_a_valid_payload_becomes_its_content() -> None:
         (lambda p: p["quotes"][0].update(type="SUNG"), "quotes[0].type", "unknown quote type"),
         (lambda p: p.update(flagged=True), "comment", "needs a comment"),
         (lambda p: p["suggestions"][0].update(end=99), "suggestions[0]", "past the end"),
-        (lambda p: p["entities"][0].update(end=6.0), "entities[0].end", "Expected `int`"),
+        (lambda p: p["entities"][0].update(end=6.0), "entities[0].end", "(5, not 5.0)"),
         (lambda p: p.update(version=1.0), "version", "whole number"),
         (lambda p: p.update(status="done"), "status", "is not one of"),
         (lambda p: p["entities"].append({"id": "e5"}), "entities[3]", "required property"),

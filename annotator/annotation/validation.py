@@ -23,6 +23,9 @@ from .model import Content, span_problem
 PAYLOAD_SCHEMA = "annotation-payload.v1"
 ITEM_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 SUGGESTION_ID = re.compile(r"[A-Za-z0-9_:.-]{1,100}")
+# Versions and offsets are JSON integers: a float is refused, even one with no fraction
+# (``5.0``), on every path and engine alike, rather than stored as whatever it rounds to.
+WHOLE_NUMBER = "must be a whole number written as an integer (5, not 5.0)"
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,33 @@ class Vocabulary:
     actor_keys: frozenset[str]
 
 
+# How long a refusal's path and message may be: a 10 MB comment is refused in a line, not
+# sent back, so a message quotes at most about 80 characters of a value.
+PATH_LIMIT = 80
+MESSAGE_LIMIT = 200
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text``, or its first and last characters around "…" and how many were left out when
+    it is longer than ``limit``: every message and path of a refusal goes through here."""
+    if len(text) <= limit:
+        return text
+    head = limit // 2
+    tail = limit - head
+    return f"{text[:head]}…({len(text) - limit} characters)…{text[-tail:]}"
+
+
 @dataclass(frozen=True)
 class PayloadError:
+    """One problem: where (a path such as ``entities[0].label``) and what, in words; both
+    shortened past ``PATH_LIMIT`` and ``MESSAGE_LIMIT`` characters."""
+
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", shorten(self.path, PATH_LIMIT))
+        object.__setattr__(self, "message", shorten(self.message, MESSAGE_LIMIT))
 
     def as_dict(self) -> dict[str, str]:
         return {"path": self.path, "message": self.message}
@@ -117,6 +143,8 @@ def _content(payload: dict[str, Any]) -> Content:
         return msgspec.convert(payload, Content)
     except msgspec.ValidationError as error:
         message, _, where = str(error).partition(" - at `$")
+        if message == "Expected `int`, got `float`":
+            message = WHOLE_NUMBER
         raise InvalidPayload(
             [PayloadError(where.rstrip("`").lstrip(".") or "$", message)]
         ) from None
@@ -204,7 +232,7 @@ def validate_payload(payload: Any, text: str, vocabulary: Vocabulary) -> tuple[i
     if errors:
         raise InvalidPayload(errors)
     if type(payload["version"]) is not int:
-        raise InvalidPayload([PayloadError("version", "the version must be a whole number")])
+        raise InvalidPayload([PayloadError("version", WHOLE_NUMBER)])
     content = _content(payload)
     errors = check_content(content, text, vocabulary)
     for path, item in _claims(payload):

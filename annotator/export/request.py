@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..annotation.validation import MESSAGE_LIMIT, shorten
 from .splits import SplitSpec
 
 # Which annotation statuses each --status exports.
@@ -24,12 +25,13 @@ _SEED = re.compile(r"-?[0-9]{1,18}")
 
 
 class BadExportRequest(ValueError):
-    """An option that cannot be exported; ``field`` names it (as the CLI and the API call it)."""
+    """An option that cannot be exported; ``field`` names it (as the CLI and the API call it).
+    The message is shortened as every refusal's is: it quotes the value, which may be long."""
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.message = shorten(message, MESSAGE_LIMIT)
+        super().__init__(f"{field}: {self.message}")
 
 
 @dataclass(frozen=True)

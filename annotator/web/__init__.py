@@ -5,17 +5,20 @@ other."""
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     actors,
     api,
     auth,
     batches,
+    boundary,
     dashboard,
     documents,
     errors,
     exports,
     guidelines,
+    health,
     review,
     security,
     workspace,
@@ -32,12 +35,20 @@ BLUEPRINTS = (
     batches.bp,
     dashboard.bp,
     review.bp,
+    health.bp,
 )
 
 
 def init_app(app: Flask) -> None:
-    """Install the request guard, the error answers and every blueprint."""
+    """Install the request guard, the error answers and every blueprint (and, when
+    configured, trust in the reverse proxy's forwarded headers)."""
+    boundary.init_app(app)  # first: no guard, hook or rule sees a request it refuses
     security.init_app(app)
     errors.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    proxies = app.config.get("PROXY_FIX", 0)
+    if proxies:
+        # Behind nginx (docs/deploy.md): the client's address, scheme and host are the ones
+        # the proxy forwards; never trusted without ANNOTATOR_PROXY_FIX, or clients forge them.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

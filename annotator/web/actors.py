@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..annotation.validation import PayloadError
 from ..extensions import get_session
 from ..models import Actor, ActorType
 from ..registry import (
@@ -22,7 +23,7 @@ from ..registry import (
     proposed_aliases,
     search_actors,
 )
-from .errors import found
+from .errors import NOT_AN_OBJECT, body_object, found, refused
 from .forms import ActionForm
 from .policy import Access, allow
 
@@ -49,23 +50,23 @@ def actor_types() -> Response:
 @allow(Access.REVIEWER)
 def create() -> tuple[Response, int]:
     """Create an actor on the spot (reviewers and admins)."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify(errors=[{"path": "$", "message": "send a JSON object"}]), 422
+    body = body_object()
+    if body is None:
+        return refused(NOT_AN_OBJECT)
     name, type_ = body.get("name"), body.get("type")
     aliases, key = body.get("aliases", []), body.get("key")
     if not isinstance(name, str) or not isinstance(type_, str):
-        return jsonify(errors=[{"path": "$", "message": "name and type are required strings"}]), 422
+        return refused(PayloadError("$", "name and type are required strings"))
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        return jsonify(errors=[{"path": "aliases", "message": "a list of strings"}]), 422
+        return refused(PayloadError("aliases", "a list of strings"))
     if key is not None and not isinstance(key, str):
-        return jsonify(errors=[{"path": "key", "message": "a string"}]), 422
+        return refused(PayloadError("key", "a string"))
     db = get_session()
     try:
         actor = create_actor(db, name, type_, aliases, key)
     except RegistryError as error:
         path, _, message = str(error).partition(": ")
-        return jsonify(errors=[{"path": path, "message": message}]), 422
+        return refused(PayloadError(path, message))
     db.commit()
     return jsonify(actor_json(actor)), 201
 
@@ -76,14 +77,14 @@ def add_alias(key: str) -> tuple[Response, int]:
     """Propose an alias (confirmed at once when a reviewer or admin adds it)."""
     db = get_session()
     actor = found(db.get(Actor, key))
-    body = request.get_json(silent=True)
-    alias = body.get("alias") if isinstance(body, dict) else None
+    body = body_object()
+    alias = body.get("alias") if body is not None else None
     if not isinstance(alias, str):
-        return jsonify(errors=[{"path": "alias", "message": "a string is required"}]), 422
+        return refused(PayloadError("alias", "a string is required"))
     try:
         record = propose_alias(db, actor, alias, current_user.id, confirmed=current_user.can_review)
     except RegistryError as error:
-        return jsonify(errors=[{"path": "alias", "message": str(error).partition(": ")[2]}]), 422
+        return refused(PayloadError("alias", str(error).partition(": ")[2]))
     db.commit()
     return jsonify(id=record.id, alias=record.alias, status=record.status, actor=actor.key), 201
 

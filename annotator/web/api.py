@@ -1,23 +1,60 @@
-"""The JSON API under /api/. Session cookies (with CSRF) and Bearer tokens both work."""
+"""The JSON API under /api/. Session cookies (with CSRF) and Bearer tokens both work.
+
+``/api/openapi.json`` describes every route under /api/ (``annotator/schemas/openapi.json``,
+with the payload's JSON Schema embedded where it refers to it).
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
+from importlib import resources
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..accounts import create_token, revoke_token
 from ..accounts import list_tokens as tokens_of
+from ..annotation.validation import PayloadError
 from ..catalogue import get_document, list_documents
 from ..extensions import get_session
+from ..jsonschemas import expanded_schema
 from ..models import ApiToken
-from .errors import found
+from .errors import body_object, found, refused
 from .policy import Access, allow
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+SHIPPED_SCHEMA = ".schema.json"
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI 3.1 document: the shipped ``schemas/openapi.json`` with each
+    ``{"$ref": "<name>.schema.json"}`` replaced by that shipped schema (its ``$defs`` written
+    out), so that a body the app checks with a JSON Schema is described by the same one.
+    A new copy each call (a few milliseconds): a fuzzer may write into the one it is given."""
+    text = resources.files("annotator").joinpath("schemas/openapi.json").read_text("utf-8")
+    return _embed_shipped_schemas(json.loads(text))
+
+
+def _embed_shipped_schemas(node: Any) -> Any:
+    if isinstance(node, dict):
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.endswith(SHIPPED_SCHEMA):
+            schema = expanded_schema(reference.removesuffix(SHIPPED_SCHEMA))
+            return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+        return {key: _embed_shipped_schemas(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_embed_shipped_schemas(item) for item in node]
+    return node
+
+
+@bp.get("/openapi.json")
+@allow(Access.PUBLIC)
+def openapi() -> Response:
+    """This API's OpenAPI document, for client generators and API fuzzers."""
+    return jsonify(openapi_document())
 
 
 @bp.get("/me")
@@ -80,10 +117,9 @@ def new_token() -> tuple[Response, int]:
     """Create a token for the logged-in user; shown once. A token cannot mint more tokens."""
     if g.authenticated_by != "session":
         abort(403, description="create tokens from a logged-in session, not with a token")
-    body = request.get_json(silent=True) or {}
-    name = body.get("name", "") if isinstance(body, dict) else ""
+    name = (body_object() or {}).get("name", "")
     if not isinstance(name, str) or len(name) > 100:
-        abort(422, description="name must be a string of at most 100 characters")
+        return refused(PayloadError("name", "must be a string of at most 100 characters"))
     db = get_session()
     record, token = create_token(db, current_user, name)
     db.commit()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..annotation import InvalidPayload, SaveResult, VersionConflict
+from ..annotation.validation import PayloadError
 from .security import is_api_request
 
 T = TypeVar("T")
@@ -29,7 +30,14 @@ def body_object() -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-NOT_AN_OBJECT = {"path": "$", "message": "the body must be a JSON object"}
+NOT_AN_OBJECT = PayloadError("$", "the body must be a JSON object")
+
+
+def refused(*errors: PayloadError, status: int = 422) -> tuple[Response, int]:
+    """The answer to a request the API refuses: ``{"errors": [{"path", "message"}]}``, each
+    naming a field at fault and shortened (``PayloadError``), so that a large input is never
+    sent back."""
+    return jsonify(errors=[error.as_dict() for error in errors]), status
 
 
 def save_answer(save: Callable[[], SaveResult], loaded: object, what: str) -> tuple[Response, int]:
@@ -39,7 +47,7 @@ def save_answer(save: Callable[[], SaveResult], loaded: object, what: str) -> tu
     try:
         result = save()
     except InvalidPayload as error:
-        return jsonify(errors=[e.as_dict() for e in error.errors]), 422
+        return refused(*error.errors)
     except VersionConflict as conflict:
         saved = conflict.current["version"]
         message = f"{what} was saved elsewhere (version {saved}) since version {loaded} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
 from ..accounts import find_user
@@ -27,7 +27,7 @@ from ..models import Paragraph, User
 from ..queue import memberships, next_paragraph_id, progress
 from ..registry import actors_by_key
 from ..suggestions import suggestions_for
-from .errors import NOT_AN_OBJECT, body_object, found, save_answer
+from .errors import NOT_AN_OBJECT, body_object, found, refused, save_answer
 from .policy import Access, allow
 
 bp = Blueprint("workspace", __name__)
@@ -69,7 +69,8 @@ def labels() -> Response:
 def get_paragraph(paragraph_id: str) -> Response:
     """The paragraph, its context, my annotation (or ``?annotator=`` for reviewers), suggestions."""
     db = get_session()
-    paragraph = found(db.get(Paragraph, paragraph_id))
+    # With its document in the same query: every GET shows the title.
+    paragraph = found(db.get(Paragraph, paragraph_id, options=[joinedload(Paragraph.document)]))
     annotator = _annotator_to_read(db)
     document = paragraph.document
     annotation = read_payload(db, paragraph.id, annotator.id)
@@ -103,7 +104,7 @@ def put_annotation(paragraph_id: str) -> tuple[Response, int]:
     paragraph = found(db.get(Paragraph, paragraph_id))
     body = body_object()
     if body is None:
-        return jsonify(errors=[NOT_AN_OBJECT]), 422
+        return refused(NOT_AN_OBJECT)
 
     def store() -> SaveResult:
         version, content = validate_payload(body, paragraph.text, load_vocabulary(db))
