@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from .annotation.counts import recount
+from .database import DATABASE_INT_MAX
 from .models import (
     Assignment,
     Batch,
@@ -166,7 +167,9 @@ def _annotators(session: Session, usernames: Sequence[str]) -> list[User]:
 def find_batch(session: Session, key: str | int) -> Batch | None:
     """A batch by id (an int or a string of digits) or by name."""
     if isinstance(key, int) or (isinstance(key, str) and key.isascii() and key.isdigit()):
-        found = session.get(Batch, int(key))
+        number = int(key)
+        # An id past what the column holds names no batch (PostgreSQL would refuse the query).
+        found = session.get(Batch, number) if 0 <= number <= DATABASE_INT_MAX else None
         if found is not None:
             return found
     return session.scalar(select(Batch).where(Batch.name == str(key)))

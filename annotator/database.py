@@ -15,6 +15,10 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+# The largest id or count every engine's integer columns hold (PostgreSQL's INTEGER): ids
+# read from requests are checked against it before they reach a query.
+DATABASE_INT_MAX = 2**31 - 1
+
 
 class JSONText(str):
     """A value already encoded as JSON, written to a JSON column as it is (not encoded again):

@@ -421,3 +421,13 @@ def test_a_batch_of_many_unknown_documents_is_refused_in_a_short_message(
     (error,) = answer.get_json()["errors"]
     assert error["message"].startswith("no such document: missing-0, missing-1")
     assert error["message"].endswith("and 39990 more")
+
+
+@pytest.mark.parametrize("key", ["99999999999999999999", "2147483648"])
+def test_a_batch_id_past_what_the_column_holds_is_not_found(
+    team: dict[str, Any], key: str
+) -> None:
+    """?batch= with an id no integer column holds names no batch: 404, on both engines (it
+    was a 500: Python's int reached the query, which PostgreSQL refused)."""
+    response = team["reviewer"].get(f"/api/agreement?batch={key}")
+    assert response.status_code == 404

@@ -26,11 +26,10 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from ..annotation.validation import PayloadError
+from ..database import DATABASE_INT_MAX
 from .errors import refused
 from .security import is_api_request
 
-# The largest id or count the tables hold on every engine (PostgreSQL's INTEGER).
-DATABASE_INT_MAX = 2**31 - 1
 # C0 controls and DEL: none belongs in a URL.
 _URL_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # In bodies, the same less tab, line feed and carriage return: a superset of what
