@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,11 +11,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .config import ConfigurationError
 from .models import Actor, ActorAlias, ActorType, User
 
 REGISTRY_SCHEMA = "annotator.actors.v1"
 ACTOR_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ALIAS_LENGTH = 200  # the width of actor_aliases.alias and .normalised
+MAX_ALIASES_SETTING = "ANNOTATOR_MAX_ALIASES_PER_ACTOR"
+DEFAULT_MAX_ALIASES = 200
 _DASHES = re.compile(r"[-\u2010-\u2015\u2212_]+")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 
@@ -30,6 +34,40 @@ def normalise_alias(alias: str) -> str:
     text = _ARABIC_MARKS.sub("", text)
     text = _DASHES.sub(" ", text)
     return " ".join(text.split())
+
+
+def max_aliases_per_actor() -> int:
+    """How many aliases one actor may have, its name among them: 200 unless
+    ``ANNOTATOR_MAX_ALIASES_PER_ACTOR`` says otherwise.
+
+    A registry entry with thousands of aliases is a mistake (a word list pasted into one
+    actor), and every alias is offered on every paragraph opened: the bound keeps both the
+    suggestions and the registry page readable.
+    """
+    configured = os.environ.get(MAX_ALIASES_SETTING, "").strip()
+    if not configured:
+        return DEFAULT_MAX_ALIASES
+    if not configured.isdigit() or int(configured) < 1:
+        raise ConfigurationError(
+            f"{MAX_ALIASES_SETTING}={configured!r}: expected a whole number of at least 1"
+        )
+    return int(configured)
+
+
+def check_alias_count(key: str, aliases: list[str]) -> None:
+    """Refuse an actor whose aliases (its name among them, spellings that normalise alike
+    counted once) are more than an actor may have."""
+    count = len({normalise_alias(alias) for alias in aliases} - {""})
+    _check_count(key, count)
+
+
+def _check_count(key: str, count: int) -> None:
+    bound = max_aliases_per_actor()
+    if count > bound:
+        raise RegistryError(
+            f"aliases: actor {key!r} would have {count} aliases (its name among them); an "
+            f"actor may have at most {bound} ({MAX_ALIASES_SETTING})"
+        )
 
 
 @dataclass
@@ -53,12 +91,25 @@ def store_actor(
     """Add an actor, or add the aliases an existing one lacks.
 
     An existing actor's name and type are kept (an admin may have edited them);
-    a difference is reported in ``notes`` rather than overwritten.
+    a difference is reported in ``notes`` rather than overwritten. Raises
+    ``RegistryError`` when the actor would have more aliases than an actor may have.
     """
     change = RegistryChange()
     name = " ".join(unicodedata.normalize("NFC", name).split())
     description = unicodedata.normalize("NFC", description)
     actor = session.get(Actor, key)
+    present = (
+        set(session.scalars(select(ActorAlias.normalised).where(ActorAlias.actor_key == key)))
+        if actor is not None
+        else set()
+    )
+    new: dict[str, str] = {}
+    for alias in [name, *aliases]:
+        alias = " ".join(unicodedata.normalize("NFC", alias).split())
+        normalised = normalise_alias(alias)
+        if normalised and normalised not in present:
+            new.setdefault(normalised, alias)
+    _check_count(key, len(present) + len(new))
     if actor is None:
         actor = Actor(
             key=key, name=name, type=type_, description=description, entity_label=entity_label
@@ -77,19 +128,10 @@ def store_actor(
                 f"actor {key!r} exists as {actor.name!r} ({actor.type}); kept it, "
                 f"not {name!r} ({type_})"
             )
-    present = (
-        set(session.scalars(select(ActorAlias.normalised).where(ActorAlias.actor_key == key)))
-        if not change.actor_added
-        else set()
-    )
-    for alias in [name, *aliases]:
-        alias = " ".join(unicodedata.normalize("NFC", alias).split())
-        normalised = normalise_alias(alias)
-        if not normalised or normalised in present:
-            continue
-        present.add(normalised)
+    for normalised, alias in new.items():
         actor.aliases.append(ActorAlias(alias=alias, normalised=normalised))
-        change.aliases_added += 1
+    change.aliases_added = len(new)
+    _changed()
     return change
 
 
@@ -148,6 +190,14 @@ def propose_alias(
         raise RegistryError(
             f"alias: {actor.name} already has {existing.alias!r} ({existing.status})"
         )
+    count = session.scalar(
+        select(func.count()).select_from(ActorAlias).where(ActorAlias.actor_key == actor.key)
+    )
+    if count is not None and count >= max_aliases_per_actor():
+        raise RegistryError(
+            f"alias: {actor.name} has {count} aliases (proposed ones included), the most an "
+            f"actor may have ({MAX_ALIASES_SETTING})"
+        )
     record = ActorAlias(
         alias=alias,
         normalised=normalised,
@@ -157,6 +207,7 @@ def propose_alias(
     )
     actor.aliases.append(record)
     session.flush()
+    _changed()
     return record
 
 
@@ -184,6 +235,21 @@ def search_actors(session: Session, query: str, limit: int = 20) -> list[Actor]:
     actors = {a.key: a for a in session.scalars(select(Actor).where(Actor.key.in_(rank)))}
     ordered = sorted(actors.values(), key=lambda a: (rank[a.key], a.name.casefold()))
     return ordered[:limit]
+
+
+_generation = 0
+
+
+def registry_generation() -> int:
+    """A number this process changes whenever it changes the registry: what a cache of the
+    registry compares first, before asking the database (``registry_fingerprint``) what
+    other processes changed."""
+    return _generation
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
 
 
 def registry_fingerprint(session: Session) -> tuple[int, ...]:
@@ -249,6 +315,7 @@ def decide_alias(session: Session, alias_id: int, confirm: bool, reviewer_id: in
     else:
         session.delete(record)
     session.flush()
+    _changed()
     return record
 
 

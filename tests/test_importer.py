@@ -407,3 +407,23 @@ def test_bad_registry_entries_are_rejected(
     assert report.files[0].status == "rejected"
     assert message in report.files[0].message
     assert db.scalar(select(func.count()).select_from(Actor)) == 0
+
+
+def test_the_summary_counts_every_repeat_it_drops(
+    runner: FlaskCliRunner, tmp_path: Path, db: Session
+) -> None:
+    """A lead printed twice, with no headline above it, is annotated once and the summary
+    says one repeat was dropped; the seeds' repeated headlines are counted too."""
+    lead = "Government forces shelled the eastern suburbs on Monday, a monitoring group said."
+    page = tmp_path / "page.txt"
+    page.write_text(f"{lead}\n\n{lead}\n\nResidents fled north.\n", encoding="utf-8")
+    result = runner.invoke(args=["import", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "paragraphs added: 2 (0 flagged as boilerplate, 1 repeats within an article" in (
+        result.output
+    )
+    document = _document(db, "page.txt")
+    assert document.title == lead
+    assert _texts(document) == [lead, "Residents fled north."]
+    seeds = runner.invoke(args=["import", str(SEEDS)])
+    assert "paragraphs added: 72 (16 flagged as boilerplate, 10 repeats within" in seeds.output

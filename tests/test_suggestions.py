@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+
 from annotator.suggestions.matching import AliasEntry, AliasMatcher, suggest_cues
 
-MATCHER = AliasMatcher(
-    [
-        AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "Islamic State"),
-        AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "IS"),
-        AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "داعش"),
-        AliasEntry("jaysh-al-islam", "Jaysh al-Islam", "REBEL_GROUP", "Jaysh al-Islam"),
-        AliasEntry(
-            "plo", "Palestine Liberation Organization", "POLITICAL_MILITIA", "PLO", "ORGANIZATION"
-        ),
-        AliasEntry("hamas", "Hamas", "POLITICAL_MILITIA", "the movement"),
-        AliasEntry("fatah", "Fatah", "POLITICAL_MILITIA", "the movement"),
-    ]
-)
+MATCHER_ENTRIES = [
+    AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "Islamic State"),
+    AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "IS"),
+    AliasEntry("islamic-state", "Islamic State", "REBEL_GROUP", "داعش"),
+    AliasEntry("jaysh-al-islam", "Jaysh al-Islam", "REBEL_GROUP", "Jaysh al-Islam"),
+    AliasEntry(
+        "plo", "Palestine Liberation Organization", "POLITICAL_MILITIA", "PLO", "ORGANIZATION"
+    ),
+    AliasEntry("hamas", "Hamas", "POLITICAL_MILITIA", "the movement"),
+    AliasEntry("fatah", "Fatah", "POLITICAL_MILITIA", "the movement"),
+]
+MATCHER = AliasMatcher(MATCHER_ENTRIES)
 
 
 def _found(text: str) -> list[tuple[str, str, str]]:
@@ -59,3 +61,23 @@ def test_reporting_verbs_are_offered_as_cues() -> None:
         c["text"] for c in suggest_cues("He said, according to AFP, that member states told him.")
     ]
     assert cues == ["said", "according to", "told"]
+
+
+def test_a_registry_of_20000_aliases_suggests_as_fast_as_a_small_one() -> None:
+    """Opening a paragraph stays quick however large the registry: a 3,000-character
+    paragraph is searched for 20,000 aliases in milliseconds (a pattern of alternatives took
+    seconds), and the large registry offers the same suggestions as the small one."""
+    filler = [
+        AliasEntry(f"outlet-{i // 200}", f"Outlet {i // 200}", "MEDIA", f"Outlet {i} bulletin")
+        for i in range(20_000)
+    ]
+    large = AliasMatcher([*filler, *MATCHER_ENTRIES])
+    text = " ".join(["The PLO and the Islamic State met; داعش and Jaysh al-Islam did not."] * 45)
+    assert len(text) > 3_000
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        found = large.suggest(text)
+        timings.append(time.perf_counter() - start)
+    assert found == MATCHER.suggest(text) and len(found) == 180
+    assert statistics.median(timings) < 0.05, f"{statistics.median(timings):.3f} s"

@@ -20,7 +20,7 @@ from ..export import (
 )
 from ..export.reader import consistent_reads, count_records
 from ..extensions import get_engine, get_session
-from ..ingest import FileOutcome, import_paths
+from ..ingest import FileOutcome, import_paths, preview_paths
 from ..label_defaults import seed_default_labels
 from ..migrate import upgrade_to_head
 
@@ -50,13 +50,21 @@ def init_command() -> None:
     help="annotator.v2 (or v1) files become this user's submitted annotations "
     "(default: suggestions).",
 )
-def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show how each file would be read (title, paragraphs, boilerplate) and store nothing.",
+)
+def import_command(paths: tuple[str, ...], as_username: str | None, dry_run: bool) -> None:
     """Import articles (.txt, .jsonl), actor registries (.json) and annotator records (v2, v1)."""
     as_user = None
     if as_username is not None:
         as_user = find_user(get_session(), as_username)
         if as_user is None:
             raise click.BadParameter(f"no user {as_username!r}", param_hint="--as")
+    if dry_run:
+        _preview(paths, as_user is not None)
+        return
 
     def show(outcome: FileOutcome) -> None:
         if sys.stderr.isatty():
@@ -97,6 +105,19 @@ def import_command(paths: tuple[str, ...], as_username: str | None) -> None:
     report = import_paths(get_session(), paths, on_file=show, as_user=as_user, on_progress=progress)
     click.echo(report.summary())
     if report.rejected:
+        raise SystemExit(1)
+
+
+def _preview(paths: tuple[str, ...], as_user: bool) -> None:
+    """``import --dry-run``: print each file's preview; exit 1 when one would be rejected."""
+    rejected = 0
+    for preview in preview_paths(get_session(), paths, as_user):
+        rejected += preview.rejected
+        for line in preview.lines:
+            click.secho(line, fg="red" if preview.rejected else None, err=preview.rejected)
+    get_session().rollback()
+    click.echo(f"dry run: nothing was stored; {rejected} file(s) would be rejected")
+    if rejected:
         raise SystemExit(1)
 
 

@@ -9,9 +9,17 @@ import orjson
 from jsonschema.exceptions import best_match
 
 from ..jsonschemas import full_validator
-from ..registry import ACTOR_KEY_PATTERN, MAX_ALIAS_LENGTH, REGISTRY_SCHEMA, normalise_alias
+from ..registry import (
+    ACTOR_KEY_PATTERN,
+    MAX_ALIAS_LENGTH,
+    REGISTRY_SCHEMA,
+    RegistryError,
+    check_alias_count,
+    normalise_alias,
+)
 from .errors import RejectedFile
-from .text import decode_text, find_control_in_json, normalise_text
+from .json_checks import TooDeep, check_depth, find_forbidden_in_json, line_of_forbidden_escape
+from .text import decode_text, normalise_text
 
 
 @dataclass(frozen=True)
@@ -29,8 +37,15 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
     text = decode_text(data, source)
     try:
         document: Any = orjson.loads(text)
+        check_depth(document)
     except orjson.JSONDecodeError as error:
-        raise RejectedFile(source, f"not valid JSON: {error}") from None
+        raise RejectedFile(source, f"not valid JSON: {error.msg}", error.lineno) from None
+    except TooDeep as error:
+        raise RejectedFile(source, f"the registry is JSON {error}") from None
+    forbidden = find_forbidden_in_json(document)
+    if forbidden is not None:
+        line = line_of_forbidden_escape(text)
+        raise RejectedFile(source, f"{forbidden[0]}: {forbidden[1]}", line)
     if not isinstance(document, dict) or document.get("schema") != REGISTRY_SCHEMA:
         raise RejectedFile(
             source,
@@ -39,9 +54,6 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
     error = best_match(full_validator("actors.v1").iter_errors(document))
     if error is not None:
         raise RejectedFile(source, f"{error.json_path}: {error.message}")
-    control = find_control_in_json(document, "$")
-    if control is not None:
-        raise RejectedFile(source, f"{control[0]}: control character {control[1]}")
     records: list[ActorRecord] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(document["actors"]):
@@ -56,6 +68,10 @@ def parse_registry(data: bytes, source: str) -> list[ActorRecord]:
                     f"$.actors[{index}].{where}: longer than {MAX_ALIAS_LENGTH} characters "
                     "once normalised",
                 )
+        try:
+            check_alias_count(item["key"], [item["name"], *item.get("aliases", ())])
+        except RegistryError as error:
+            raise RejectedFile(source, f"$.actors[{index}].{error}") from None
         if item["key"] in seen:
             raise RejectedFile(
                 source,

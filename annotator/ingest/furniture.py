@@ -86,7 +86,9 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-_SENTENCE_END = re.compile(r"""[.!?…:;"”»'’)\]]$""")
+# How sentences end, in Latin script and in others (CJK full stops and marks, the Arabic
+# question mark, the Devanagari danda).
+_SENTENCE_END = re.compile(r"""[.!?…:;"”»'’)\]。．！？｡؟।॥]$""")
 _PUNCTUATION_ONLY = re.compile(r"^\W+$")
 
 MONTHS = {

@@ -30,6 +30,7 @@ from ..annotation.record import READABLE_SCHEMAS, SCHEMA, SpanMismatch, read_lay
 from ..annotation.validation import Vocabulary, check_content
 from ..jsonschemas import fast_errors, fast_validator, full_validator
 from .errors import RejectedFile
+from .json_checks import find_forbidden_in_json, may_hold_forbidden
 
 CHUNK = 1000  # lines checked and stored together
 # Below this size a file is checked in this process: starting workers costs about a second.
@@ -102,6 +103,12 @@ def check_lines(
         schema = _schema_of(record)
         if not fast_validator(schema).is_valid(record):
             return BadLine(number, _schema_error(record, schema))
+        if type(record["index"]) is not int:  # JSON Schema's "integer" lets 3.0 by
+            return BadLine(number, f"$.index: {record['index']!r} is not written as an integer")
+        if may_hold_forbidden(raw):
+            forbidden = find_forbidden_in_json(record)
+            if forbidden is not None:
+                return BadLine(number, f"{forbidden[0]}: {forbidden[1]}")
         text = record["text"]
         try:
             layers = read_layers(record)

@@ -6,27 +6,25 @@ A file is stored whole or not at all; a rejected file does not stop the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..annotation.counts import after_import, refresh_statistics
-from ..models import ActorType, Document, EntityType, Paragraph, User
-from ..registry import store_actor
+from ..models import ActorType, EntityType, User
+from ..registry import RegistryError, store_actor
 from .actors import ActorRecord, parse_registry
-from .articles import ParsedArticle, paragraph_id, parse_jsonl, parse_txt, text_sha256
+from .article_store import store_articles
+from .articles import parse_jsonl, parse_txt
 from .errors import RejectedFile
 from .outcome import FileOutcome
+from .paths import REGISTRY_SUFFIXES, files_to_import
 from .records import import_record_file, is_record_file
 
-ARTICLE_SUFFIXES = (".txt", ".jsonl")
-REGISTRY_SUFFIXES = (".json",)
-SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES + REGISTRY_SUFFIXES
-_LOOKUP_CHUNK = 500
 log = logging.getLogger(__name__)
 
 
@@ -82,13 +80,9 @@ def import_paths(
     record file is stored, how many of its records are done.
     """
     report = ImportReport()
-    files: list[Path] = []
-    for outcome_or_path in _expand(paths):
-        if isinstance(outcome_or_path, FileOutcome):
-            _record(report, outcome_or_path, on_file)
-        else:
-            files.append(outcome_or_path)
-    files.sort(key=lambda p: (p.suffix not in REGISTRY_SUFFIXES,))
+    files, refused = files_to_import(paths)
+    for outcome in refused:
+        _record(report, outcome, on_file)
     for path in files:
         _record(report, import_file(session, path, as_user, on_progress), on_file)
     added = sum(
@@ -117,9 +111,9 @@ def import_file(
         if path.suffix in REGISTRY_SUFFIXES:
             outcome = _store_registry(session, parse_registry(data, name), name)
         elif path.suffix == ".jsonl":
-            outcome = _store_articles(session, parse_jsonl(data, name), name)
+            outcome = store_articles(session, parse_jsonl(data, name), name)
         else:
-            outcome = _store_articles(session, [parse_txt(data, name, source=path.name)], name)
+            outcome = store_articles(session, [parse_txt(data, name, source=path.name)], name)
         _count(session, outcome, None)
         session.commit()
         return outcome
@@ -158,113 +152,6 @@ def _record(
         on_file(outcome)
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path | FileOutcome]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if not child.is_file():
-                    continue
-                if child.suffix in SUPPORTED_SUFFIXES:
-                    yield child
-                else:
-                    yield FileOutcome(
-                        str(child), "skipped", f"{child}: not a .txt, .jsonl or .json file"
-                    )
-        elif path.is_file():
-            if path.suffix in SUPPORTED_SUFFIXES:
-                yield path
-            else:
-                yield FileOutcome(
-                    str(path),
-                    "rejected",
-                    f"{path}: unsupported file type {path.suffix or '(none)'!r}: "
-                    "expected .txt, .jsonl or an actor registry .json",
-                )
-        else:
-            yield FileOutcome(str(path), "rejected", f"{path}: no such file or directory")
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _LOOKUP_CHUNK):
-        yield items[start : start + _LOOKUP_CHUNK]
-
-
-def _store_articles(session: Session, articles: list[ParsedArticle], file: str) -> FileOutcome:
-    ids = sorted({a.id for a in articles})
-    hashes = sorted({a.content_sha256 for a in articles})
-    hash_by_id: dict[str, str] = {}
-    id_by_hash: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        hash_by_id.update(
-            session.execute(
-                select(Document.id, Document.content_sha256).where(Document.id.in_(chunk))
-            ).all()
-        )
-    for chunk in _chunks(hashes):
-        id_by_hash.update(
-            session.execute(
-                select(Document.content_sha256, Document.id).where(
-                    Document.content_sha256.in_(chunk)
-                )
-            ).all()
-        )
-    outcome = FileOutcome(file, "imported")
-    documents: list[dict[str, object]] = []
-    paragraphs: list[dict[str, object]] = []
-    for article in articles:
-        where = f"line {article.line}: " if article.line is not None else ""
-        known_hash = hash_by_id.get(article.id)
-        if known_hash is not None and known_hash != article.content_sha256:
-            raise RejectedFile(
-                file,
-                f"document id {article.id!r} is already taken by a document with other content",
-                article.line,
-            )
-        if known_hash is not None or article.content_sha256 in id_by_hash:
-            outcome.documents_present += 1
-            existing = id_by_hash.get(article.content_sha256, article.id)
-            outcome.notes.append(f"{where}already present as document {existing}")
-            continue
-        hash_by_id[article.id] = article.content_sha256
-        id_by_hash[article.content_sha256] = article.id
-        documents.append(
-            {
-                "id": article.id,
-                "title": article.title,
-                "source": article.source,
-                "published": article.published,
-                "language": article.language,
-                "meta": article.meta,
-                "content_sha256": article.content_sha256,
-            }
-        )
-        for position, paragraph in enumerate(article.paragraphs):
-            paragraphs.append(
-                {
-                    "id": paragraph_id(article.id, position),
-                    "document_id": article.id,
-                    "position": position,
-                    "text": paragraph.text,
-                    "text_sha256": text_sha256(paragraph.text),
-                    "is_boilerplate": paragraph.is_boilerplate,
-                    "boilerplate_reason": paragraph.boilerplate_reason,
-                }
-            )
-            outcome.boilerplate_flagged += paragraph.is_boilerplate
-        outcome.duplicates_dropped += article.duplicates_dropped
-    if documents:
-        session.execute(insert(Document), documents)
-        session.execute(insert(Paragraph), paragraphs)
-    outcome.documents_added = len(documents)
-    outcome.paragraphs_added = len(paragraphs)
-    if not documents:
-        outcome.status = "already present"
-    return outcome
-
-
 def _store_records(
     session: Session,
     path: Path,
@@ -275,7 +162,9 @@ def _store_records(
     return import_record_file(session, path, as_user, progress)
 
 
-def _store_registry(session: Session, records: list[ActorRecord], file: str) -> FileOutcome:
+def check_registry_names(session: Session, records: list[ActorRecord], file: str) -> None:
+    """Refuse a registry naming an actor type or entity type the database does not have
+    (read only: ``--dry-run`` asks it too)."""
     known_types = set(session.scalars(select(ActorType.name)))
     known_labels = set(session.scalars(select(EntityType.name)))
     for index, record in enumerate(records):
@@ -291,17 +180,24 @@ def _store_registry(session: Session, records: list[ActorRecord], file: str) -> 
                 f"$.actors[{index}].type: unknown actor type {record.type!r} "
                 f"(known: {', '.join(sorted(known_types)) or 'none; run `annotator init`'})",
             )
+
+
+def _store_registry(session: Session, records: list[ActorRecord], file: str) -> FileOutcome:
+    check_registry_names(session, records, file)
     outcome = FileOutcome(file, "imported")
-    for record in records:
-        change = store_actor(
-            session,
-            record.key,
-            record.name,
-            record.type,
-            list(record.aliases),
-            record.description,
-            entity_label=record.label,
-        )
+    for index, record in enumerate(records):
+        try:
+            change = store_actor(
+                session,
+                record.key,
+                record.name,
+                record.type,
+                list(record.aliases),
+                record.description,
+                entity_label=record.label,
+            )
+        except RegistryError as error:
+            raise RejectedFile(file, f"$.actors[{index}].{error}") from None
         outcome.actors_added += change.actor_added
         outcome.aliases_added += change.aliases_added
         outcome.notes.extend(change.notes)

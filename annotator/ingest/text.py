@@ -5,10 +5,10 @@ Pure functions: no database, no app.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
 
 from .errors import RejectedFile
 
@@ -16,9 +16,21 @@ from .errors import RejectedFile
 # leave on "empty" lines: zero-width space and joiners, word joiner, BOM, soft hyphen, and the
 # direction marks common in scraped Arabic (LRM, RLM, ALM).
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
-_EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
-# C0 controls other than tab, line feed, vertical tab, form feed and carriage return, and DEL.
-_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Every white space character (U+3000, the ideographic space, is the last) and those: what
+# a line is stripped of, with str.strip, which stays linear on a line of a million spaces.
+_EDGES = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return, DEL,
+# and lone surrogates (half of a UTF-16 pair: a JSON "\\ud800" decodes to one, and no
+# database can store it as text).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]|[\ud800-\udfff]")
+# Byte order marks of the encodings other than UTF-8 a text file is read in; UTF-32 first,
+# since its little-endian mark begins with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,58 +50,55 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def find_control_character(text: str) -> tuple[str, int] | None:
-    """The first forbidden control character as ("U+XXXX", line number), or None."""
-    match = _FORBIDDEN_CONTROLS.search(text)
+def describe_character(character: str) -> str:
+    """What is wrong with a forbidden character, in words: "control character U+0000"."""
+    code = f"U+{ord(character):04X}"
+    if 0xD800 <= ord(character) <= 0xDFFF:
+        return f"lone surrogate {code} (half of a UTF-16 pair, not a character)"
+    return f"control character {code}"
+
+
+def find_forbidden_character(text: str) -> tuple[str, int] | None:
+    """The first control character or lone surrogate, described, with its 1-based line."""
+    match = _FORBIDDEN.search(text)
     if match is None:
         return None
-    return f"U+{ord(match.group()):04X}", text.count("\n", 0, match.start()) + 1
-
-
-def find_control_in_json(value: Any, path: str) -> tuple[str, str] | None:
-    """The path and code of the first forbidden control character in a JSON value."""
-    if isinstance(value, str):
-        found = find_control_character(value)
-        return (path, found[0]) if found else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = find_control_in_json(key, path) or find_control_in_json(item, f"{path}.{key}")
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = find_control_in_json(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
+    return describe_character(match.group()), text.count("\n", 0, match.start()) + 1
 
 
 def decode_text(data: bytes, file: str) -> str:
-    """Decode UTF-8 (with or without BOM), unify line endings, NFC-normalise.
+    """Decode UTF-8 (with or without BOM), or UTF-16 or UTF-32 with their BOM; unify line
+    endings and NFC-normalise.
 
-    Rejects empty files, binary files and bytes that are not UTF-8, naming the line.
+    Rejects empty files, binary files, bytes that do not decode and control characters,
+    naming the line.
     """
-    if not data.lstrip(b"\xef\xbb\xbf"):
-        raise RejectedFile(file, "the file is empty")
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise RejectedFile(
-            file, "binary file (it contains NUL bytes)", data.count(b"\n", 0, nul) + 1
-        )
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8-sig")
+    if encoding == "utf-8-sig":
+        if not data.lstrip(b"\xef\xbb\xbf"):
+            raise RejectedFile(file, "the file is empty")
+        nul = data.find(b"\x00")
+        if nul != -1:
+            raise RejectedFile(
+                file, "binary file (it contains NUL bytes)", data.count(b"\n", 0, nul) + 1
+            )
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        bad = data[error.start : error.start + 1].hex()
+        line = data[: error.start].decode(encoding, errors="replace").count("\n") + 1
+        if encoding == "utf-8-sig":
+            what = f"not UTF-8: byte 0x{data[error.start : error.start + 1].hex()}"
+        else:
+            what = f"not {encoding.upper()}: bytes 0x{data[error.start : error.end].hex()}"
         raise RejectedFile(
-            file, f"not UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8", line
+            file, f"{what} cannot be decoded; save the file as UTF-8", line
         ) from None
     text = normalise_text(text)
-    control = find_control_character(text)
-    if control is not None:
-        raise RejectedFile(
-            file, f"binary or corrupt text: control character {control[0]}", control[1]
-        )
+    forbidden = find_forbidden_character(text)
+    if forbidden is not None:
+        raise RejectedFile(file, f"binary or corrupt text: {forbidden[0]}", forbidden[1])
+    if not text:
+        raise RejectedFile(file, "the file is empty")
     if is_blank(text):
         raise RejectedFile(file, "the file holds only white space")
     return text
@@ -102,7 +111,7 @@ def is_blank(line: str) -> bool:
 
 def clean_line(line: str) -> str:
     """Strip white space (no-break spaces included) from both ends of a line."""
-    return _EDGES.sub("", line)
+    return line.strip(_EDGES)
 
 
 def split_blocks(text: str) -> list[Block]:

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
+
 from ..registry import normalise_alias
 
 # Which entity type an actor's registry type suggests; the annotator can change it.
@@ -38,7 +40,7 @@ _CUE = re.compile(
     r"(?<!\w)(?:according\s+to|" + "|".join(sorted(CUE_WORDS, key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
 )
-_SEPARATOR = r"[\s\-\u2010-\u2015]+"
+_SEPARATOR = re.compile(r"[\s\-\u2010-\u2015]+")
 
 
 @dataclass(frozen=True)
@@ -52,55 +54,102 @@ class AliasEntry:
     entity_label: str | None = None
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds case one code point to one code point (as a
+    case-blind regular expression compares them) and turns spaces and dashes into a space,
+    so that a folded text keeps every offset. Filled on first sight of each code point."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        if _SEPARATOR.fullmatch(character):
+            folded = " "
+        else:
+            folded = next(
+                (f for f in (character.casefold(), character.lower()) if len(f) == 1), character
+            )
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of an alias or a span, as separated by spaces and dashes."""
+    return [token for token in _SEPARATOR.split(text) if token]
+
+
 def _is_case_sensitive(alias: str) -> bool:
     """Short all-capital aliases (IS, UN, AFP, PLO) match only in capitals: "is" is not ISIS."""
     letters = [ch for ch in alias if ch.isalpha()]
     return bool(letters) and len(letters) <= 5 and all(ch.isupper() for ch in letters)
 
 
-def _alias_pattern(alias: str) -> str:
-    tokens = [re.escape(t) for t in re.split(_SEPARATOR, alias.strip()) if t]
-    body = _SEPARATOR.join(tokens)
-    return body if _is_case_sensitive(alias) else f"(?i:{body})"
+def _is_word(character: str) -> bool:
+    return character.isalnum() or character == "_"
+
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded (``_FoldTable``) with each run of spaces and dashes as one space, and
+    where each folded character came from (None when nothing was collapsed)."""
+    folded = text.translate(_FOLD)
+    if "  " not in folded:
+        return folded, None
+    origin = [i for i, ch in enumerate(folded) if ch != " " or i == 0 or folded[i - 1] != " "]
+    return "".join(folded[i] for i in origin), origin
 
 
 class AliasMatcher:
-    """All confirmed aliases compiled into one word-bounded pattern, longest alias first."""
+    """Every confirmed alias in one Aho-Corasick automaton over folded text.
+
+    An alias matches as a whole word, in any case (short all-capital ones only in capitals),
+    with any run of spaces and dashes between its words; where several start at the same
+    place the longest wins, and matches do not overlap. Building it and searching a
+    paragraph cost the same for ten aliases as for a hundred thousand.
+    """
 
     def __init__(self, entries: Iterable[AliasEntry]) -> None:
         self._by_normalised: dict[str, list[AliasEntry]] = {}
-        patterns: dict[str, str] = {}
+        # Folded alias -> its spellings when only capitals may match it, None when any case may.
+        forms: dict[str, set[str] | None] = {}
         for entry in entries:
             normalised = normalise_alias(entry.alias)
-            if not normalised:
+            tokens = _tokens(entry.alias)
+            if not normalised or not tokens:
                 continue
             self._by_normalised.setdefault(normalised, []).append(entry)
-            patterns.setdefault(entry.alias, _alias_pattern(entry.alias))
-        ordered = sorted(patterns.items(), key=lambda item: len(item[0]), reverse=True)
-        self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(p for _, p in ordered) + r")(?!\w)")
-            if ordered
-            else None
-        )
+            key = " ".join(tokens).translate(_FOLD)
+            if not _is_case_sensitive(entry.alias):
+                forms[key] = None
+            elif forms.setdefault(key, set()) is not None:
+                forms[key].add(" ".join(tokens))  # type: ignore[union-attr]
+        self._automaton: ahocorasick.Automaton | None = None
+        if forms:
+            self._automaton = ahocorasick.Automaton()
+            for key, spellings in forms.items():
+                self._automaton.add_word(key, (len(key), spellings))
+            self._automaton.make_automaton()
 
     def suggest(self, text: str) -> list[dict[str, Any]]:
         """Entity suggestions for every alias match in ``text``, left to right, not overlapping."""
-        if self._pattern is None:
-            return []
         found = []
-        for match in self._pattern.finditer(text):
-            candidates = self._by_normalised.get(normalise_alias(match.group()))
+        end_of_last = 0
+        for start, end in self._spans(text):
+            if start < end_of_last:
+                continue
+            candidates = self._by_normalised.get(normalise_alias(text[start:end]))
             if not candidates:
                 continue
+            end_of_last = end
             keys = sorted({c.actor_key for c in candidates})
             entry = next(c for c in candidates if c.actor_key == keys[0])
             found.append(
                 {
-                    "id": f"sug-e-{match.start()}-{match.end()}",
+                    "id": f"sug-e-{start}-{end}",
                     "kind": "entity",
-                    "start": match.start(),
-                    "end": match.end(),
-                    "text": match.group(),
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
                     "label": entry.entity_label
                     or ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type, "ORGANIZATION"),
                     "actor": entry.actor_key,
@@ -110,6 +159,25 @@ class AliasMatcher:
                 }
             )
         return found
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Every (start, end) where an alias matches as a whole word, leftmost first and,
+        at one start, longest first."""
+        if self._automaton is None:
+            return []
+        folded, origin = _fold(text)
+        spans = set()
+        for last, (length, spellings) in self._automaton.iter(folded):
+            first = last - length + 1
+            start, end = (first, last + 1) if origin is None else (origin[first], origin[last] + 1)
+            if (start > 0 and _is_word(text[start - 1])) or (
+                end < len(text) and _is_word(text[end])
+            ):
+                continue
+            if spellings is not None and " ".join(_tokens(text[start:end])) not in spellings:
+                continue
+            spans.add((start, end))
+        return sorted(spans, key=lambda span: (span[0], -span[1]))
 
 
 def suggest_cues(text: str) -> list[dict[str, Any]]:

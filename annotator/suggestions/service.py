@@ -4,37 +4,60 @@ registry's confirmed aliases change."""
 
 from __future__ import annotations
 
+import time
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from ..models import Actor, ActorAlias, Paragraph, PreAnnotation
-from ..registry import registry_fingerprint
+from ..registry import registry_fingerprint, registry_generation
 from .matching import AliasEntry, AliasMatcher, suggest_cues
 
-# One matcher per database (engine), with the registry fingerprint it was built from.
-_MATCHERS: weakref.WeakKeyDictionary[Engine, tuple[tuple[int, ...], AliasMatcher]] = (
-    weakref.WeakKeyDictionary()
-)
+# How long a matcher is trusted before the database is asked whether another process (a
+# command-line import, another server worker) changed the registry: asking costs a count
+# over every alias, which would grow every paragraph's opening with the registry. Changes
+# this process makes are seen at once.
+RECHECK_SECONDS = 2.0
+
+
+@dataclass
+class _Cached:
+    matcher: AliasMatcher
+    fingerprint: tuple[int, ...]
+    generation: int
+    checked_at: float
+
+
+# One matcher per database (engine).
+_MATCHERS: weakref.WeakKeyDictionary[Engine, _Cached] = weakref.WeakKeyDictionary()
 
 
 def alias_matcher(session: Session) -> AliasMatcher:
-    """The alias matcher of the registry, rebuilt only when its confirmed aliases change."""
-    fingerprint = registry_fingerprint(session)
+    """The alias matcher of the registry, built again only when its confirmed aliases change."""
     engine = session.get_bind()
     assert isinstance(engine, Engine)
     cached = _MATCHERS.get(engine)
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+    generation, now = registry_generation(), time.monotonic()
+    if (
+        cached is not None
+        and cached.generation == generation
+        and now - cached.checked_at < RECHECK_SECONDS
+    ):
+        return cached.matcher
+    fingerprint = registry_fingerprint(session)
+    if cached is not None and cached.fingerprint == fingerprint:
+        cached.generation, cached.checked_at = generation, now
+        return cached.matcher
     rows = session.execute(
         select(Actor.key, Actor.name, Actor.type, ActorAlias.alias, Actor.entity_label)
         .join(ActorAlias, ActorAlias.actor_key == Actor.key)
         .where(ActorAlias.status == "confirmed")
     ).all()
     matcher = AliasMatcher(AliasEntry(*row) for row in rows)
-    _MATCHERS[engine] = (fingerprint, matcher)
+    _MATCHERS[engine] = _Cached(matcher, fingerprint, generation, now)
     return matcher
 
 
