@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .annotation.counts import DONE_STATUSES
@@ -44,9 +44,38 @@ class Progress:
     total: int
 
 
+# The queries every request of an annotator in a batch runs, built once with parameters
+# (``user``, ``after``): building a statement costs SQLAlchemy more than running it does
+# (docs/performance.md), and a team of fifty runs these hundreds of times a second.
+_IN_A_BATCH = select(exists().where(BatchMember.user_id == bindparam("user")))
+_FIRST_ASSIGNED = (
+    select(Assignment.paragraph_id)
+    .where(Assignment.user_id == bindparam("user"), Assignment.done.is_(False))
+    .order_by(Assignment.batch_id, Assignment.seq)
+    .limit(1)
+)
+# ``after``'s place read in the same statement: NULLs (no row) when it is not theirs.
+_AFTER = select(Assignment).where(
+    Assignment.paragraph_id == bindparam("after"), Assignment.user_id == bindparam("user")
+)
+_AFTER_BATCH = _AFTER.with_only_columns(Assignment.batch_id).scalar_subquery()
+_AFTER_SEQ = _AFTER.with_only_columns(Assignment.seq).scalar_subquery()
+_NEXT_ASSIGNED = _FIRST_ASSIGNED.where(
+    or_(
+        Assignment.batch_id > _AFTER_BATCH,
+        and_(Assignment.batch_id == _AFTER_BATCH, Assignment.seq > _AFTER_SEQ),
+    )
+)
+_BATCH_PROGRESS = select(
+    func.count(),
+    func.coalesce(func.sum(BatchMember.assigned), 0),
+    func.coalesce(func.sum(BatchMember.submitted + BatchMember.skipped), 0),
+).where(BatchMember.user_id == bindparam("user"))
+
+
 def in_a_batch(session: Session, user: User) -> bool:
     """Whether ``user`` has ever been dealt paragraphs: then their queue is their assignments."""
-    return session.scalar(select(exists().where(BatchMember.user_id == user.id))) or False
+    return session.scalar(_IN_A_BATCH, {"user": user.id}) or False
 
 
 def memberships(session: Session, user: User) -> list[tuple[str, bool]]:
@@ -64,10 +93,13 @@ def next_paragraph_id(session: Session, user: User, after: str | None = None) ->
     """The first paragraph of ``user``'s queue, or the first one after ``after`` if given.
 
     With ``after``, the search wraps around to the start, so a paragraph skipped over
-    earlier is still offered before the queue is declared empty.
+    earlier is still offered before the queue is declared empty. An open assignment is
+    looked for first: for an annotator in a batch (every one of a team) that one query is
+    the whole answer.
     """
-    if in_a_batch(session, user):
-        return _next_assigned(session, user, after)
+    assigned = _next_assigned(session, user, after)
+    if assigned is not None or in_a_batch(session, user):
+        return assigned
     counts = _counts(session, user)
     if counts.total and counts.done >= counts.total:
         return None  # all done: no need to look through every paragraph to find nothing
@@ -160,44 +192,21 @@ def _first_open_in(
 
 
 def _next_assigned(session: Session, user: User, after: str | None) -> str | None:
-    """The user's first unfinished assignment (after ``after``'s, wrapping round)."""
-    base = (
-        select(Assignment.paragraph_id)
-        .where(Assignment.user_id == user.id, Assignment.done.is_(False))
-        .order_by(Assignment.batch_id, Assignment.seq)
-        .limit(1)
-    )
+    """The user's first unfinished assignment (after ``after``'s, wrapping round); None
+    when they have none (or are in no batch)."""
     if after is not None:
-        current = session.execute(
-            select(Assignment.batch_id, Assignment.seq).where(
-                Assignment.paragraph_id == after, Assignment.user_id == user.id
-            )
-        ).first()
-        if current is not None:
-            batch_id, seq = current
-            later = session.scalar(
-                base.where(
-                    or_(
-                        Assignment.batch_id > batch_id,
-                        and_(Assignment.batch_id == batch_id, Assignment.seq > seq),
-                    )
-                )
-            )
-            if later is not None:
-                return later
-    return session.scalar(base)
+        later = session.scalar(_NEXT_ASSIGNED, {"user": user.id, "after": after})
+        if later is not None:
+            return later
+    return session.scalar(_FIRST_ASSIGNED, {"user": user.id})
 
 
 def progress(session: Session, user: User) -> Progress:
     """How many paragraphs of their queue ``user`` has submitted or skipped, of how many:
-    counts the saves keep, read, never counted on the request."""
-    if in_a_batch(session, user):
-        assigned, done = session.execute(
-            select(
-                func.coalesce(func.sum(BatchMember.assigned), 0),
-                func.coalesce(func.sum(BatchMember.submitted + BatchMember.skipped), 0),
-            ).where(BatchMember.user_id == user.id)
-        ).one()
+    counts the saves keep, read, never counted on the request (an annotator in a batch:
+    one query over their memberships, which also says that they are in one)."""
+    memberships_, assigned, done = session.execute(_BATCH_PROGRESS, {"user": user.id}).one()
+    if memberships_:
         return Progress(done=int(done), total=int(assigned))
     return _counts(session, user)
 

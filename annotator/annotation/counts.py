@@ -36,10 +36,54 @@ LONGEST_WORK = timedelta(minutes=30)
 
 @dataclass(frozen=True)
 class Before:
-    """What the annotation was before the save (None fields: it did not exist)."""
+    """What a save finds before it writes anything (``store.read_before``): the annotation
+    (``annotation_id`` None: it does not exist yet) and, for the counts, the paragraph and
+    the annotator's assignment of it (``batch_id`` None: it is in no batch of theirs)."""
 
     status: str | None
     flagged: bool
+    annotation_id: int | None = None
+    boilerplate: bool = False
+    document_id: str | None = None
+    batch_id: int | None = None
+    assignment_done: bool = False
+    last_done_at: datetime | None = None
+
+
+ASSIGNMENTS = table_of(Assignment)
+MEMBERS = table_of(BatchMember)
+USERS = table_of(User)
+BATCH_DOCUMENTS = table_of(BatchDocument)
+# The writes of every save, built once with parameters (docs/performance.md says why).
+_COUNT_DONE = (
+    update(USERS)
+    .where(USERS.c.id == bindparam("user"))
+    .values(done_count=USERS.c.done_count + bindparam("change"))
+)
+# Sets the columns its parameters name: status, done, flagged (done_at, seconds).
+_MARK_ASSIGNMENT = update(ASSIGNMENTS).where(
+    ASSIGNMENTS.c.paragraph_id == bindparam("paragraph"), ASSIGNMENTS.c.user_id == bindparam("user")
+)
+_COUNT_MEMBER = (
+    update(MEMBERS)
+    .where(MEMBERS.c.batch_id == bindparam("batch"), MEMBERS.c.user_id == bindparam("user"))
+    .values(
+        submitted=MEMBERS.c.submitted + bindparam("submitted_change"),
+        skipped=MEMBERS.c.skipped + bindparam("skipped_change"),
+        flagged=MEMBERS.c.flagged + bindparam("flagged_change"),
+        last_done_at=func.coalesce(
+            bindparam("finished_at", type_=MEMBERS.c.last_done_at.type), MEMBERS.c.last_done_at
+        ),
+    )
+)
+_COUNT_DOCUMENT = (
+    update(BATCH_DOCUMENTS)
+    .where(
+        BATCH_DOCUMENTS.c.batch_id == bindparam("batch"),
+        BATCH_DOCUMENTS.c.document_id == bindparam("document"),
+    )
+    .values(done_slots=BATCH_DOCUMENTS.c.done_slots + bindparam("change"))
+)
 
 
 def mirror_save(
@@ -52,72 +96,40 @@ def mirror_save(
     now: datetime,
 ) -> None:
     """Bring the annotator's finished count, their assignment of the paragraph (if any) and
-    the batch's counts in line with an annotation that went from ``before`` to
-    (``status``, ``flagged``)."""
+    the batch's counts in line with an annotation that went from ``before`` (as
+    ``store.read_before`` found it) to (``status``, ``flagged``). Writes only, but for a
+    paragraph put back to draft (``_reopen``)."""
     done = status in DONE_STATUSES
-    if done != (before.status in DONE_STATUSES):
-        boilerplate = session.scalar(
-            select(Paragraph.is_boilerplate).where(Paragraph.id == paragraph_id)
-        )
-        if not boilerplate:
-            session.execute(
-                update(User)
-                .where(User.id == annotator_id)
-                .values(done_count=User.done_count + (1 if done else -1))
-                .execution_options(synchronize_session=False)
-            )
-            if not done:
-                _reopen(session, annotator_id, paragraph_id)
-    assignment = session.execute(
-        select(Assignment.batch_id, Assignment.done).where(
-            Assignment.paragraph_id == paragraph_id, Assignment.user_id == annotator_id
-        )
-    ).first()
-    if assignment is None:
+    if done != (before.status in DONE_STATUSES) and not before.boilerplate:
+        session.execute(_COUNT_DONE, {"user": annotator_id, "change": 1 if done else -1})
+        if not done:
+            _reopen(session, annotator_id, paragraph_id)
+    if before.batch_id is None:
         return
-    batch_id, was_done = assignment
+    was_done = before.assignment_done
     values: dict[str, object] = {"status": status, "done": done, "flagged": flagged}
-    member = and_(BatchMember.batch_id == batch_id, BatchMember.user_id == annotator_id)
-    counts: dict[str, object] = {}
-    for name in DONE_STATUSES:
-        change = (status == name) - (before.status == name)
-        if change:
-            counts[name] = getattr(BatchMember, name) + change
-    if flagged != before.flagged:
-        counts["flagged"] = BatchMember.flagged + (1 if flagged else -1)
+    changes = {
+        f"{name}_change": (status == name) - (before.status == name) for name in DONE_STATUSES
+    }
+    changes["flagged_change"] = flagged - before.flagged
+    finished_at = None
     if done and not was_done:
-        last = session.scalar(select(BatchMember.last_done_at).where(member))
-        values["done_at"] = now
+        last = before.last_done_at
+        values["done_at"] = finished_at = now
         values["seconds"] = (
             int((now - last).total_seconds()) if last and now - last <= LONGEST_WORK else None
         )
-        counts["last_done_at"] = now
     elif was_done and not done:
         values["done_at"] = values["seconds"] = None
-    session.execute(
-        update(Assignment)
-        .where(Assignment.paragraph_id == paragraph_id, Assignment.user_id == annotator_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if counts:
-        session.execute(
-            update(BatchMember)
-            .where(member)
-            .values(**counts)
-            .execution_options(synchronize_session=False)
-        )
+    session.execute(_MARK_ASSIGNMENT, {"paragraph": paragraph_id, "user": annotator_id, **values})
+    if any(changes.values()) or finished_at is not None:
+        member = {"batch": before.batch_id, "user": annotator_id, "finished_at": finished_at}
+        session.execute(_COUNT_MEMBER, member | changes)
     if done != was_done:
-        document = select(Paragraph.document_id).where(Paragraph.id == paragraph_id)
-        session.execute(
-            update(BatchDocument)
-            .where(
-                BatchDocument.batch_id == batch_id,
-                BatchDocument.document_id == document.scalar_subquery(),
-            )
-            .values(done_slots=BatchDocument.done_slots + (1 if done else -1))
-            .execution_options(synchronize_session=False)
-        )
+        # Last before the commit: on PostgreSQL the annotators of one document queue for
+        # this row's lock, held until the save commits.
+        document = {"batch": before.batch_id, "document": before.document_id}
+        session.execute(_COUNT_DOCUMENT, document | {"change": 1 if done else -1})
 
 
 def recount(session: Session, batch_id: int) -> None:

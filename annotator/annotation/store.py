@@ -23,7 +23,19 @@ from typing import Any
 
 import msgspec
 import orjson
-from sqlalchemy import Table, and_, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +47,10 @@ from ..models import (
     AnnotationHistory,
     AnnotationQuote,
     AnnotationStance,
+    Assignment,
+    BatchMember,
     EntityType,
+    Paragraph,
     QuoteType,
     StancePolarity,
     SuggestionDecision,
@@ -54,6 +69,15 @@ HISTORY: Table = AnnotationHistory.__table__  # type: ignore[assignment]
 LAYER_TABLES: dict[str, Table] = {
     model.__tablename__: model.__table__  # type: ignore[misc]
     for model in (AnnotationEntity, AnnotationQuote, AnnotationStance, SuggestionDecision)
+}
+
+
+# What a payload may name, by the field of ``Vocabulary`` that holds it.
+VOCABULARY = {
+    "entity_types": EntityType.name,
+    "polarities": StancePolarity.name,
+    "quote_types": QuoteType.name,
+    "actor_keys": Actor.key,
 }
 
 
@@ -100,25 +124,51 @@ class NewAnnotation:
     note: dict[str, Any] = field(default_factory=dict)
 
 
-def load_vocabulary(session: Session) -> Vocabulary:
-    """The labels and actor keys a payload may use, read from the database."""
-    return Vocabulary(
-        entity_types=frozenset(session.scalars(select(EntityType.name))),
-        polarities=frozenset(session.scalars(select(StancePolarity.name))),
-        quote_types=frozenset(session.scalars(select(QuoteType.name))),
-        actor_keys=frozenset(session.scalars(select(Actor.key))),
+# What a save reads and writes on every call, built once with parameters: building a
+# statement costs SQLAlchemy more than running it does (a third of the cost when built
+# once, measured: docs/performance.md).
+_VOCABULARY = union_all(
+    *(select(literal_column(f"'{kind}'"), column) for kind, column in VOCABULARY.items())
+)
+_ACTORS = select(Actor.key, Actor.name, Actor.type)
+_ACTORS_NAMED = _ACTORS.where(Actor.key.in_(bindparam("keys", expanding=True)))
+_INSERT_ANNOTATION = insert(ANNOTATIONS).returning(ANNOTATIONS.c.id)
+# Compare-and-set in one statement: two tabs saving at once cannot both win.
+_SAVE_OVER = (
+    update(ANNOTATIONS)
+    .where(
+        ANNOTATIONS.c.id == bindparam("annotation"), ANNOTATIONS.c.version == bindparam("made_from")
     )
+    .values(version=ANNOTATIONS.c.version + 1)
+)
+# In the order rows must be deleted: stances before the quotes they name.
+_DELETE_LAYERS = [
+    delete(table).where(table.c.annotation_id == bindparam("annotation"))
+    for table in reversed(LAYER_TABLES.values())
+]
+_INSERT_LAYERS = {name: insert(table) for name, table in LAYER_TABLES.items()}
+_INSERT_HISTORY = insert(HISTORY)
+
+
+def load_vocabulary(session: Session) -> Vocabulary:
+    """The labels and actor keys a payload may use, read from the database in one query
+    (every save reads them)."""
+    names: dict[str, set[str]] = {kind: set() for kind in VOCABULARY}
+    for kind, name in session.execute(_VOCABULARY):
+        names[kind].add(name)
+    return Vocabulary(**{kind: frozenset(found) for kind, found in names.items()})
 
 
 def record_actors(session: Session, keys: Iterable[str] | None = None) -> dict[str, RecordActor]:
     """The registry's actors as records carry them, by key (only ``keys`` when given)."""
-    query = select(Actor.key, Actor.name, Actor.type)
-    if keys is not None:
+    if keys is None:
+        rows = session.execute(_ACTORS)
+    else:
         wanted = set(keys)
         if not wanted:
             return {}
-        query = query.where(Actor.key.in_(wanted))
-    return {key: RecordActor(key, name, type_) for key, name, type_ in session.execute(query)}
+        rows = session.execute(_ACTORS_NAMED, {"keys": sorted(wanted)})
+    return {key: RecordActor(key, name, type_) for key, name, type_ in rows}
 
 
 def empty_payload() -> dict[str, Any]:
@@ -126,17 +176,44 @@ def empty_payload() -> dict[str, Any]:
     return {"version": 0, **Content("draft").to_payload(), "updated_at": None}
 
 
-def _of(annotator_id: int | None):  # type: ignore[no-untyped-def]
-    """The condition for ``annotator_id``'s annotation; None: the paragraph's gold."""
-    if annotator_id is None:
+def _mine(gold: bool) -> ColumnElement[bool]:
+    """Whose annotation a query reads: the ``annotator`` parameter's, or the gold one."""
+    if gold:
         return Annotation.annotator_id.is_(None)
-    return Annotation.annotator_id == annotator_id
+    return Annotation.annotator_id == bindparam("annotator")
 
 
-def read_payload(session: Session, paragraph_id: str, annotator_id: int | None) -> dict[str, Any]:
-    """The API shape of ``annotator_id``'s annotation of the paragraph (version 0 if none);
-    ``annotator_id`` None reads the gold annotation, with the ``sources`` of its items."""
-    row = session.execute(
+def _before_query(gold: bool) -> Select[Any]:
+    """``read_before``'s query, with parameters ``paragraph`` and ``annotator``."""
+    annotator = bindparam("annotator")
+    return (
+        select(
+            Annotation.status,
+            Annotation.flagged,
+            Annotation.id,
+            Paragraph.is_boilerplate,
+            Paragraph.document_id,
+            Assignment.batch_id,
+            Assignment.done,
+            BatchMember.last_done_at,
+        )
+        .select_from(Paragraph)
+        .outerjoin(Annotation, and_(Annotation.paragraph_id == Paragraph.id, _mine(gold)))
+        .outerjoin(
+            Assignment,
+            and_(Assignment.paragraph_id == Paragraph.id, Assignment.user_id == annotator),
+        )
+        .outerjoin(
+            BatchMember,
+            and_(BatchMember.batch_id == Assignment.batch_id, BatchMember.user_id == annotator),
+        )
+        .where(Paragraph.id == bindparam("paragraph"))
+    )
+
+
+def _payload_query(gold: bool) -> Select[Any]:
+    """``read_payload``'s query, with parameters ``paragraph`` and ``annotator``."""
+    return (
         select(
             Annotation.version,
             Annotation.status,
@@ -153,7 +230,36 @@ def read_payload(session: Session, paragraph_id: str, annotator_id: int | None) 
                 AnnotationHistory.version == Annotation.version,
             ),
         )
-        .where(Annotation.paragraph_id == paragraph_id, _of(annotator_id))
+        .where(Annotation.paragraph_id == bindparam("paragraph"), _mine(gold))
+    )
+
+
+# For an annotator's annotation (False) and for the gold one (True).
+_BEFORE = {gold: _before_query(gold) for gold in (False, True)}
+_PAYLOAD = {gold: _payload_query(gold) for gold in (False, True)}
+
+
+def read_before(session: Session, paragraph_id: str, annotator_id: int | None) -> Before:
+    """Everything a save of ``annotator_id``'s annotation of the paragraph reads, in one
+    query, before its first write: on SQLite the write lock is then held for the writes
+    alone. ``annotator_id`` None reads the gold annotation (which has no assignment)."""
+    row = session.execute(
+        _BEFORE[annotator_id is None], {"paragraph": paragraph_id, "annotator": annotator_id}
+    ).first()
+    if row is None:  # no such paragraph: the insert will say so
+        return Before(None, False)
+    status, flagged, annotation_id, boilerplate, document, batch, done, last = row
+    # No annotation or no assignment: their columns are NULL.
+    return Before(
+        status, bool(flagged), annotation_id, boilerplate, document, batch, bool(done), last
+    )
+
+
+def read_payload(session: Session, paragraph_id: str, annotator_id: int | None) -> dict[str, Any]:
+    """The API shape of ``annotator_id``'s annotation of the paragraph (version 0 if none);
+    ``annotator_id`` None reads the gold annotation, with the ``sources`` of its items."""
+    row = session.execute(
+        _PAYLOAD[annotator_id is None], {"paragraph": paragraph_id, "annotator": annotator_id}
     ).first()
     if row is None:
         payload = empty_payload()
@@ -202,50 +308,38 @@ def save(
         "record_layers": layers.decode(),
         "sources": gold.usernames() if gold is not None else None,
     }
-    existing = session.execute(
-        select(Annotation.id, Annotation.status, Annotation.flagged).where(
-            Annotation.paragraph_id == paragraph_id, _of(annotator_id)
-        )
-    ).first()
+    # Every read before the first write (SQLite holds its write lock from that write on).
+    before = read_before(session, paragraph_id, annotator_id)
     saved_by = gold.saved_by if gold is not None else annotator_id
     assert saved_by is not None
     note = {"sources": gold.sources} if gold is not None else {}
     try:
-        if existing is None:
+        if before.annotation_id is None:
             if version != 0:
                 raise _conflict(session, paragraph_id, annotator_id)
             try:
                 annotation_id = session.execute(
-                    insert(Annotation)
-                    .values(
-                        paragraph_id=paragraph_id,
-                        annotator_id=annotator_id,
-                        version=1,
-                        created_at=now,
+                    _INSERT_ANNOTATION,
+                    {
+                        "paragraph_id": paragraph_id,
+                        "annotator_id": annotator_id,
+                        "version": 1,
+                        "created_at": now,
                         **values,
-                    )
-                    .returning(Annotation.id)
+                    },
                 ).scalar_one()
             except IntegrityError:
                 # Created by another request between our read and our insert.
                 raise _conflict(session, paragraph_id, annotator_id) from None
             new_version = 1
-            before = Before(None, False)
         else:
-            annotation_id, *was = existing
-            before = Before(*was)
-            # Compare-and-set in one statement: two tabs saving at once cannot both win.
-            changed = session.execute(
-                update(Annotation)
-                .where(Annotation.id == annotation_id, Annotation.version == version)
-                .values(version=Annotation.version + 1, **values)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if changed != 1:
+            annotation_id = before.annotation_id
+            parameters = {"annotation": annotation_id, "made_from": version, **values}
+            if session.execute(_SAVE_OVER, parameters).rowcount != 1:
                 raise _conflict(session, paragraph_id, annotator_id)
             new_version = version + 1
-            for table in reversed(LAYER_TABLES.values()):
-                session.execute(delete(table).where(table.c.annotation_id == annotation_id))
+            for statement in _DELETE_LAYERS:
+                session.execute(statement, {"annotation": annotation_id})
         _insert_layers(session, [(annotation_id, content)])
         _insert_history(session, [(annotation_id, new_version, content, saved_by, now, note)])
         if annotator_id is not None:
@@ -319,9 +413,9 @@ def _insert_layers(session: Session, contents: Sequence[tuple[int, Content]]) ->
             for row in table_rows:
                 row["annotation_id"] = annotation_id
             rows[name].extend(table_rows)
-    for name, table in LAYER_TABLES.items():
+    for name, statement in _INSERT_LAYERS.items():
         if rows[name]:
-            session.execute(insert(table), rows[name])
+            session.execute(statement, rows[name])
 
 
 def _insert_history(
@@ -329,7 +423,7 @@ def _insert_history(
     saves: Sequence[tuple[int, int, Content, int, datetime, Mapping[str, Any]]],
 ) -> None:
     session.execute(
-        insert(HISTORY),
+        _INSERT_HISTORY,
         [
             {
                 "annotation_id": annotation_id,
