@@ -424,9 +424,7 @@ def test_a_batch_of_many_unknown_documents_is_refused_in_a_short_message(
 
 
 @pytest.mark.parametrize("key", ["99999999999999999999", "2147483648"])
-def test_a_batch_id_past_what_the_column_holds_is_not_found(
-    team: dict[str, Any], key: str
-) -> None:
+def test_a_batch_id_past_what_the_column_holds_is_not_found(team: dict[str, Any], key: str) -> None:
     """?batch= with an id no integer column holds names no batch: 404, on both engines (it
     was a 500: Python's int reached the query, which PostgreSQL refused)."""
     response = team["reviewer"].get(f"/api/agreement?batch={key}")

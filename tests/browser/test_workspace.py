@@ -608,8 +608,7 @@ def test_the_help_names_the_real_label_keys_brackets_and_undo(annotator: Page, d
     page = annotator
     _open(page, _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD))
     keys = page.evaluate(
-        "async () => (await (await fetch('/api/labels')).json())"
-        ".entity_types.map((t) => t.hotkey)"
+        "async () => (await (await fetch('/api/labels')).json()).entity_types.map((t) => t.hotkey)"
     )
     assert keys == [str(n) for n in range(1, len(keys) + 1)] and len(keys) > 2
     page.locator("#paragraph-text").focus()
@@ -674,7 +673,9 @@ def test_a_conflict_lists_each_copys_items_and_merges_them_after_a_look(
             re.compile("^Only in the server's copy: entity “Islamic State"),
         ]
     )
-    expect(other.get_by_role("button", name=re.compile(r"drops 1 of the server's items"))).to_be_visible()
+    expect(
+        other.get_by_role("button", name=re.compile(r"drops 1 of the server's items"))
+    ).to_be_visible()
 
     other.get_by_role("button", name="Merge both copies").click()
     expect(other.locator("#entity-list")).to_contain_text("Islamic State")
@@ -791,8 +792,20 @@ def test_stances_and_quotes_are_drawn_on_the_text_and_r_hides_them(
             "version": 0,
             "status": "draft",
             "entities": [
-                {"id": "e1", "start": speaker, "end": speaker + 7, "label": "PERSON", "actor": None},
-                {"id": "e2", "start": group, "end": group + 4, "label": "ARMED_GROUP", "actor": None},
+                {
+                    "id": "e1",
+                    "start": speaker,
+                    "end": speaker + 7,
+                    "label": "PERSON",
+                    "actor": None,
+                },
+                {
+                    "id": "e2",
+                    "start": group,
+                    "end": group + 4,
+                    "label": "ARMED_GROUP",
+                    "actor": None,
+                },
             ],
             "stances": [
                 {"id": "s1", "holder": "e1", "target": "e2", "polarity": "OPPOSE", "quote": None}
