@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .text import find_forbidden_character
@@ -62,25 +63,34 @@ def check_depth(value: Any) -> None:
         ]
 
 
+def strings_in(value: Any, path: str = "$") -> Iterator[tuple[str, str, bool]]:
+    """Every string of a parsed JSON value, keys included, in document order, as (JSON path,
+    string, whether it is a key; a key's path is its object's). Without recursion: a request
+    body may nest as deep as orjson admits (1024), past Python's stack. The one walk behind
+    the import's checks and the web boundary's."""
+    stack: list[tuple[str, Any, bool]] = [(path, value, False)]
+    while stack:
+        where, item, is_key = stack.pop()
+        if isinstance(item, str):
+            yield where, item, is_key
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                stack.append((f"{where}.{key}", child, False))
+                stack.append((where, key, True))
+        elif isinstance(item, list):
+            stack.extend(
+                (f"{where}[{index}]", child, False)
+                for index, child in reversed(list(enumerate(item)))
+            )
+
+
 def find_forbidden_in_json(value: Any, path: str = "$") -> tuple[str, str] | None:
     """The JSON path of the first string (key or value) holding a control character or a
-    lone surrogate, and what it holds; None when there is none. ``value`` must have passed
-    ``check_depth``."""
-    if isinstance(value, str):
-        found = find_forbidden_character(value)
-        return (path, found[0]) if found else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found = find_forbidden_in_json(key, path) or find_forbidden_in_json(
-                item, f"{path}.{key}"
-            )
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = find_forbidden_in_json(item, f"{path}[{index}]")
-            if found:
-                return found
+    lone surrogate, and what it holds; None when there is none."""
+    for where, text, _ in strings_in(value, path):
+        found = find_forbidden_character(text)
+        if found:
+            return where, found[0]
     return None
 
 
@@ -109,4 +119,5 @@ __all__ = [
     "line_of_forbidden_escape",
     "loads_article_line",
     "may_hold_forbidden",
+    "strings_in",
 ]

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from ..annotation.validation import PayloadError
 from ..database import DATABASE_INT_MAX
+from ..ingest.json_checks import strings_in
 from .errors import refused
 from .security import is_api_request
 
@@ -94,21 +95,10 @@ def control_in_json(value: Any) -> tuple[str, str] | None:
 
 def _first_control(value: Any) -> tuple[str, str] | None:
     """Where ``control_in_json`` found something: the path and code of the first."""
-    pending: list[tuple[str, Any]] = [("$", value)]
-    while pending:
-        path, item = pending.pop()
-        if isinstance(item, str):
-            code = control_character(item)
-            if code:
-                return path, code
-        elif isinstance(item, dict):
-            for key, child in reversed(item.items()):
-                code = control_character(key)
-                if code:
-                    return f"{path} (a key)", code
-                pending.append((f"{path}.{key}", child))
-        elif isinstance(item, list):
-            pending.extend((f"{path}[{i}]", child) for i, child in reversed(list(enumerate(item))))
+    for where, text, is_key in strings_in(value):
+        code = control_character(text)
+        if code:
+            return (f"{where} (a key)" if is_key else where), code
     return None
 
 
