@@ -501,6 +501,10 @@ READDED: dict[tuple[str, str], Any] = {
     ("users", "done_count"): SAME,  # counted again from the annotations
     ("users", "queue_start_id"): None,
     ("api_tokens", "expires_at"): None,
+    ("documents", "retired_at"): None,
+    ("entity_types", "retired_at"): None,
+    ("stance_polarities", "retired_at"): None,
+    ("quote_types", "retired_at"): None,
 }
 
 # Tables an upgrade fills from the others when it makes them again (counts), so their rows

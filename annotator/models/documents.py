@@ -42,6 +42,9 @@ class Document(Base):
     # another name or id is recognised as already present.
     content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A retired document leaves every queue and batch deal but keeps its annotations and is
+    # still exported; clearing this restores it.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     paragraphs: Mapped[list[Paragraph]] = relationship(
         back_populates="document", order_by="Paragraph.position", cascade="all, delete-orphan"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from .base import Base
+from .base import Base, UTCDateTime
 
 
 class LabelMixin:
@@ -17,6 +19,9 @@ class LabelMixin:
     hotkey: Mapped[str | None] = mapped_column(String(1), unique=True)
     position: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Retired labels are hidden from new work but stay valid on, shown with and exported
+    # with the annotations that already use them; the stored key never changes.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @declared_attr.directive
     @classmethod
