@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
+# Test processes: one per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in one process.
+TEST_PROCESSES ?= auto
 
 .PHONY: run test serve setup lint clean help
 
@@ -43,7 +45,7 @@ run: setup
 	@$(MAKE) --no-print-directory serve
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 	@command -v node >/dev/null 2>&1 || { echo "Node.js is missing: the JavaScript unit tests need it; on Debian or Ubuntu run 'apt-get install nodejs'"; exit 1; }
 	node --test tests/js/*.test.mjs
 

@@ -52,10 +52,38 @@ def _migrate_and_seed(url: str) -> None:
         engine.dispose()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run, leave out the tests that touch no database engine (pure logic,
+    parsers, converters): the SQLite run has already run them, and running them again would
+    test nothing new. A test touches an engine when it asks, directly or through a fixture,
+    for ``postgres_admin_url``: every fixture that makes a database does."""
+    if _postgres_admin_url() is None:
+        return
+    engine_free = [item for item in items if "postgres_admin_url" not in _fixtures_of(item)]
+    if engine_free:
+        config.hook.pytest_deselected(items=engine_free)
+        left_out = set(engine_free)
+        items[:] = [item for item in items if item not in left_out]
+
+
+def _fixtures_of(item: pytest.Item) -> tuple[str, ...]:
+    return tuple(getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL server under test (TEST_DATABASE_URL), or None on SQLite. Every fixture
+    that makes a database asks for it, and so does every test of engine-specific behaviour:
+    that is how the PostgreSQL run knows which tests to run (pytest_collection_modifyitems)."""
+    return _postgres_admin_url()
+
+
+@pytest.fixture(scope="session")
+def template_database(
+    postgres_admin_url: str | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database migrated to head with default labels, copied for every test."""
-    admin_url = _postgres_admin_url()
+    admin_url = postgres_admin_url
     if admin_url is None:
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
         _migrate_and_seed(f"sqlite:///{path}")

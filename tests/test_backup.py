@@ -37,9 +37,11 @@ POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
 @pytest.fixture
-def empty_database(tmp_path: Path) -> Iterator[Callable[[], str]]:
+def empty_database(
+    tmp_path: Path, postgres_admin_url: str | None
+) -> Iterator[Callable[[], str]]:
     """Make databases with no tables at all (where a backup is restored); dropped after."""
-    admin_url = os.environ.get("TEST_DATABASE_URL")
+    admin_url = postgres_admin_url
     made: list[str] = []
 
     def make() -> str:

@@ -3,24 +3,21 @@ reach its database, and learns nothing else."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from annotator.config import normalise_database_url
 from annotator.extensions import get_engine
 
 from .conftest import build_app
 
 
-def _unreachable_database_url(tmp_path: Path) -> str:
+def _unreachable_database_url(tmp_path: Path, admin_url: str | None) -> str:
     """A database of the engine under test that cannot be reached: PostgreSQL on a closed
     port, or an SQLite file in a folder that does not exist."""
-    admin_url = os.environ.get("TEST_DATABASE_URL")
     if admin_url:
-        url = make_url(normalise_database_url(admin_url)).set(port=1, database="nowhere")
+        url = make_url(admin_url).set(port=1, database="nowhere")
         return url.render_as_string(hide_password=False)
     return f"sqlite:///{tmp_path / 'no-such-folder' / 'annotator.sqlite3'}"
 
@@ -34,9 +31,11 @@ def test_healthz_answers_ok_without_a_login_and_without_a_limit(client: FlaskCli
     assert "Set-Cookie" not in response.headers
 
 
-def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+def test_healthz_answers_503_when_the_database_is_unreachable(
+    tmp_path: Path, postgres_admin_url: str | None
+) -> None:
     """503 with a short reason, and nothing an attacker could use: no driver, host or path."""
-    url = _unreachable_database_url(tmp_path)
+    url = _unreachable_database_url(tmp_path, postgres_admin_url)
     app = build_app(url, tmp_path / "instance")
     try:
         response = app.test_client().get("/healthz")

@@ -24,7 +24,6 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from annotator.config import normalise_database_url
 from annotator.database import make_engine
 from annotator.migrate import alembic_config, head_revision, upgrade_to_head
 from annotator.models import Base
@@ -518,19 +517,19 @@ Snapshot = dict[str, tuple[list[str], list[dict[str, Any]]]]
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
+def engine(tmp_path: Path, postgres_admin_url: str | None) -> Iterator[Engine]:
     """The app's kind of engine on a new, empty database (no tables at all), dropped after."""
-    admin_url = os.environ.get("TEST_DATABASE_URL")
+    admin_url = postgres_admin_url
     if not admin_url:
         engine = make_engine(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
         yield engine
         engine.dispose()
         return
-    admin = create_engine(normalise_database_url(admin_url), isolation_level="AUTOCOMMIT")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     name = f"annotator_migrations_{os.getpid()}_{next(_COUNTER)}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
-    url = make_url(normalise_database_url(admin_url)).set(database=name)
+    url = make_url(admin_url).set(database=name)
     engine = make_engine(url.render_as_string(hide_password=False))
     yield engine
     engine.dispose()
