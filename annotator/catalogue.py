@@ -28,6 +28,8 @@ class DocumentSummary:
     done_by_me: int
     # Paragraphs with at least one submitted annotation by anyone (reviewers and admins only).
     annotated_by_anyone: int | None
+    # Out of every queue (documents.retire_document); listed to reviewers and admins only.
+    retired: bool = False
 
     @property
     def annotatable(self) -> int:
@@ -38,7 +40,7 @@ def list_documents(session: Session, user: User) -> list[DocumentSummary]:
     """Every document with paragraph counts and annotation progress, newest import last.
 
     Annotators see their own progress; reviewers and admins also see how many
-    paragraphs anyone has submitted.
+    paragraphs anyone has submitted, and the retired documents, which annotators do not.
     """
     counts = (
         select(
@@ -73,7 +75,7 @@ def list_documents(session: Session, user: User) -> list[DocumentSummary]:
         .group_by(Paragraph.document_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             Document,
             func.coalesce(counts.c.paragraphs, 0),
@@ -86,6 +88,9 @@ def list_documents(session: Session, user: User) -> list[DocumentSummary]:
         .outerjoin(anyone, anyone.c.document_id == Document.id)
         .order_by(Document.source, Document.id)
     )
+    if not user.can_review:
+        query = query.where(Document.retired_at.is_(None))
+    rows = session.execute(query)
     return [
         DocumentSummary(
             id=doc.id,
@@ -97,6 +102,7 @@ def list_documents(session: Session, user: User) -> list[DocumentSummary]:
             boilerplate=int(boilerplate),
             done_by_me=int(done),
             annotated_by_anyone=int(annotated) if user.can_review else None,
+            retired=doc.retired_at is not None,
         )
         for doc, paragraphs, boilerplate, done, annotated in rows
     ]
@@ -126,7 +132,9 @@ def neighbour(session: Session, paragraph: Paragraph, step: int) -> dict[str, An
 
 def label_configuration(session: Session) -> dict[str, list[dict[str, Any]]]:
     """Entity types, stance polarities and quote types in display order, with their colours,
-    hotkeys and descriptions: what the workspace draws its buttons and keys from."""
+    hotkeys and descriptions: what the workspace draws its buttons and keys from. Retired
+    labels are included (``retired``: true) so that annotations using them are still drawn
+    and named; the workspace offers them for no new work."""
 
     def rows(model: Any) -> list[dict[str, Any]]:
         return [
@@ -136,6 +144,7 @@ def label_configuration(session: Session) -> dict[str, list[dict[str, Any]]]:
                 "colour": label.colour,
                 "hotkey": label.hotkey,
                 "description": label.description,
+                "retired": label.retired_at is not None,
             }
             for label in session.scalars(select(model).order_by(model.position))
         ]

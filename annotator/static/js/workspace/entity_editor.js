@@ -1,6 +1,7 @@
 // The entity editor: the selected entity's label and actor (type-ahead, link by alias, create, propose an alias).
 
 import { normaliseAlias } from "./alias.js";
+import { choiceName } from "./labels.js";
 import { shorten } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
@@ -37,7 +38,9 @@ export class EntityEditor {
     for (const label of this.labels.entity_types) {
       const option = document.createElement("option");
       option.value = label.name;
-      option.textContent = label.display_name;
+      option.textContent = choiceName(label, null);
+      // A retired type is listed only for an entity that has it (see render()).
+      option.disabled = Boolean(label.retired);
       labelSelect.appendChild(option);
     }
   }
@@ -57,6 +60,7 @@ export class EntityEditor {
     const entity = this.selectedEntity();
     editor.hidden = !entity;
     if (!entity) return;
+    for (const option of $("entity-label").options) option.hidden = option.disabled && option.value !== entity.label;
     $("entity-label").value = entity.label;
     $("entity-label").disabled = this.readOnly;
     $("actor-search").disabled = this.readOnly;

@@ -1,6 +1,7 @@
 // The side panel: open suggestions and the three layers as lists, the entity editor below them.
 
 import { EntityEditor } from "./entity_editor.js";
+import { choiceName, choices } from "./labels.js";
 import { itemButton, shorten } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
@@ -125,7 +126,7 @@ export class Panel {
       if (this.isSelected("stance", stance.id)) {
         row.appendChild(this.select(
           "Polarity",
-          this.labels.polarities.map((p) => [p.name, `${p.display_name} (${p.hotkey})`]),
+          choices(this.labels.polarities, stance.polarity).map((p) => [p.name, choiceName(p)]),
           stance.polarity,
           (value) => this.on.setStancePolarity(stance.id, value),
         ));
@@ -153,7 +154,7 @@ export class Panel {
       if (this.isSelected("quote", quote.id)) {
         row.appendChild(this.select(
           "Type",
-          this.labels.quote_types.map((t) => [t.name, `${t.display_name} (${t.hotkey.toUpperCase()})`]),
+          choices(this.labels.quote_types, quote.type).map((t) => [t.name, choiceName(t, t.hotkey && t.hotkey.toUpperCase())]),
           quote.type,
           (value) => this.on.setQuoteType(quote.id, value),
         ));

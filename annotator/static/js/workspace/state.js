@@ -150,8 +150,9 @@ export class WorkspaceState {
     return spans.filter(Boolean).map(({ start, end }) => ({ start, end }));
   }
 
-  /** The label whose hotkey ``key`` is, in ``kind`` ("entity_types", "polarities", "quote_types"). */
+  /** The label whose hotkey ``key`` is, in ``kind`` ("entity_types", "polarities", "quote_types");
+   * never a retired one: those are for no new work. */
   labelForKey(kind, key) {
-    return this.labels[kind].find((label) => label.hotkey === key) || null;
+    return this.labels[kind].find((label) => !label.retired && label.hotkey === key) || null;
   }
 }

@@ -1,5 +1,6 @@
 // The page around the paragraph: progress, label buttons, mode line, save state, banner, errors, flag.
 
+import { offered } from "./labels.js";
 import { shorten } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,7 +37,7 @@ export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
   }
   const buttons = $("label-buttons");
   buttons.replaceChildren();
-  for (const label of labels.entity_types) {
+  for (const label of offered(labels.entity_types)) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "label-button";
@@ -55,7 +56,7 @@ export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
 /** The keys of the entity types, as the help and the mode line name them: "1–6" for a run
  * of digits, else the keys one by one ("1 2 p"); "a label button" when none has a key. */
 export function labelKeys(entityTypes) {
-  const keys = entityTypes.map((label) => label.hotkey).filter(Boolean);
+  const keys = offered(entityTypes).map((label) => label.hotkey).filter(Boolean);
   if (!keys.length) return "a label button";
   const digits = keys.every((key, i) => /^[0-9]$/.test(key) && (i === 0 || Number(key) === Number(keys[i - 1]) + 1));
   return digits && keys.length > 2 ? `${keys[0]}–${keys[keys.length - 1]}` : keys.join(" ");
