@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .models import ROLES, ApiToken, User
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MIN_PASSWORD_LENGTH = 10
+# The login form takes no more (web/forms.LoginForm): a longer password could never log in.
+MAX_PASSWORD_LENGTH = 1024
 TOKEN_PREFIX = "ann_"
 # Writing last_used_at on every API call would turn reads into writes; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -36,7 +38,19 @@ def _dummy_hash() -> str:
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; the message says why."""
+    """A request about accounts that cannot be carried out; the message says why and
+    ``field`` names what was at fault (``username``, ``role``, ``password``, ``active``...),
+    so that a form or the API can point at it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` as quoted back in a message: shortened, so a large input is never echoed."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def hash_password(password: str) -> str:
@@ -45,17 +59,30 @@ def hash_password(password: str) -> str:
 
 
 def check_new_password(password: str) -> None:
-    """Refuse passwords too short to resist guessing."""
+    """Refuse passwords too short to resist guessing, or too long to type at the login form."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            f"password must have at least {MIN_PASSWORD_LENGTH} characters", "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            f"password must have at most {MAX_PASSWORD_LENGTH} characters", "password"
+        )
+
+
+def generate_password() -> str:
+    """A random password for an admin to pass on (shown once): 20 URL-safe characters,
+    about 120 bits, well past the minimum length."""
+    return secrets.token_urlsafe(15)
 
 
 def check_username(username: str) -> None:
     """Usernames appear in export ids (``<paragraph>/<annotator>``), so keep them plain."""
     if not USERNAME_PATTERN.fullmatch(username):
         raise AccountError(
-            f"invalid username {username!r}: use 1 to 64 lowercase letters, digits, '.', '_' "
-            "or '-', starting with a letter or digit"
+            f"invalid username {_shown(username)!r}: use 1 to 64 lowercase letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit",
+            "username",
         )
 
 
@@ -67,15 +94,70 @@ def find_user(session: Session, username: str) -> User | None:
 def create_user(session: Session, username: str, role: str, password: str) -> User:
     """Create an account; refuse a taken name, an unknown role or a weak password."""
     check_username(username)
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    check_role(role)
     check_new_password(password)
     if find_user(session, username) is not None:
-        raise AccountError(f"user {username!r} already exists")
+        raise AccountError(f"user {username!r} already exists", "username")
     user = User(username=username, role=role, password_hash=hash_password(password), active=True)
     session.add(user)
     session.flush()
     return user
+
+
+def check_role(role: str) -> None:
+    """Refuse a role the app does not know."""
+    if role not in ROLES:
+        raise AccountError(
+            f"unknown role {_shown(role)!r}: choose one of {', '.join(ROLES)}", "role"
+        )
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by username (the admin's users page and ``GET /api/users``)."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def _refuse_losing_the_last_admin(user: User, field: str, doing: str) -> None:
+    """Stop ``user`` from ceasing to be an active admin when nobody else is one: without an
+    admin, nobody could make accounts or batches from the browser again.
+
+    The active admins' rows are locked (PostgreSQL) until the change commits, so two admins
+    cannot demote each other at the same moment and leave none."""
+    if user.role != "admin" or not user.active:
+        return
+    session = object_session(user)
+    assert session is not None, "the user must be loaded from a session"
+    admins = session.scalars(
+        select(User.id).where(User.role == "admin", User.active.is_(True)).with_for_update()
+    ).all()
+    if not any(admin_id != user.id for admin_id in admins):
+        raise AccountError(
+            f"{user.username!r} is the last active admin and cannot be {doing}: "
+            "make another account admin first",
+            field,
+        )
+
+
+def set_role(user: User, role: str) -> bool:
+    """Give ``user`` another role and end their sessions (what they may see changed, so
+    pages they hold open should not outlive it); the last active admin keeps theirs.
+    Return whether the role changed (the same role again changes nothing)."""
+    check_role(role)
+    if role == user.role:
+        return False
+    if role != "admin":
+        _refuse_losing_the_last_admin(user, "role", f"made {role}")
+    user.role = role
+    user.end_all_sessions()
+    return True
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A user's own change of password: the current one first (a session left open on a
+    shared computer must not be enough to take the account), then as ``set_password``."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("the current password is not right", "current")
+    set_password(user, new)
 
 
 def set_password(user: User, password: str) -> None:
@@ -107,8 +189,9 @@ def parse_lifetime(text: str) -> timedelta:
     lifetime = timedelta(**{LIFETIME_UNITS[match[2]]: int(match[1])}) if match else timedelta(0)
     if not timedelta(0) < lifetime <= MAX_TOKEN_LIFETIME:
         raise AccountError(
-            f"{text!r} is not a token lifetime: give a number of hours or days, like 12h, 30d "
-            f"or 90d (at most {MAX_TOKEN_LIFETIME.days}d)"
+            f"{_shown(text)!r} is not a token lifetime: give a number of hours or days, like "
+            f"12h, 30d or 90d (at most {MAX_TOKEN_LIFETIME.days}d)",
+            "expires",
         )
     return lifetime
 
@@ -173,10 +256,13 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
 def set_active(user: User, active: bool) -> int:
     """Enable or disable an account; disabling ends its sessions and revokes its API tokens
     for good, so reactivating the account later does not bring old (perhaps leaked)
-    tokens back: its owner makes new ones. Return how many tokens were revoked."""
-    user.active = active
+    tokens back: its owner makes new ones. The last active admin cannot be disabled.
+    Return how many tokens were revoked."""
     if active:
+        user.active = True
         return 0
+    _refuse_losing_the_last_admin(user, "active", "deactivated")
+    user.active = False
     user.end_all_sessions()
     live = [token for token in user.tokens if token.revoked_at is None]
     for token in live:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from datetime import datetime
 
@@ -16,11 +15,13 @@ from ..accounts import (
     create_token,
     create_user,
     find_user,
+    generate_password,
     list_tokens,
     parse_lifetime,
     revoke_token,
     set_active,
     set_password,
+    set_role,
     token_state,
 )
 from ..extensions import get_login_throttle, get_session
@@ -99,7 +100,7 @@ def create_admin_command() -> None:
         )
         return
     given = os.environ.get(ADMIN_PASSWORD_ENV)
-    password = given or secrets.token_urlsafe(15)
+    password = given or generate_password()
     try:
         create_user(db, ADMIN_USERNAME, "admin", password)
     except AccountError as error:
@@ -181,7 +182,10 @@ def set_active_command(username: str, active: bool) -> None:
     """Enable or disable an account; disabling logs it out and revokes its tokens for good."""
     db = get_session()
     user = _user_named(db, username)
-    revoked = set_active(user, active)
+    try:
+        revoked = set_active(user, active)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
     db.commit()
     if active:
         click.echo(f"{username!r} is now active (tokens revoked before stay revoked).")
@@ -189,6 +193,25 @@ def set_active_command(username: str, active: bool) -> None:
         click.echo(
             f"{username!r} is now inactive: logged out everywhere, {revoked} API token(s) revoked."
         )
+
+
+@click.command("set-role")
+@with_appcontext
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role_command(username: str, role: str) -> None:
+    """Give USERNAME another role; it logs them out everywhere (the last admin stays one)."""
+    db = get_session()
+    user = _user_named(db, username)
+    try:
+        changed = set_role(user, role)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.commit()
+    if changed:
+        click.echo(f"{username!r} is now {role}: logged out everywhere.")
+    else:
+        click.echo(f"{username!r} was already {role}.")
 
 
 @click.command("unlock-login")
@@ -215,5 +238,6 @@ COMMANDS = (
     tokens_command,
     revoke_token_command,
     set_active_command,
+    set_role_command,
     unlock_login_command,
 )

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, g, jsonify
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..accounts import create_token, revoke_token
+from ..accounts import AccountError, create_token, parse_lifetime, revoke_token, token_state
 from ..accounts import list_tokens as tokens_of
 from ..annotation.validation import PayloadError
 from ..catalogue import get_document, list_documents
@@ -114,14 +114,22 @@ def list_tokens() -> Response:
 @bp.post("/tokens")
 @allow(Access.USER)
 def new_token() -> tuple[Response, int]:
-    """Create a token for the logged-in user; shown once. A token cannot mint more tokens."""
+    """Create a token for the logged-in user; shown once. A token cannot mint more tokens.
+    ``{"name", "expires"}``, both optional: ``"expires": "90d"`` refuses it after 90 days."""
     if g.authenticated_by != "session":
         abort(403, description="create tokens from a logged-in session, not with a token")
-    name = (body_object() or {}).get("name", "")
+    body = body_object() or {}
+    name, expires = body.get("name", ""), body.get("expires")
     if not isinstance(name, str) or len(name) > 100:
         return refused(PayloadError("name", "must be a string of at most 100 characters"))
+    if expires is not None and not isinstance(expires, str):
+        return refused(PayloadError("expires", "must be a lifetime like 12h, 30d or 90d"))
+    try:
+        lifetime = parse_lifetime(expires) if expires is not None else None
+    except AccountError as error:
+        return refused(PayloadError("expires", error.message))
     db = get_session()
-    record, token = create_token(db, current_user, name)
+    record, token = create_token(db, current_user, name, lifetime)
     db.commit()
     return jsonify(token=token, **_token_json(record)), 201
 
@@ -140,11 +148,15 @@ def delete_token(token_id: int) -> tuple[str, int]:
 
 
 def _token_json(token: ApiToken) -> dict[str, Any]:
+    state = token_state(token)
     return {
         "id": token.id,
         "name": token.name,
         "prefix": token.prefix,
         "created_at": token.created_at.isoformat(),
         "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
         "revoked": token.revoked_at is not None,
+        "expired": state == "expired",
+        "state": state,
     }
