@@ -6,17 +6,19 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .config import ConfigurationError
-from .models import Actor, ActorAlias, ActorType, User
+from .models import Actor, ActorAlias, ActorType, EntityType, User
 
 REGISTRY_SCHEMA = "annotator.actors.v1"
 ACTOR_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ALIAS_LENGTH = 200  # the width of actor_aliases.alias and .normalised
+MAX_DESCRIPTION_LENGTH = 5000
 MAX_ALIASES_SETTING = "ANNOTATOR_MAX_ALIASES_PER_ACTOR"
 DEFAULT_MAX_ALIASES = 200
 _DASHES = re.compile(r"[-\u2010-\u2015\u2212_]+")
@@ -91,13 +93,21 @@ def store_actor(
     """Add an actor, or add the aliases an existing one lacks.
 
     An existing actor's name and type are kept (an admin may have edited them);
-    a difference is reported in ``notes`` rather than overwritten. Raises
-    ``RegistryError`` when the actor would have more aliases than an actor may have.
+    a difference is reported in ``notes`` rather than overwritten. A key merged into
+    another actor (``actor_merge``) gives its aliases to that actor, as an older registry
+    file imported again must not bring the merged actor back. Raises ``RegistryError`` when
+    the actor would have more aliases than an actor may have.
     """
     change = RegistryChange()
     name = " ".join(unicodedata.normalize("NFC", name).split())
     description = unicodedata.normalize("NFC", description)
     actor = session.get(Actor, key)
+    merged_into = former_key_holder(session, key) if actor is None else None
+    if merged_into is not None:
+        change.notes.append(
+            f"actor {key!r} was merged into {merged_into.key!r}: its aliases go there"
+        )
+        actor, key = merged_into, merged_into.key
     present = (
         set(session.scalars(select(ActorAlias.normalised).where(ActorAlias.actor_key == key)))
         if actor is not None
@@ -116,7 +126,7 @@ def store_actor(
         )
         session.add(actor)
         change.actor_added = True
-    else:
+    elif merged_into is None:
         if actor.entity_label is None and entity_label is not None:
             actor.entity_label = entity_label  # filling a gap overwrites nothing
         elif entity_label is not None and actor.entity_label != entity_label:
@@ -211,6 +221,102 @@ def propose_alias(
     return record
 
 
+def update_actor(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str | None = None,
+    type_: str | None = None,
+    description: str | None = None,
+    entity_label: str | None | EllipsisType = ...,
+) -> Actor:
+    """Edit an actor's name, type, description or suggested entity label (reviewers and
+    admins); what is not given is kept. A new name becomes one of its confirmed aliases too,
+    so that it is suggested (within the bound on aliases). Raises ``RegistryError``."""
+    if type_ is not None and type_ != actor.type:
+        if session.get(ActorType, type_) is None:
+            raise RegistryError(f"type: unknown actor type {type_!r}")
+        actor.type = type_
+    if entity_label is not ...:
+        if entity_label is not None and session.get(EntityType, entity_label) is None:
+            raise RegistryError(f"label: unknown entity type {entity_label!r}")
+        actor.entity_label = entity_label
+    if description is not None:
+        _check_description(description)
+        actor.description = unicodedata.normalize("NFC", description).strip()
+    if name is not None:
+        name = " ".join(unicodedata.normalize("NFC", name).split())
+        if not name:
+            raise RegistryError("name: an actor needs a name")
+        if len(name) > MAX_ALIAS_LENGTH:
+            raise RegistryError(f"name: at most {MAX_ALIAS_LENGTH} characters")
+        normalised = normalise_alias(name)
+        held = {alias.normalised: alias for alias in actor.aliases}
+        if normalised not in held:
+            _check_count(actor.key, len(held) + 1)
+            actor.aliases.append(ActorAlias(alias=name, normalised=normalised))
+        elif held[normalised].status == "proposed":
+            held[normalised].status = "confirmed"
+        actor.name = name
+    session.flush()
+    _changed()
+    return actor
+
+
+def remove_alias(session: Session, actor: Actor, alias_id: int) -> ActorAlias:
+    """Delete one of ``actor``'s aliases (confirmed or proposed): it is suggested no more.
+
+    Raises ``LookupError`` when the actor has no such alias, ``RegistryError`` for the one
+    that spells its name (rename the actor first)."""
+    record = session.get(ActorAlias, alias_id)
+    if record is None or record.actor_key != actor.key:
+        raise LookupError(f"actor {actor.key!r} has no alias {alias_id}")
+    if record.normalised == normalise_alias(actor.name):
+        raise RegistryError(f"alias: {record.alias!r} is the actor's name; rename the actor first")
+    actor.aliases.remove(record)
+    session.flush()
+    _changed()
+    return record
+
+
+# What the normalised form of an actor key looks like ("old-key" is "old key").
+_KEY_SHAPED = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+def key_aliases(session: Session) -> dict[str, str]:
+    """The normalised confirmed aliases that could spell an actor key, by the one actor that
+    holds each (an alias two actors share is left out): how a record naming an actor key the
+    registry no longer has (one merged into another, whose key became its alias) still
+    finds its actor on import."""
+    found: dict[str, str | None] = {}
+    rows = session.execute(
+        select(ActorAlias.normalised, ActorAlias.actor_key).where(ActorAlias.status == "confirmed")
+    )
+    for normalised, key in rows:
+        if _KEY_SHAPED.fullmatch(normalised):
+            found[normalised] = key if found.get(normalised, key) == key else None
+    return {normalised: key for normalised, key in found.items() if key is not None}
+
+
+def former_key_holder(session: Session, key: str) -> Actor | None:
+    """The actor that ``key``, no longer an actor's key, was merged into: the one actor
+    holding it, spelled exactly so, as a confirmed alias (``actor_merge`` adds it)."""
+    if not ACTOR_KEY_PATTERN.fullmatch(key):
+        return None
+    holders = session.scalars(
+        select(ActorAlias.actor_key)
+        .where(ActorAlias.alias == key, ActorAlias.status == "confirmed")
+        .distinct()
+        .limit(2)
+    ).all()
+    return session.get(Actor, holders[0]) if len(holders) == 1 else None
+
+
+def _check_description(description: str) -> None:
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise RegistryError(f"description: at most {MAX_DESCRIPTION_LENGTH} characters")
+
+
 def search_actors(session: Session, query: str, limit: int = 20) -> list[Actor]:
     """Actors whose confirmed aliases (the name is one) match ``query``.
 
@@ -250,6 +356,11 @@ def registry_generation() -> int:
 def _changed() -> None:
     global _generation
     _generation += 1
+
+
+def registry_changed() -> None:
+    """Say that this process changed the registry (caches of it then look again)."""
+    _changed()
 
 
 def registry_fingerprint(session: Session) -> tuple[int, ...]:

@@ -85,7 +85,7 @@ def test_proposed_alias_suggests_only_after_a_reviewer_confirms(
 
     make_user("rita", role="reviewer")
     auth.login("rita")
-    page = client.get("/actors/proposals").get_data(as_text=True)
+    page = client.get("/actors/proposals", follow_redirects=True).get_data(as_text=True)
     assert "Hmeimim military air base" in page
     alias_id = proposed.get_json()["id"]
     response = client.post(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..annotation.store import load_vocabulary
 from ..models import Actor
-from ..registry import normalise_alias
+from ..registry import key_aliases, normalise_alias
 from .actors import ActorRecord, parse_registry
 from .article_store import known_documents
 from .articles import ParsedArticle, parse_jsonl, parse_txt
@@ -120,7 +120,7 @@ def _record_lines(
     vocabulary = dataclasses.replace(
         vocabulary, actor_keys=vocabulary.actor_keys | frozenset(registry_keys)
     )
-    context = ReadContext(str(path), vocabulary, as_user)
+    context = ReadContext(str(path), vocabulary, as_user, key_aliases(session))
     records = sum(len(chunk) for chunk in checked_chunks(path, context))
     if records == 0:
         raise RejectedFile(str(path), "the file holds no records")

@@ -11,11 +11,12 @@ ones: a map over chunks that keeps only a few in flight, each sent back as Messa
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -46,6 +47,9 @@ class ReadContext:
     # Whose records are kept apart: one annotation per paragraph for the importing user,
     # one pre-annotation per paragraph and annotator named in the file otherwise.
     as_user: bool
+    # Actor keys the registry no longer has, as their normalised form ("old key"), by the
+    # actor holding that alias (``registry.key_aliases``): an actor merged into another.
+    key_aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 class CheckedRecord(msgspec.Struct, array_like=True):
@@ -118,6 +122,8 @@ def check_lines(
             message, _, where = str(error).partition(" - at `")
             return BadLine(number, f"{where.rstrip('`') or '$'}: {message}")
         content = layers.content("submitted", record.get("comment"), record.get("flagged", False))
+        if context.key_aliases:
+            _resolve_former_keys(content, context)
         errors = check_content(content, text, context.vocabulary)
         if errors:
             first = errors[0]
@@ -157,6 +163,19 @@ def check_lines(
             )
         )
     return checked
+
+
+def _resolve_former_keys(content: Content, context: ReadContext) -> None:
+    """Link the actor that now holds, as an alias, a key the registry no longer has (an actor
+    merged into it): an older export still finds its actors."""
+    known = context.vocabulary.actor_keys
+    for entity in content.entities:
+        if entity.actor is not None and entity.actor not in known:
+            form = " ".join(_KEY_PARTS.split(entity.actor.casefold())).strip()
+            entity.actor = context.key_aliases.get(form, entity.actor)
+
+
+_KEY_PARTS = re.compile(r"[-_\s]+")
 
 
 def _moment(value: str) -> datetime:

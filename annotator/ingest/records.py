@@ -30,6 +30,7 @@ from ..annotation.record import READABLE_SCHEMAS
 from ..annotation.store import NewAnnotation, load_vocabulary, save_many
 from ..models import Annotation, Document, Paragraph, PreAnnotation, User
 from ..models.base import table_of
+from ..registry import key_aliases
 from .articles import text_sha256
 from .errors import RejectedFile
 from .outcome import FileOutcome
@@ -66,7 +67,9 @@ def import_record_file(
 
     ``on_progress`` is told how many records have been stored so far, after each chunk.
     """
-    context = ReadContext(str(path), load_vocabulary(session), as_user is not None)
+    context = ReadContext(
+        str(path), load_vocabulary(session), as_user is not None, key_aliases(session)
+    )
     store = _ChunkStore(session, context, as_user)
     # What exists before the import is set aside from the garbage collector's full passes:
     # they would scan it again and again while a million records go by (about a sixth of

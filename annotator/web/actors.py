@@ -1,16 +1,19 @@
-"""The actor registry over HTTP: type-ahead, new actors, proposing and confirming aliases.
+"""The actor registry over HTTP: type-ahead, new actors, proposing and confirming aliases,
+edits and merges.
 
-Anyone logged in may search and propose an alias; reviewers and admins create
-actors and confirm (or reject) proposed aliases, which then suggest everywhere.
+Anyone logged in may search and propose an alias; reviewers and admins create, edit and
+merge actors, remove aliases and confirm (or reject) proposed aliases, which then suggest
+everywhere. The registry page itself is ``actor_pages``.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..actor_merge import MergeRefused, StaleAnnotation, merge_actors
 from ..annotation.validation import PayloadError
 from ..extensions import get_session
 from ..models import Actor, ActorType
@@ -20,11 +23,11 @@ from ..registry import (
     create_actor,
     decide_alias,
     propose_alias,
-    proposed_aliases,
+    remove_alias,
     search_actors,
+    update_actor,
 )
 from .errors import NOT_AN_OBJECT, body_object, found, refused
-from .forms import ActionForm
 from .policy import Access, allow
 
 bp = Blueprint("actors", __name__)
@@ -89,12 +92,86 @@ def add_alias(key: str) -> tuple[Response, int]:
     return jsonify(id=record.id, alias=record.alias, status=record.status, actor=actor.key), 201
 
 
+@bp.patch("/api/actors/<key>")
+@allow(Access.REVIEWER)
+def edit(key: str) -> tuple[Response, int]:
+    """Edit an actor: any of "name", "type", "description", "label" (null: none)."""
+    db = get_session()
+    actor = found(db.get(Actor, key))
+    body = body_object()
+    if body is None:
+        return refused(NOT_AN_OBJECT)
+    unknown = sorted(set(body) - {"name", "type", "description", "label"})
+    if unknown:
+        return refused(PayloadError(unknown[0][:40], "not a field of an actor"))
+    for field in ("name", "type", "description"):
+        if field in body and not isinstance(body[field], str):
+            return refused(PayloadError(field, "a string"))
+    if "label" in body and body["label"] is not None and not isinstance(body["label"], str):
+        return refused(PayloadError("label", "a string or null"))
+    try:
+        update_actor(
+            db,
+            actor,
+            name=body.get("name"),
+            type_=body.get("type"),
+            description=body.get("description"),
+            entity_label=body["label"] if "label" in body else ...,
+        )
+    except RegistryError as error:
+        db.rollback()
+        path, _, message = str(error).partition(": ")
+        return refused(PayloadError(path, message))
+    db.commit()
+    return jsonify(actor_json(actor, with_proposed=True)), 200
+
+
+@bp.delete("/api/actors/<key>/aliases/<int:alias_id>")
+@allow(Access.REVIEWER)
+def delete_alias(key: str, alias_id: int) -> tuple[Response, int]:
+    """Remove one of an actor's aliases (confirmed or proposed); 404 when it has no such."""
+    db = get_session()
+    actor = found(db.get(Actor, key))
+    try:
+        remove_alias(db, actor, alias_id)
+    except LookupError:
+        abort(404, description=f"actor {key!r} has no alias {alias_id}")
+    except RegistryError as error:
+        db.rollback()
+        return refused(PayloadError("alias", str(error).partition(": ")[2]))
+    db.commit()
+    return jsonify(actor_json(actor, with_proposed=True)), 200
+
+
+@bp.post("/api/actors/<key>/merge")
+@allow(Access.REVIEWER)
+def merge(key: str) -> tuple[Response, int]:
+    """Merge actor ``key`` into {"into": KEY}: its mentions link the kept actor (a history
+    row per changed annotation) and its key, name and aliases become the kept one's."""
+    body = body_object()
+    if body is None:
+        return refused(NOT_AN_OBJECT)
+    into = body.get("into")
+    if not isinstance(into, str) or not into:
+        return refused(PayloadError("into", "the key of the actor to keep, a string"))
+    try:
+        outcome = merge_actors(get_session(), key, into[:100], current_user.id)
+    except MergeRefused as refusal:
+        if refusal.missing:
+            return jsonify(error=refusal.message), 404
+        return refused(PayloadError(refusal.path, refusal.message))
+    except StaleAnnotation:
+        return jsonify(
+            error="an annotation was saved during the merge; nothing changed, try again"
+        ), 409
+    return jsonify(outcome.as_dict()), 200
+
+
 @bp.get("/actors/proposals")
 @allow(Access.REVIEWER)
-def proposals() -> str:
-    """Reviewers: the aliases annotators proposed, to confirm or reject."""
-    rows = proposed_aliases(get_session())
-    return render_template("actors/proposals.html", rows=rows, form=ActionForm())
+def proposals() -> Response:
+    """The old proposals page: now a section of the registry page."""
+    return redirect(url_for("actor_pages.index", _anchor="proposals"))
 
 
 @bp.post("/actors/proposals/<int:alias_id>")
@@ -114,4 +191,4 @@ def decide(alias_id: int) -> Response:
         flash(f"Confirmed {record.alias!r}: it is suggested from now on.", "info")
     else:
         flash(f"Rejected {record.alias!r}.", "info")
-    return redirect(url_for("actors.proposals"))
+    return redirect(url_for("actor_pages.index", _anchor="proposals"))
