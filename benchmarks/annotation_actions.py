@@ -1,0 +1,1042 @@
+"""How many actions an annotator needs per item, in the real workspace (issue 15).
+
+A fixed set of paragraphs (six from ``seeds/``, four from articles the tool has never seen,
+``benchmarks/data/unseen/``) is labelled in the browser by a simulated trained annotator, once
+with mouse and keyboard and once with the keyboard only, each mode on a fresh database (so the
+learned suggestions of one mode never help the other). Then the actions per item and layer
+are printed beside the issue's targets, and the suggestion outcomes per kind as the server
+recorded them (``suggestion_decisions``, read with ``suggestions.outcomes``).
+
+What counts as an action: one key press (a chord such as Shift+ArrowRight or Ctrl+Enter is
+one press), one click, one drag (mouse down, move, up). Every action goes through
+``Annotator._act``, which charges it to the item being made; an action that makes several
+items at once (Accept all) is shared between them. Opening a paragraph and submitting it
+(Ctrl+Enter) are per paragraph, not per item, and are not counted.
+
+The plan: for each gold item the annotator does the fewest actions the page allows, as a
+trained annotator who knows the keys would, reading only what the page shows: the dotted
+suggestions, the focused suggestion, the proposed speaker and cue, the candidate Tab is on,
+the panel's lists. Where there is a choice, every route is costed and the cheapest taken:
+accept a suggestion (a click; Tab or the word cursor then Enter) or label by hand (a drag
+or the word cursor, then a label key); Accept all when every open suggestion is right;
+Enter on the proposed speaker and cue, or pick them (a click, Tab presses), or select the cue
+words; a stance made from the quote just made (S, then a polarity key takes the focused
+target) or from its holder entity. The word cursor's cost is the fewest of arrows, Home
+and End, and Shift with them to extend. The gold is never put into the page: the script
+only presses keys and clicks where a person would.
+
+The gold (``benchmarks/data/annotation_gold.json``): entities with their label; quotes with
+content, cue, speaker and type as docs/guidelines.md says (content without the quotation
+marks, cue "told AFP" rather than "told"); stances with holder, target, polarity and quote.
+After each paragraph is submitted its saved annotation is read back through the API and
+compared with the gold (offsets, labels, speakers, cues, types, stance parts): a paragraph
+that differs is reported with the difference and its actions are not counted as success.
+
+    .venv/bin/python benchmarks/annotation_actions.py [--mode both|mouse|keyboard]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from annotator import create_app  # noqa: E402
+from annotator.accounts import create_user  # noqa: E402
+from annotator.extensions import get_engine, get_session  # noqa: E402
+from annotator.ingest import import_paths  # noqa: E402
+from annotator.label_defaults import seed_default_labels  # noqa: E402
+from annotator.migrate import upgrade_to_head  # noqa: E402
+from annotator.models import Document  # noqa: E402
+from annotator.suggestions.kinds import kind_of  # noqa: E402
+from annotator.suggestions.outcomes import Outcome, outcomes_by_kind  # noqa: E402
+
+GOLD_FILE = Path(__file__).resolve().parent / "data" / "annotation_gold.json"
+UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "benchmark password 15"  # noqa: S105 (a throwaway account on a temporary database)
+ENTITY_KEYS = {
+    "PERSON": "1",
+    "ARMED_GROUP": "2",
+    "STATE_ACTOR": "3",
+    "ORGANIZATION": "4",
+    "MEDIA": "5",
+    "LOCATION": "6",
+}
+POLARITY_KEYS = {"SUPPORT": "+", "OPPOSE": "-", "NEUTRAL": "="}
+TYPE_KEYS = {"DIRECT": "d", "INDIRECT": "i", "MIXED": "m"}
+# Targets of issue 15, actions per item: (layer, mode, case) -> most allowed.
+TARGETS = {
+    ("stance", "mouse", "quote exists"): 3,
+    ("stance", "mouse", "no quote"): 4,
+    ("quote", "mouse", "suggested cue"): 3,
+    ("entity", "keyboard", "all"): 2,
+    ("quote", "keyboard", "all"): 6,
+    ("stance", "keyboard", "all"): 6,
+}
+BASELINE = {
+    ("entity", "mouse"): "0.87",
+    ("entity", "keyboard"): "3.0",
+    ("quote", "mouse"): "4.1",
+    ("quote", "keyboard"): "15",
+    ("stance", "mouse"): "5.2",
+    ("stance", "keyboard"): "14",
+}
+
+Span = tuple[int, int]
+
+
+# ---------------------------------------------------------------- the gold
+
+
+@dataclass
+class GoldQuote:
+    content: Span
+    cue: Span | None
+    speaker: Span | None
+    type: str
+
+
+@dataclass
+class GoldStance:
+    holder: Span
+    target: Span
+    target_is_entity: bool
+    polarity: str
+    quote: int | None
+
+
+@dataclass
+class GoldParagraph:
+    set: str
+    source: str
+    paragraph_id: str
+    text: str
+    entities: list[tuple[int, int, str]]
+    quotes: list[GoldQuote]
+    stances: list[GoldStance]
+
+
+def locate(text: str, fragment: str) -> Span:
+    """Code-point offsets of ``fragment`` ("words#n": its n-th occurrence) in ``text``."""
+    words, _, nth = fragment.partition("#")
+    at = -1
+    for _ in range(int(nth or 0) + 1):
+        at = text.find(words, at + 1)
+        if at < 0:
+            raise ValueError(f"gold fragment not found: {fragment!r} in {text[:60]!r}")
+    return at, at + len(words)
+
+
+def read_gold(paragraph_texts: dict[tuple[str, str], tuple[str, str]]) -> list[GoldParagraph]:
+    """The gold file resolved to offsets; ``paragraph_texts`` maps (source, startswith) to
+    (paragraph id, text)."""
+    found = []
+    for item in json.loads(GOLD_FILE.read_text(encoding="utf-8"))["paragraphs"]:
+        paragraph_id, text = paragraph_texts[(item["source"], item["startswith"])]
+
+        def entity(fragment: str, text: str = text) -> Span:
+            return locate(text, fragment)
+
+        entities = [(*entity(f), label) for f, label in item["entities"]]
+        quotes = [
+            GoldQuote(
+                locate(text, q["content"]),
+                locate(text, q["cue"]) if q["cue"] else None,
+                entity(q["speaker"]) if q["speaker"] else None,
+                q["type"],
+            )
+            for q in item["quotes"]
+        ]
+        stances = []
+        for s in item["stances"]:
+            is_entity = isinstance(s["target"], str)
+            target = entity(s["target"]) if is_entity else locate(text, s["target"]["span"])
+            stances.append(
+                GoldStance(entity(s["holder"]), target, is_entity, s["polarity"], s["quote"])
+            )
+        found.append(
+            GoldParagraph(
+                item["set"], item["source"], paragraph_id, text, entities, quotes, stances
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------- the app and the browser
+
+
+class Server:
+    """The app served on a free loopback port in a thread, as tests/browser/conftest.py does."""
+
+    def __init__(self, app: Any) -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+
+def make_app(folder: Path) -> tuple[Any, dict[tuple[str, str], tuple[str, str]]]:
+    """A fresh SQLite database with the labels, the seeds, the unseen articles and one annotator;
+    returns the app and (source, first words) -> (paragraph id, text) for the gold."""
+    url = f"sqlite:///{folder / 'actions.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "a" * 40, "INSTANCE_PATH": str(folder)})
+    with app.app_context():
+        upgrade_to_head(get_engine())
+        session = get_session()
+        seed_default_labels(session)
+        outcome = import_paths(session, [ROOT / "seeds", UNSEEN])
+        assert not outcome.rejected, outcome.rejected
+        create_user(session, "annotator15", "annotator", PASSWORD)
+        session.commit()
+        texts = {}
+        for document in session.scalars(select(Document)):
+            for paragraph in document.paragraphs:
+                for item in json.loads(GOLD_FILE.read_text(encoding="utf-8"))["paragraphs"]:
+                    if item["source"] == document.source and paragraph.text.startswith(
+                        item["startswith"]
+                    ):
+                        texts[(item["source"], item["startswith"])] = (paragraph.id, paragraph.text)
+    return app, texts
+
+
+# What the page shows, read from its DOM: spans are code points (the segments' data-start).
+PAGE_VIEW = """async () => {
+  const text = await import(new URL("/static/js/workspace/text.js", location.href));
+  const root = document.getElementById("paragraph-text");
+  const words = new text.CodePointText(root.textContent);
+  const spanOf = (selector) => {
+    const segs = [...document.querySelectorAll(selector)];
+    if (!segs.length) return null;
+    const starts = segs.map((s) => +s.dataset.start);
+    const ends = segs.map((s) => +s.dataset.end);
+    return [Math.min(...starts), Math.max(...ends)];
+  };
+  const entities = {};
+  for (const seg of document.querySelectorAll("#paragraph-text .seg[data-entities]")) {
+    for (const id of seg.dataset.entities.split(" ")) {
+      const e = entities[id] || (entities[id] = [Infinity, -Infinity]);
+      e[0] = Math.min(e[0], +seg.dataset.start);
+      e[1] = Math.max(e[1], +seg.dataset.end);
+    }
+  }
+  const selected = document.querySelector(
+    "#entity-list button.item.is-selected, #quote-list button.item.is-selected");
+  const suggestions = [...document.querySelectorAll("#suggestion-list li.suggestion")];
+  const focused = suggestions.find((li) => li.classList.contains("is-focused"));
+  return {
+    words: words.words.map((w) => [w.start, w.end, words.withoutPossessive(w)]),
+    open: suggestions.map((li) => li.dataset.suggestionId),
+    focused: focused ? focused.dataset.suggestionId : null,
+    entities,
+    quotes: [...document.querySelectorAll("#quote-list .layer-item")].map((li) => li.dataset.id),
+    selected: selected ? {kind: selected.dataset.kind, id: selected.dataset.id} : null,
+    candidateFocus: spanOf("#paragraph-text .seg.candidate-focus"),
+    proposed: spanOf("#paragraph-text .seg.proposed"),
+    mode: document.getElementById("mode-line").textContent,
+  };
+}"""
+
+# The speaker and cue the page will propose for a quote (proposals.js, on what the page shows).
+PROPOSAL = """async ([spans, cues, content]) => {
+  const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
+  const entities = Object.entries(spans).map(
+    ([id, [start, end]]) => ({id, start, end, label: "PERSON"}));
+  return proposals.proposeSpeakerAndCue(entities, cues, {start: content[0], end: content[1]});
+}"""
+
+# Where a code-point span sits on screen: the first and the last character's boxes.
+SPAN_BOX = """([start, end]) => {
+  const root = document.getElementById("paragraph-text");
+  const points = Array.from(root.textContent);
+  const unit = (cp) => points.slice(0, cp).join("").length;
+  const locate = (offset, preferEnd) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const length = node.data.length;
+      const inside = offset < seen + length || (preferEnd && offset === seen + length);
+      if (inside) return [node, offset - seen];
+      seen += length;
+    }
+    throw new Error("offset outside the text");
+  };
+  const from = unit(start), to = unit(end);
+  const [startNode, startOffset] = locate(from, false);
+  const [endNode, endOffset] = locate(to, true);
+  const first = document.createRange();
+  first.setStart(startNode, startOffset);
+  first.setEnd(startNode, Math.min(startOffset + points[start].length, startNode.data.length));
+  const last = document.createRange();
+  last.setStart(endNode, Math.max(endOffset - points[end - 1].length, 0));
+  last.setEnd(endNode, endOffset);
+  const a = first.getClientRects()[0];
+  const rects = last.getClientRects();
+  const b = rects[rects.length - 1];
+  const rtl = getComputedStyle(startNode.parentElement).direction === "rtl" || a.left > b.right;
+  return {x1: rtl ? a.right - 1 : a.left + 1, y1: a.top + a.height / 2,
+          x2: rtl ? b.left + 1 : b.right - 1, y2: b.top + b.height / 2};
+}"""
+
+
+# ---------------------------------------------------------------- the annotator
+
+
+@dataclass
+class Item:
+    """One gold item and what making it cost."""
+
+    layer: str
+    set: str
+    # entity: suggested | by hand; quote: suggested cue | cue by hand;
+    # stance: quote exists | no quote
+    case: str
+    actions: float = 0.0
+    ok: bool = True
+    steps: list[str] = field(default_factory=list)
+
+
+class PlanError(Exception):
+    """The page did not do what the plan expected (reported, never hidden)."""
+
+
+class Annotator:
+    """A trained annotator on one workspace page, in ``mode`` "mouse" or "keyboard"; every
+    action goes through ``_act`` and is charged to ``self.items`` (the item(s) being made)."""
+
+    def __init__(self, page: Any, mode: str) -> None:
+        self.page = page
+        self.mode = mode
+        self.items: list[Item] = []
+        self.cursor: int | None = None  # the word cursor, as selection.js keeps it
+        self.anchor: int | None = None
+        self.suggestions: dict[str, dict[str, Any]] = {}
+        self.shown: Counter[str] = Counter()  # suggestions the page showed, per kind
+
+    # -- actions: each one is counted
+
+    def _act(self, description: str, do: Callable[[], None]) -> None:
+        """The one place an action happens: done, then charged (shared) to the items made."""
+        do()
+        share = 1 / len(self.items)
+        for item in self.items:
+            item.actions += share
+            item.steps.append(description)
+        self.page.wait_for_timeout(30)
+
+    def press(self, key: str) -> None:
+        """One key press (a chord such as Shift+ArrowRight is one)."""
+        self._act(key, lambda: self.page.keyboard.press(key))
+        self._track_cursor(key)
+
+    def click(self, locator: Any, what: str) -> None:
+        """One click on a button or a panel row."""
+        self._act(f"click {what}", lambda: locator.click())
+
+    def drag(self, span: Span) -> None:
+        """One mouse drag over the words of ``span``, from its first character to its last."""
+        box = self.page.evaluate(SPAN_BOX, list(span))
+
+        def do() -> None:
+            mouse = self.page.mouse
+            mouse.move(box["x1"], box["y1"])
+            mouse.down()
+            mouse.move(box["x2"], box["y2"], steps=5)
+            mouse.up()
+
+        self._act(f"drag {span}", do)
+
+    def click_text(self, at: int, what: str) -> None:
+        """A click on the paragraph segment holding code point ``at``."""
+        index = self.page.evaluate(
+            """(at) => [...document.querySelectorAll("#paragraph-text .seg")]
+                 .findIndex((s) => +s.dataset.start <= at && at < +s.dataset.end)""",
+            at,
+        )
+        segment = self.page.locator("#paragraph-text .seg").nth(index)
+        self._act(f"click {what}", lambda: segment.click())
+
+    def _track_cursor(self, key: str) -> None:
+        """Follow the word cursor as selection.js moves it (for the keyboard plans)."""
+        words = self.view_words
+        shift = key.startswith("Shift+")
+        base = key.removeprefix("Shift+")
+        if base in ("ArrowRight", "ArrowLeft"):
+            step = 1 if base == "ArrowRight" else -1
+            start = self.cursor if self.cursor is not None else (-1 if step > 0 else len(words))
+            self._set_cursor(start + step, shift)
+        elif base in ("Home", "End"):
+            self._set_cursor(0 if base == "Home" else len(words) - 1, shift)
+
+    def _set_cursor(self, index: int, extend: bool) -> None:
+        self.cursor = max(0, min(len(self.view_words) - 1, index))
+        if not extend or self.anchor is None:
+            self.anchor = self.cursor
+
+    # -- reading the page (what a person sees)
+
+    def view(self) -> dict[str, Any]:
+        """What the page shows now (``PAGE_VIEW``)."""
+        return self.page.evaluate(PAGE_VIEW)
+
+    def open(self, paragraph: GoldParagraph) -> None:
+        """Open the paragraph's workspace (not an action) and note its suggestions."""
+        self.page.goto(f"/annotate/{paragraph.paragraph_id}")
+        self.page.wait_for_selector("#workspace[data-ready='true']")
+        data = self.page.evaluate(
+            "async (id) => (await (await fetch(`/api/paragraphs/${id}`)).json())",
+            paragraph.paragraph_id,
+        )
+        self.suggestions = {
+            s["id"]: s for s in data["suggestions"]["entities"] + data["suggestions"]["cues"]
+        }
+        for suggestion_id in self.suggestions:
+            self.shown[kind_of(suggestion_id)] += 1
+        self.view_words = self.view()["words"]
+        self.cursor = self.anchor = None
+
+    def entity_id(self, span: Span) -> str:
+        """The id of the page's entity on ``span``."""
+        for entity_id, (start, end) in self.view()["entities"].items():
+            if (start, end) == tuple(span):
+                return entity_id
+        raise PlanError(f"no entity at {span}")
+
+    # -- word cursor plans
+
+    def _word_at(self, start: int) -> int:
+        for index, (word_start, _end, _bare) in enumerate(self.view_words):
+            if word_start == start:
+                return index
+        raise PlanError(f"no word starts at {start}")
+
+    def _word_ending(self, end: int) -> int:
+        for index, (_start, word_end, bare) in enumerate(self.view_words):
+            if end in (word_end, bare):
+                return index
+        raise PlanError(f"no word ends at {end}")
+
+    def _moves_to(self, target: int, selection_needed: bool) -> list[str]:
+        """The fewest keys that put the cursor (and the anchor) on word ``target``."""
+        n = len(self.view_words)
+        c = self.cursor
+        options: list[list[str]] = [["Home"] + ["ArrowRight"] * target]
+        options.append(["End"] + ["ArrowLeft"] * (n - 1 - target))
+        if c is None:
+            options += [["ArrowRight"] * (target + 1), ["ArrowLeft"] * (n - target)]
+        elif c != target or self.anchor != c or selection_needed:
+            if c != target:
+                key = "ArrowRight" if target > c else "ArrowLeft"
+                options.append([key] * abs(target - c))
+            else:
+                # Already there, but the selection is gone: step off and back.
+                back = ["ArrowLeft", "ArrowRight"] if c > 0 else ["ArrowRight", "ArrowLeft"]
+                options.append(back)
+        else:
+            options.append([])
+        return min(options, key=len)
+
+    def _extend(self, frm: int, to: int) -> list[str]:
+        n = len(self.view_words)
+        if to == frm:
+            return []
+        if to > frm:
+            steps = ["Shift+ArrowRight"] * (to - frm)
+            return ["Shift+End"] if to == n - 1 and len(steps) > 1 else steps
+        steps = ["Shift+ArrowLeft"] * (frm - to)
+        return ["Shift+Home"] if to == 0 and len(steps) > 1 else steps
+
+    def select_words_plan(self, span: Span) -> list[str]:
+        """The fewest keys that select exactly the words of ``span`` with the word cursor."""
+        first, last = self._word_at(span[0]), self._word_ending(span[1])
+        one_way = self._moves_to(first, True) + self._extend(first, last)
+        other_way = self._moves_to(last, True) + self._extend(last, first)
+        return min(one_way, other_way, key=len)
+
+    def select_words(self, span: Span) -> None:
+        """Select the words of ``span``: a drag, or the word cursor's fewest keys."""
+        if self.mode == "mouse":
+            self.drag(span)
+        else:
+            for key in self.select_words_plan(span):
+                self.press(key)
+
+    def tab_to(self, order: list[Any], current: Any, target: Any, forward: str, back: str) -> None:
+        """Tab (or Shift+Tab) through ``order`` from ``current`` (None: before the first) to
+        ``target``, whichever way is shorter."""
+        if target not in order:
+            raise PlanError(f"{target} is not among {order}")
+        n, t = len(order), order.index(target)
+        if current in order:
+            c = order.index(current)
+            ahead, behind = (t - c) % n, (c - t) % n
+        else:
+            ahead, behind = t + 1, n - t
+        for _ in range(ahead if ahead <= behind else behind):
+            self.press(forward if ahead <= behind else back)
+
+    # -- entities
+
+    def entities(self, gold: GoldParagraph) -> None:
+        """Every gold entity: Accept all when all open suggestions are right, else one by one."""
+        view = self.view()
+        open_entities = [
+            self.suggestions[s] for s in view["open"] if self.suggestions[s]["kind"] == "entity"
+        ]
+        gold_set = {tuple(e) for e in gold.entities}
+        exact = [s for s in open_entities if (s["start"], s["end"], s["label"]) in gold_set]
+        items = {
+            e: Item("entity", gold.set, "by hand")
+            for e in sorted(gold.entities, key=lambda e: (e[0], -e[1]))
+        }
+        self.made.extend(items.values())
+        if len(exact) >= 2 and len(exact) == len(open_entities):
+            accepted = [items[(s["start"], s["end"], s["label"])] for s in exact]
+            for item in accepted:
+                item.case = "suggested"
+            self.items = accepted
+            if self.mode == "mouse":
+                self.click(self.page.locator("#accept-all"), "Accept all")
+            else:
+                self.press("Shift+Enter")
+        for (start, end, label), item in items.items():
+            if item.case == "suggested":
+                continue
+            self.items = [item]
+            suggestion = next((s for s in exact if (s["start"], s["end"]) == (start, end)), None)
+            if suggestion is not None and suggestion["id"] in self.view()["open"]:
+                item.case = "suggested"
+                self.accept(suggestion)
+            else:
+                self.select_words((start, end))
+                self.press(ENTITY_KEYS[label])
+
+    def accept(self, suggestion: dict[str, Any]) -> None:
+        """One suggestion accepted: a click on it; or Tab / the word cursor to it, then Enter."""
+        view = self.view()
+        if self.mode == "mouse":
+            at = self._click_point(suggestion, view)
+            if at is None:
+                raise PlanError(f"no place to click {suggestion['id']} alone")
+            self.click_text(at, f"suggestion {suggestion['id']}")
+            return
+        if view["focused"] == suggestion["id"]:
+            self.press("Enter")
+            return
+        order = view["open"]
+        n, t = len(order), order.index(suggestion["id"])
+        c = order.index(view["focused"]) if view["focused"] in order else None
+        tabs = min((t - c) % n, (c - t) % n) if c is not None else min(t + 1, n - t)
+        cursor_plan = self._cursor_to_suggestion(suggestion, view)
+        if cursor_plan is not None and len(cursor_plan) < tabs:
+            for key in cursor_plan:
+                self.press(key)
+        else:
+            self.tab_to(order, view["focused"], suggestion["id"], "Tab", "Shift+Tab")
+        self.press("Enter")
+
+    def _click_point(self, suggestion: dict[str, Any], view: dict[str, Any]) -> int | None:
+        """A code point where a click picks ``suggestion`` (the shortest span there)."""
+        spans = [
+            (s["start"], s["end"], sid)
+            for sid in view["open"]
+            if (s := self.suggestions[sid])["kind"] == "entity"
+        ] + [(a, b, eid) for eid, (a, b) in view["entities"].items()]
+        for at in range(suggestion["start"], suggestion["end"]):
+            covering = sorted((b - a, sid) for a, b, sid in spans if a <= at < b)
+            if covering and covering[0][1] == suggestion["id"]:
+                return at
+        return None
+
+    def _cursor_to_suggestion(
+        self, suggestion: dict[str, Any], view: dict[str, Any]
+    ) -> list[str] | None:
+        """The fewest cursor keys that focus ``suggestion`` (its shortest around one word)."""
+        best = None
+        opened = [self.suggestions[s] for s in view["open"]]
+        for index, (start, end, bare) in enumerate(self.view_words):
+            if not (suggestion["start"] <= start and end <= suggestion["end"]):
+                continue
+            around = sorted(
+                (s["end"] - s["start"], s["id"])
+                for s in opened
+                if s["kind"] == "entity" and s["start"] <= start and s["end"] >= bare
+            )
+            if around and around[0][1] == suggestion["id"]:
+                plan = self._moves_to(index, True)
+                if best is None or len(plan) < len(best):
+                    best = plan
+        return best
+
+    # -- quotes and stances
+
+    def quotes_and_stances(self, gold: GoldParagraph) -> None:
+        """Each gold quote, then at once the stances it expresses; then the other stances."""
+        done: set[int] = set()
+        for index, quote in enumerate(gold.quotes):
+            self.quote(gold, quote)
+            for s_index, stance in enumerate(gold.stances):
+                if stance.quote == index:
+                    self.stance(gold, stance)
+                    done.add(s_index)
+        for s_index, stance in enumerate(gold.stances):
+            if s_index not in done:
+                self.stance(gold, stance)
+
+    def quote(self, gold: GoldParagraph, quote: GoldQuote) -> None:
+        """Select the content, Q, then Enter on the proposal or pick speaker and cue."""
+        cue_suggested = quote.cue is not None and any(
+            s["kind"] == "cue" and (s["start"], s["end"]) == quote.cue
+            for s in self.suggestions.values()
+        )
+        item = Item("quote", gold.set, "suggested cue" if cue_suggested else "cue by hand")
+        self.items = [item]
+        self.made.append(item)
+        if self.mode == "keyboard":
+            self.reject_wrong_cues(quote)
+        self.select_words(quote.content)
+        self.press("q")
+        view = self.view()
+        proposed_speaker = view["candidateFocus"]
+        proposed_cue = view["proposed"]
+        speaker_right = quote.speaker is not None and proposed_speaker == list(quote.speaker)
+        cue_right = quote.cue is not None and proposed_cue == list(quote.cue)
+        if speaker_right and (cue_right or proposed_cue is None):
+            self.press("Enter")  # the proposed speaker (and cue, when one is proposed)
+            if proposed_cue is None:
+                self.cue_step(quote)
+        elif speaker_right:
+            # Enter would take the wrong proposed cue with the speaker: take both, then
+            # change the cue through the quote's Pick cue button (no key reaches it).
+            self.press("Enter")
+            if self.mode == "keyboard":
+                item.ok = False
+                raise PlanError(
+                    "keyboard only: the proposed speaker takes the proposed cue "
+                    f"{proposed_cue} with it, and no shortcut picks another cue for the quote"
+                )
+            button = self.page.locator("#quote-list button", has_text="Pick cue")
+            self.click(button, "Pick cue")
+            self.cue_step(quote)
+        else:
+            self.speaker_step(quote)
+            self.cue_step(quote)
+        row = self.page.locator("#quote-list .layer-item").last
+        if f"· {quote.type}" not in row.inner_text():
+            self.press(TYPE_KEYS[quote.type])
+
+    def reject_wrong_cues(self, quote: GoldQuote) -> None:
+        """Keyboard only: Enter on a proposed speaker takes the proposed cue with it, and no
+        shortcut picks another cue afterwards (Pick cue is a panel button); so a cue that
+        would be proposed wrongly next to the right speaker is rejected first (Tab to it,
+        X), as a trained annotator would."""
+        for _ in range(5):
+            view = self.view()
+            spans = {e: tuple(span) for e, span in view["entities"].items()}
+            cues = [
+                self.suggestions[s] for s in view["open"] if self.suggestions[s]["kind"] == "cue"
+            ]
+            proposal = self.page.evaluate(PROPOSAL, [spans, cues, list(quote.content)])
+            cue = proposal["cue"]
+            speaker = spans.get(proposal["speaker"])
+            if cue is None or speaker != quote.speaker or (cue["start"], cue["end"]) == quote.cue:
+                return
+            self.tab_to(view["open"], view["focused"], cue["id"], "Tab", "Shift+Tab")
+            self.press("x")
+
+    def speaker_step(self, quote: GoldQuote) -> None:
+        """The speaker step when the proposed speaker is wrong: N, a click, or Tab and Enter."""
+        if quote.speaker is None:
+            self.press("n")
+            return
+        if self.mode == "mouse":
+            self.click_text(quote.speaker[0], "speaker")
+            return
+        view = self.view()
+        # The candidates are the entities in the order they were made (e1, e2, ...).
+        order = sorted(view["entities"], key=lambda e: int(e[1:]))
+        target = self.entity_id(quote.speaker)
+        current = next((e for e in order if view["entities"][e] == view["candidateFocus"]), None)
+        self.tab_to(order, current, target, "Tab", "Shift+Tab")
+        self.press("Enter")
+
+    def cue_step(self, quote: GoldQuote) -> None:
+        """The cue step: Enter on the focused cue, a click or Tab to a suggested one, or the
+        cue's words selected and Enter."""
+        view = self.view()
+        if quote.cue is None:
+            self.press("n")
+            return
+        if view["candidateFocus"] == list(quote.cue):
+            self.press("Enter")
+            return
+        cues = [s for s in self.suggestions.values() if s["kind"] == "cue"]
+        match = next((s for s in cues if (s["start"], s["end"]) == quote.cue), None)
+        if match is not None and self.mode == "mouse":
+            self.click_text(quote.cue[0], "cue")
+            return
+        if match is not None:
+            order = [s["id"] for s in cues]
+            current = next(
+                (s["id"] for s in cues if [s["start"], s["end"]] == view["candidateFocus"]),
+                None,
+            )
+            n, t = len(order), order.index(match["id"])
+            c = order.index(current) if current in order else None
+            tabs = min((t - c) % n, (c - t) % n) if c is not None else min(t + 1, n - t)
+            select_plan = self.select_words_plan(quote.cue)
+            if len(select_plan) < tabs:
+                for key in select_plan:
+                    self.press(key)
+            else:
+                self.tab_to(order, current, match["id"], "Tab", "Shift+Tab")
+            self.press("Enter")
+            return
+        self.select_words(quote.cue)
+        self.press("Enter")
+
+    def stance(self, gold: GoldParagraph, stance: GoldStance) -> None:
+        """From its quote when it is selected (or, with the mouse, one click selects it):
+        S, target, polarity; otherwise from its holder, then the quote step."""
+        item = Item("stance", gold.set, "quote exists" if gold.quotes else "no quote")
+        self.items = [item]
+        self.made.append(item)
+        view = self.view()
+        from_quote = False
+        if stance.quote is not None:
+            quote = gold.quotes[stance.quote]
+            quote_id = view["quotes"][stance.quote]
+            if quote.speaker == stance.holder:
+                if view["selected"] == {"kind": "quote", "id": quote_id}:
+                    from_quote = True
+                elif self.mode == "mouse":
+                    row = self.page.locator(f"#quote-list button.item[data-id='{quote_id}']")
+                    self.click(row, f"quote {quote_id}")
+                    from_quote = True
+        if not from_quote:
+            holder = self.entity_id(stance.holder)
+            if self.mode == "mouse":
+                row = self.page.locator(f"#entity-list button.item[data-id='{holder}']")
+                self.click(row, f"entity {holder}")
+            else:
+                order = [
+                    e
+                    for e, _span in sorted(
+                        view["entities"].items(), key=lambda kv: (kv[1][0], -kv[1][1])
+                    )
+                ]
+                current = view["selected"]["id"] if view["selected"] else None
+                current = current if current in order else None
+                self.tab_to(order, current, holder, "]", "[")
+        self.press("s")
+        view = self.view()
+        if stance.target_is_entity:
+            if view["candidateFocus"] != list(stance.target):
+                if self.mode == "mouse":
+                    self.click_text(stance.target[0], "target")
+                else:
+                    self._tab_to_candidate(stance.target)
+        else:
+            self.select_words(stance.target)
+        self.press(POLARITY_KEYS[stance.polarity])
+        if not from_quote and gold.quotes:
+            # The quote that expresses it is asked for.
+            if stance.quote is None:
+                self.press("Escape")
+            elif self.mode == "mouse":
+                self.click_text(gold.quotes[stance.quote].content[0], "quote")
+            else:
+                order = self.view()["quotes"]
+                self.tab_to(order, None, order[stance.quote], "Tab", "Shift+Tab")
+                self.press("Enter")
+
+    def _tab_to_candidate(self, span: Span) -> None:
+        for _ in range(30):
+            if self.view()["candidateFocus"] == list(span):
+                return
+            self.press("Tab")
+        raise PlanError(f"Tab never reached the candidate {span}")
+
+    # -- one paragraph
+
+    def label(self, gold: GoldParagraph) -> list[Item]:
+        """Make the paragraph's gold items, submit it, and check what was saved."""
+        self.made: list[Item] = []
+        self.open(gold)
+        error = None
+        try:
+            self.entities(gold)
+            self.quotes_and_stances(gold)
+        except PlanError as problem:
+            error = str(problem)
+        self.items = []
+        self.page.locator("#paragraph-text").focus()
+        try:
+            with self.page.expect_navigation():
+                self.page.keyboard.press("Control+Enter")
+        except Exception as problem:  # noqa: BLE001 (reported with the paragraph)
+            error = f"{error or ''} submit failed: {problem}".strip()
+        saved = self.page.evaluate(
+            "async (id) => (await (await fetch(`/api/paragraphs/${id}`)).json()).annotation",
+            gold.paragraph_id,
+        )
+        differences = compare(gold, saved)
+        if error:
+            differences.insert(0, ("all", f"plan stopped: {error}"))
+        wrong = {layer for layer, _line in differences}
+        for item in self.made:
+            item.ok = item.ok and not ({item.layer, "all"} & wrong)
+        if differences:
+            print(f"  MISMATCH {gold.source} «{gold.text[:40]}…» ({self.mode}):")
+            for _layer, line in differences:
+                print(f"    {line}")
+        return self.made
+
+
+def compare(gold: GoldParagraph, saved: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the saved annotation has that the gold has not, and the other way round."""
+    spans = {e["id"]: (e["start"], e["end"]) for e in saved["entities"]}
+    got_entities = {(e["start"], e["end"], e["label"]) for e in saved["entities"]}
+    want_entities = {tuple(e) for e in gold.entities}
+    got_quotes = {
+        (
+            (q["content"]["start"], q["content"]["end"]),
+            (q["cue"]["start"], q["cue"]["end"]) if q["cue"] else None,
+            spans.get(q["speaker"]),
+            q["type"],
+        )
+        for q in saved["quotes"]
+    }
+    want_quotes = {(q.content, q.cue, q.speaker, q.type) for q in gold.quotes}
+    quote_spans = {q["id"]: (q["content"]["start"], q["content"]["end"]) for q in saved["quotes"]}
+    got_stances = {
+        (
+            spans.get(s["holder"]),
+            spans.get(s["target"])
+            if isinstance(s["target"], str)
+            else (s["target"]["start"], s["target"]["end"]),
+            s["polarity"],
+            quote_spans.get(s["quote"]) if s["quote"] else None,
+        )
+        for s in saved["stances"]
+    }
+    want_stances = {
+        (
+            s.holder,
+            s.target,
+            s.polarity,
+            gold.quotes[s.quote].content if s.quote is not None else None,
+        )
+        for s in gold.stances
+    }
+    text = gold.text
+
+    def show(part: Any) -> str:
+        if isinstance(part, tuple) and len(part) == 2 and isinstance(part[0], int):
+            return repr(text[part[0] : part[1]])
+        return str(part)
+
+    lines = []
+    for layer, got, want in (
+        ("entity", got_entities, want_entities),
+        ("quote", got_quotes, want_quotes),
+        ("stance", got_stances, want_stances),
+    ):
+        for extra in got - want:
+            shown = [show(p) for p in extra] if layer != "entity" else [show(extra[:2]), extra[2]]
+            lines.append((layer, f"saved, not gold, {layer}: {shown}"))
+        for missing in want - got:
+            shown = (
+                [show(p) for p in missing] if layer != "entity" else [show(missing[:2]), missing[2]]
+            )
+            lines.append((layer, f"gold, not saved, {layer}: {shown}"))
+    return lines
+
+
+# ---------------------------------------------------------------- running and reporting
+
+
+def chromium() -> str:
+    path = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if not path:
+        sys.exit("Chromium not found: install it or set CHROMIUM_PATH")
+    return path
+
+
+def code_state() -> str:
+    """The commit measured, and whether the working tree changes the code the counts depend on
+    (suggestions and the workspace page), since those may change after a measurement."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(  # noqa: S603 (fixed arguments, read-only git)
+            ["git", *args],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    paths = ("annotator/suggestions", "annotator/static/js/workspace")
+    changed = git("diff", "--name-only", "HEAD", "--", *paths).split()
+    changed += git("ls-files", "--others", "--exclude-standard", "--", *paths).split()
+    return commit + (f" with working-tree changes in {', '.join(changed)}" if changed else "")
+
+
+def quiet_server_log() -> None:
+    """The served requests are not the measurement: werkzeug's request lines are left out."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def run_mode(browser: Any, mode: str) -> tuple[list[Item], dict[str, Any], Counter[str], float]:
+    """Label every gold paragraph in ``mode`` on a fresh database; the items, the suggestion
+    outcomes per kind and the seconds taken."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-actions-"))
+    app, texts = make_app(folder)
+    started = time.perf_counter()
+    items: list[Item] = []
+    with Server(app) as server:
+        context = browser.new_context(base_url=server.url, viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto("/login")
+        page.get_by_label("Username").fill("annotator15")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        annotator = Annotator(page, mode)
+        for paragraph in read_gold(texts):
+            items += annotator.label(paragraph)
+        context.close()
+        if errors:
+            print(f"  the page reported errors ({mode}): {errors}")
+    with app.app_context():
+        outcomes = outcomes_by_kind(get_session())
+    shutil.rmtree(folder, ignore_errors=True)
+    return items, outcomes, annotator.shown, time.perf_counter() - started
+
+
+def summary(items: list[Item]) -> str:
+    if not items:
+        return f"{'-':>6}"
+    actions = [i.actions for i in items]
+    return f"{len(items):>3} {statistics.mean(actions):>5.2f} {max(actions):>5.1f}"
+
+
+def target_for(layer: str, mode: str, case: str | None) -> int | None:
+    return TARGETS.get((layer, mode, case)) or TARGETS.get((layer, mode, "all"))
+
+
+def report(
+    mode: str, items: list[Item], outcomes: dict[str, Any], shown: Counter[str], seconds: float
+) -> None:
+    ok = [i for i in items if i.ok]
+    failed = [i for i in items if not i.ok]
+    print(
+        f"\n== {mode} ({'mouse and keyboard' if mode == 'mouse' else 'keyboard only'}), "
+        f"{seconds:.0f} s; {len(ok)} items made as the gold, {len(failed)} not"
+    )
+    print("   columns: items, mean actions per item, max")
+    header = (
+        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}  "
+        f"{'target (items within)':<22}baseline"
+    )
+    print(header)
+    for layer in ("entity", "quote", "stance"):
+        mine = [i for i in ok if i.layer == layer]
+        cases = [None] + sorted({i.case for i in mine})
+        for case in cases:
+            chosen = [i for i in mine if case is None or i.case == case]
+            seeds = [i for i in chosen if i.set == "seeds"]
+            unseen = [i for i in chosen if i.set == "unseen"]
+            target = target_for(layer, mode, case)
+            verdict = ""
+            if (
+                target is not None
+                and chosen
+                and (case is not None or (layer, mode, "all") in TARGETS)
+            ):
+                within = sum(i.actions <= target for i in chosen)
+                passed = "PASS" if within == len(chosen) else "MISS"
+                verdict = f"<={target} {passed} {within}/{len(chosen)}"
+            baseline = BASELINE.get((layer, mode), "") if case is None else ""
+            print(
+                f"{layer:<8}{case or 'all':<15}{summary(chosen):>16}{summary(seeds):>16}"
+                f"{summary(unseen):>16}  {verdict:<22}{baseline}"
+            )
+    for item in failed:
+        print(f"   not counted ({item.layer}, {item.set}): {' '.join(item.steps)}")
+    print(
+        "suggestions as the server recorded them (offered = accepted + rejected + ignored); "
+        "shown: how many the page showed on these paragraphs"
+    )
+    print(f"{'kind':<16}{'shown':>6}{'offered':>8}{'accepted':>9}{'rejected':>9}{'ignored':>8}")
+    for kind in sorted(set(outcomes) | set(shown)):
+        outcome = outcomes.get(kind) or Outcome()
+        print(
+            f"{kind:<16}{shown[kind]:>6}{outcome.offered:>8}{outcome.accepted:>9}"
+            f"{outcome.rejected:>9}{outcome.ignored:>8}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=["both", "mouse", "keyboard"], default="both")
+    parser.add_argument("--steps", action="store_true", help="print each item's actions")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    quiet_server_log()
+    print(f"measured on {code_state()}")
+    modes = ["mouse", "keyboard"] if args.mode == "both" else [args.mode]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium(), headless=True, args=CHROMIUM_ARGS
+        )
+        results = {mode: run_mode(browser, mode) for mode in modes}
+        browser.close()
+    for mode, (items, outcomes, shown, seconds) in results.items():
+        report(mode, items, outcomes, shown, seconds)
+        if args.steps:
+            for item in items:
+                print(
+                    f"   {item.layer:<7}{item.case:<14}{item.actions:5.2f}  {' '.join(item.steps)}"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
