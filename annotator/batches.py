@@ -6,6 +6,10 @@ every share is even to within one paragraph. It is written down as ``Assignment`
 Changing the members later moves only unfinished assignments (a newcomer gets untouched
 ones); nothing done is taken from anyone. The same functions serve the CLI, the API and
 the admin pages; ``batch_progress`` reads how far a batch has got.
+
+A retired document (``documents.retire_document``) is not dealt in a new batch. In a batch
+that holds it already, its assignments nobody finished leave their annotators' queues and
+the batch's counts until it is restored; finished ones stay and count.
 """
 
 from __future__ import annotations
@@ -127,11 +131,17 @@ def _listed(items: Sequence[str], most: int = 10) -> str:
 def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
     document_ids = _names("documents", "document", document_ids)
     known: set[str] = set()
+    retired: set[str] = set()
     taken: list[str] = []
     # In slices: a statement holds a bounded number of parameters on every engine.
     for start in range(0, len(document_ids), 5000):
         part = document_ids[start : start + 5000]
-        known.update(session.scalars(select(Document.id).where(Document.id.in_(part))))
+        for document, retired_at in session.execute(
+            select(Document.id, Document.retired_at).where(Document.id.in_(part))
+        ):
+            known.add(document)
+            if retired_at is not None:
+                retired.add(document)
         taken += [
             f"{document} (in {name!r})"
             for document, name in session.execute(
@@ -143,6 +153,10 @@ def _documents(session: Session, document_ids: Sequence[str]) -> list[str]:
     unknown = [d for d in document_ids if d not in known]
     if unknown:
         raise BatchProblem("documents", f"no such document: {_listed(unknown)}")
+    if retired:
+        # A retired document is dealt to nobody (documents.retire_document).
+        named = [d for d in document_ids if d in retired]
+        raise BatchProblem("documents", f"retired (restore it first): {_listed(named)}")
     if taken:
         raise BatchProblem("documents", f"already in a batch: {_listed(taken)}")
     return document_ids
@@ -293,7 +307,8 @@ def remove_annotator(
 
 
 def _untouched_by_member(session: Session, batch: Batch) -> dict[int, list[str]]:
-    """Each active member's assignments nobody has started (no annotation yet), in order."""
+    """Each active member's assignments nobody has started (no annotation yet), in order;
+    those of retired documents, out of every queue, are not worth handing on."""
     rows = session.execute(
         select(Assignment.user_id, Assignment.paragraph_id)
         .join(
@@ -301,10 +316,13 @@ def _untouched_by_member(session: Session, batch: Batch) -> dict[int, list[str]]
             (BatchMember.batch_id == Assignment.batch_id)
             & (BatchMember.user_id == Assignment.user_id),
         )
+        .join(Paragraph, Paragraph.id == Assignment.paragraph_id)
+        .join(Document, Document.id == Paragraph.document_id)
         .where(
             Assignment.batch_id == batch.id,
             BatchMember.active.is_(True),
             Assignment.status.is_(None),
+            Document.retired_at.is_(None),
         )
         .order_by(Assignment.user_id, Assignment.seq)
     )

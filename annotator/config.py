@@ -90,6 +90,21 @@ def trusted_proxies(value: str) -> int:
     return int(value)
 
 
+def upload_limit_mb(value: str) -> float:
+    """The largest upload ``/upload`` and ``POST /api/imports`` take, in MB:
+    ``ANNOTATOR_MAX_UPLOAD_MB`` (default 50). A value that is not a positive number stops the
+    start rather than leaving uploads unlimited or refused."""
+    try:
+        limit = float(value)
+    except ValueError:
+        limit = 0.0
+    if not limit > 0 or limit != limit or limit == float("inf"):
+        raise ConfigurationError(
+            f"ANNOTATOR_MAX_UPLOAD_MB={value!r}: give the largest upload in MB, e.g. 50"
+        )
+    return limit
+
+
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
     """Build the app configuration from defaults, the environment and ``overrides``.
 
@@ -118,7 +133,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         # An annotator keeps the workspace open for hours: tie the token to the session,
         # not to a one-hour clock that would make a late autosave fail.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Every request body but an upload's (JSON saves, forms); docs/deploy.md's nginx too.
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Uploads of files to import (web/uploads.py raises the limit for those routes only).
+        "MAX_UPLOAD_MB": upload_limit_mb(env.get("ANNOTATOR_MAX_UPLOAD_MB") or "50"),
         # Signed sessions are refused after a day; "keep me logged in" renews them.
         "PERMANENT_SESSION_LIFETIME": 24 * 3600,
         # Failed logins allowed per account and per client address before the login form

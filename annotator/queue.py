@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .annotation.counts import DONE_STATUSES
 from .models import (
@@ -48,9 +48,23 @@ class Progress:
 # (``user``, ``after``): building a statement costs SQLAlchemy more than running it does
 # (docs/performance.md), and a team of fifty runs these hundreds of times a second.
 _IN_A_BATCH = select(exists().where(BatchMember.user_id == bindparam("user")))
+# A retired document's paragraphs are in nobody's queue (``documents.retire_document``).
+# Aliases, so that these never correlate with a query's own documents or paragraphs.
+_RETIRED_DOCUMENT = aliased(Document)
+_RETIRED_PARAGRAPH = aliased(Paragraph)
+# Asked of the few assignments the index seek meets: two primary-key lookups each.
+_ASSIGNMENT_RETIRED = exists().where(
+    _RETIRED_PARAGRAPH.id == Assignment.paragraph_id,
+    _RETIRED_DOCUMENT.id == _RETIRED_PARAGRAPH.document_id,
+    _RETIRED_DOCUMENT.retired_at.is_not(None),
+)
 _FIRST_ASSIGNED = (
     select(Assignment.paragraph_id)
-    .where(Assignment.user_id == bindparam("user"), Assignment.done.is_(False))
+    .where(
+        Assignment.user_id == bindparam("user"),
+        Assignment.done.is_(False),
+        ~_ASSIGNMENT_RETIRED,
+    )
     .order_by(Assignment.batch_id, Assignment.seq)
     .limit(1)
 )
@@ -142,13 +156,18 @@ def _first_from_start(session: Session, user: User) -> str | None:
 
 
 def _open(user: User):  # type: ignore[no-untyped-def]
-    """Paragraphs of the queue: not boilerplate, not submitted or skipped by ``user``."""
+    """Paragraphs of the queue: not boilerplate, not submitted or skipped by ``user``, not
+    in a retired document."""
     done = exists().where(
         Annotation.paragraph_id == Paragraph.id,
         Annotation.annotator_id == user.id,
         Annotation.status.in_(DONE_STATUSES),
     )
-    return and_(Paragraph.is_boilerplate.is_(False), ~done)
+    # A primary-key lookup of the paragraph's document, for the few paragraphs looked at.
+    retired = exists().where(
+        _RETIRED_DOCUMENT.id == Paragraph.document_id, _RETIRED_DOCUMENT.retired_at.is_not(None)
+    )
+    return and_(Paragraph.is_boilerplate.is_(False), ~done, ~retired)
 
 
 def _first_open(session: Session, user: User, place: tuple[str, str, int] | None) -> str | None:
@@ -166,7 +185,11 @@ def _first_open(session: Session, user: User, place: tuple[str, str, int] | None
         .correlate(Document)
         .exists()
     )
-    documents = select(Document.id).where(has_open).order_by(Document.source, Document.id)
+    documents = (
+        select(Document.id)
+        .where(Document.retired_at.is_(None), has_open)
+        .order_by(Document.source, Document.id)
+    )
     if place is not None:
         documents = documents.where(
             tuple_(Document.source, Document.id) > tuple_(source, document_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, exists, func, select, text, tuple_, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, text, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
@@ -50,6 +50,14 @@ class Before:
     last_done_at: datetime | None = None
 
 
+# The paragraphs of retired documents (documents.retire_document): out of queues and counts.
+# Aliases, so that it never correlates with the paragraphs of the query it is used in.
+_RETIRED_PARAGRAPH, _RETIRED_DOCUMENT = aliased(Paragraph), aliased(Document)
+RETIRED_PARAGRAPHS = (
+    select(_RETIRED_PARAGRAPH.id)
+    .join(_RETIRED_DOCUMENT, _RETIRED_DOCUMENT.id == _RETIRED_PARAGRAPH.document_id)
+    .where(_RETIRED_DOCUMENT.retired_at.is_not(None))
+)
 ASSIGNMENTS = table_of(Assignment)
 MEMBERS = table_of(BatchMember)
 USERS = table_of(User)
@@ -171,6 +179,8 @@ def recount(session: Session, batch_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     mine = and_(Assignment.batch_id == batch_id, Assignment.user_id == BatchMember.user_id)
+    # An unfinished assignment of a retired document is out of the queue and of the counts.
+    counted = or_(Assignment.done.is_(True), Assignment.paragraph_id.not_in(RETIRED_PARAGRAPHS))
 
     def count(*conditions: object) -> object:
         return (
@@ -185,7 +195,7 @@ def recount(session: Session, batch_id: int) -> None:
         update(BatchMember)
         .where(BatchMember.batch_id == batch_id)
         .values(
-            assigned=count(),
+            assigned=count(counted),
             submitted=count(Assignment.status == "submitted"),
             skipped=count(Assignment.status == "skipped"),
             flagged=count(Assignment.flagged.is_(True)),
@@ -201,7 +211,7 @@ def recount(session: Session, batch_id: int) -> None:
             func.coalesce(func.sum(case((Assignment.done.is_(True), 1), else_=0)), 0),
         )
         .join(Paragraph, Paragraph.id == Assignment.paragraph_id)
-        .where(Assignment.batch_id == batch_id)
+        .where(Assignment.batch_id == batch_id, counted)
         .group_by(Paragraph.document_id)
     ).all()
     session.execute(
@@ -304,10 +314,12 @@ def recount_done(session: Session, annotator_id: int) -> None:
         select(func.count())
         .select_from(Annotation)
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)
+        .join(Document, Document.id == Paragraph.document_id)
         .where(
             Annotation.annotator_id == annotator_id,
             Annotation.status.in_(DONE_STATUSES),
             Paragraph.is_boilerplate.is_(False),
+            Document.retired_at.is_(None),
         )
         .scalar_subquery()
     )

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from ..accounts import find_user
 from ..annotation import RecordCheckFailed
+from ..documents import NoSuchDocument, restore_document, retire_document
 from ..export import (
     FORMATS,
     STATUS_FILTERS,
@@ -213,4 +214,39 @@ def export_command(out: str | None, **options: str | bool | None) -> None:
             click.echo(f"  {line}", err=True)
 
 
-COMMANDS = (init_command, import_command, export_command)
+@click.command("retire")
+@click.argument("document_id")
+@with_appcontext
+def retire_command(document_id: str) -> None:
+    """Take a document out of every queue and batch deal; its annotations are kept and
+    still exported (``restore-document`` puts it back)."""
+    db = get_session()
+    try:
+        outcome = retire_document(db, document_id)
+    except NoSuchDocument:
+        raise click.BadParameter(f"no document {document_id!r}", param_hint="DOCUMENT_ID") from None
+    db.commit()
+    click.echo(
+        f"Document {document_id} retired."
+        if outcome.changed
+        else f"{document_id} was retired already."
+    )
+
+
+@click.command("restore-document")
+@click.argument("document_id")
+@with_appcontext
+def restore_document_command(document_id: str) -> None:
+    """Put a retired document back in the queues (and its batch, if it is in one)."""
+    db = get_session()
+    try:
+        outcome = restore_document(db, document_id)
+    except NoSuchDocument:
+        raise click.BadParameter(f"no document {document_id!r}", param_hint="DOCUMENT_ID") from None
+    db.commit()
+    click.echo(
+        f"Document {document_id} restored." if outcome.changed else f"{document_id} is not retired."
+    )
+
+
+COMMANDS = (init_command, import_command, export_command, retire_command, restore_document_command)

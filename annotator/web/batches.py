@@ -145,7 +145,12 @@ def _form() -> BatchForm:
     form = BatchForm()
     form.documents.choices = [
         (d.id, f"{d.title} ({d.id})")
-        for d in db.scalars(select(Document).order_by(Document.source, Document.id))
+        for d in db.scalars(
+            # A retired document is dealt to nobody (annotator.documents).
+            select(Document)
+            .where(Document.retired_at.is_(None))
+            .order_by(Document.source, Document.id)
+        )
     ]
     form.annotators.choices = [
         (u.username, f"{u.username} ({u.role})")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..annotation import InvalidPayload, SaveResult, VersionConflict
@@ -76,7 +76,27 @@ def _csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     )
 
 
+def _too_large(error: RequestEntityTooLarge) -> tuple[Response | str, int]:
+    """A body over the limit, refused before it was read: the limit in the message (an
+    upload's is ``ANNOTATOR_MAX_UPLOAD_MB``, set by ``uploads``)."""
+    upload_mb = g.get("upload_limit_mb")
+    if upload_mb is not None:
+        message = (
+            f"The upload is larger than the limit of {upload_mb:g} MB "
+            "(ANNOTATOR_MAX_UPLOAD_MB); nothing of it was stored. "
+            "Upload fewer or smaller files at a time."
+        )
+    else:
+        limit = request.max_content_length or 0
+        message = (
+            f"The request is larger than the limit of {limit / (1024 * 1024):g} MB; "
+            "nothing of it was stored."
+        )
+    return _render(413, "Too large", message)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers (unhandled exceptions arrive here as a 500)."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http_error)
