@@ -478,6 +478,24 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"key": "LIMITER/login-account/5d41402a/10/15/minute", "count": 3, "expires_at": 1.9e9},
         {"key": "LIMITER/login-address/192.0.2.7/50/15/minute", "count": 1, "expires_at": 1.9e9},
     ],
+    # What 0011 learns from annotation 1, the one submitted (so the rows come back on upgrade).
+    "learned_spans": [
+        {
+            "key": key,
+            "label": label,
+            "actor_key": actor_key,
+            "spelling": spelling,
+            "submissions": 1,
+            "acceptances": 0,
+            "rejections": 0,
+        }
+        for key, label, actor_key, spelling in (
+            ("alice", "PERSON", "", "Alice"),
+            ("the army", "ARMED_GROUP", "army", "the army"),
+            ("the bridge", "LOCATION", "", "the bridge"),
+        )
+    ],
+    "learned_state": [{"id": 1, "generation": 4}],
 }
 
 # What a column holds when an upgrade adds it back to rows that exist (after a downgrade
@@ -508,7 +526,7 @@ READDED: dict[tuple[str, str], Any] = {
 
 # Tables an upgrade fills from the others when it makes them again (counts), so their rows
 # come back after a downgrade dropped them.
-RECOMPUTED = {"corpus_stats"}
+RECOMPUTED = {"corpus_stats", "learned_spans"}
 
 Snapshot = dict[str, tuple[list[str], list[dict[str, Any]]]]
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     insert,
     literal_column,
@@ -49,12 +50,14 @@ from ..models import (
     AnnotationStance,
     Assignment,
     BatchMember,
+    Document,
     EntityType,
     Paragraph,
     QuoteType,
     StancePolarity,
     SuggestionDecision,
 )
+from ..suggestions import learning as learned
 from .counts import Before, mirror_save
 from .model import Content, RecordActor, RecordLayers
 from .record import encode_layers
@@ -142,10 +145,14 @@ _SAVE_OVER = (
     .values(version=ANNOTATIONS.c.version + 1)
 )
 # In the order rows must be deleted: stances before the quotes they name.
-_DELETE_LAYERS = [
-    delete(table).where(table.c.annotation_id == bindparam("annotation"))
+# The rows that say what the annotation taught the suggestions come back from their DELETE
+# (suggestions/learning.py), so that a save reads nothing after its first write.
+_DELETE_LAYERS = {
+    table.name: delete(table)
+    .where(table.c.annotation_id == bindparam("annotation"))
+    .returning(*learned.TAUGHT_BY.get(table.name, (table.c.annotation_id,)))
     for table in reversed(LAYER_TABLES.values())
-]
+}
 _INSERT_LAYERS = {name: insert(table) for name, table in LAYER_TABLES.items()}
 _INSERT_HISTORY = insert(HISTORY)
 
@@ -186,18 +193,23 @@ def _mine(gold: bool) -> ColumnElement[bool]:
 def _before_query(gold: bool) -> Select[Any]:
     """``read_before``'s query, with parameters ``paragraph`` and ``annotator``."""
     annotator = bindparam("annotator")
+    # A paragraph of a retired document counts nowhere while it is retired, as boilerplate
+    # does not: the save leaves the kept counts alone, and retiring and restoring recount
+    # them (``documents.py``).
+    retired = Document.retired_at.is_not(None)
     return (
         select(
             Annotation.status,
             Annotation.flagged,
             Annotation.id,
-            Paragraph.is_boilerplate,
+            Paragraph.is_boilerplate | retired,
             Paragraph.document_id,
-            Assignment.batch_id,
+            case((retired, None), else_=Assignment.batch_id),
             Assignment.done,
             BatchMember.last_done_at,
         )
         .select_from(Paragraph)
+        .join(Document, Document.id == Paragraph.document_id)
         .outerjoin(Annotation, and_(Annotation.paragraph_id == Paragraph.id, _mine(gold)))
         .outerjoin(
             Assignment,
@@ -310,6 +322,7 @@ def save(
     }
     # Every read before the first write (SQLite holds its write lock from that write on).
     before = read_before(session, paragraph_id, annotator_id)
+    removed: dict[str, Sequence[Any]] = {}
     saved_by = gold.saved_by if gold is not None else annotator_id
     assert saved_by is not None
     note = {"sources": gold.sources} if gold is not None else {}
@@ -338,14 +351,16 @@ def save(
             if session.execute(_SAVE_OVER, parameters).rowcount != 1:
                 raise _conflict(session, paragraph_id, annotator_id)
             new_version = version + 1
-            for statement in _DELETE_LAYERS:
-                session.execute(statement, {"annotation": annotation_id})
+            for name, statement in _DELETE_LAYERS.items():
+                removed[name] = session.execute(statement, {"annotation": annotation_id}).all()
         _insert_layers(session, [(annotation_id, content)])
         _insert_history(session, [(annotation_id, new_version, content, saved_by, now, note)])
         if annotator_id is not None:
             mirror_save(
                 session, paragraph_id, annotator_id, before, content.status, content.flagged, now
             )
+        if annotator_id is not None:  # gold teaches nothing: it is no annotator's work
+            learned.apply(session, learned.replaced(text, before.status, removed, content))
         session.commit()
     except BaseException:
         session.rollback()
@@ -403,7 +418,70 @@ def save_many(session: Session, annotations: Sequence[NewAnnotation]) -> list[in
             for id_, item in zip(ids, annotations, strict=True)
         ],
     )
+    learned.apply(session, learned.prepare_new(session, [(i.text, i.content) for i in annotations]))
     return ids
+
+
+class StaleAnnotation(Exception):
+    """An annotation changed between a ``rewrite_many`` caller's read and its write."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """New content for an existing annotation, made from ``version`` (the current one when
+    it was read): a registry change carried into the work that names it, say."""
+
+    annotation_id: int
+    version: int
+    text: str
+    content: Content
+    # Kept in the history row beside the content (a gold annotation's "sources" among it).
+    note: Mapping[str, Any]
+
+
+_REWRITE = (
+    update(ANNOTATIONS)
+    .where(
+        ANNOTATIONS.c.id == bindparam("annotation"), ANNOTATIONS.c.version == bindparam("made_from")
+    )
+    .values(version=ANNOTATIONS.c.version + 1, record_layers=bindparam("layers"))
+)
+
+
+def rewrite_many(session: Session, rewrites: Sequence[Rewrite], saved_by: int) -> None:
+    """Store new content for existing annotations, each as its next version with its history
+    row, its layer rows and its record layers, as a save would; their status, comment, flag
+    and ``updated_at`` are kept (nobody's work changed, the registry did). The caller
+    commits, or rolls back on ``StaleAnnotation`` (one was saved since it was read)."""
+    if not rewrites:
+        return
+    actors = record_actors(session, {key for item in rewrites for key in item.content.actor_keys()})
+    # What each annotator's annotation taught the suggestions changes with it (read first, as
+    # a save does; gold teaches nothing).
+    learning = [
+        learned.prepare(session, item.annotation_id, item.content.status, item.text, item.content)
+        for item in rewrites
+        if item.content.status != "gold"
+    ]
+    for item in rewrites:
+        layers = encode_layers(item.content, item.text, actors).decode()
+        parameters = {"annotation": item.annotation_id, "made_from": item.version, "layers": layers}
+        if session.execute(_REWRITE, parameters).rowcount != 1:
+            raise StaleAnnotation(f"annotation {item.annotation_id} changed while being rewritten")
+    ids = [item.annotation_id for item in rewrites]
+    for table in reversed(LAYER_TABLES.values()):
+        session.execute(delete(table).where(table.c.annotation_id.in_(ids)))
+    _insert_layers(session, [(item.annotation_id, item.content) for item in rewrites])
+    now = datetime.now(UTC)
+    _insert_history(
+        session,
+        [
+            (item.annotation_id, item.version + 1, item.content, saved_by, now, item.note)
+            for item in rewrites
+        ],
+    )
+    for pending in learning:
+        learned.apply(session, pending)
 
 
 def _insert_layers(session: Session, contents: Sequence[tuple[int, Content]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import accounts, backup, data, jobs, team
+from . import accounts, backup, data, jobs, registry, team
 
 
 def register_commands(app: Flask) -> None:
@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
         *team.COMMANDS,
         *backup.COMMANDS,
         *jobs.COMMANDS,
+        *registry.COMMANDS,
     ):
         app.cli.add_command(command)
 

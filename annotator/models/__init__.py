@@ -15,6 +15,7 @@ from .batches import Assignment, Batch, BatchDocument, BatchMember
 from .documents import CorpusStats, Document, Paragraph
 from .labels import ActorType, EntityType, QuoteType, StancePolarity
 from .rate_limits import RateLimitCounter
+from .suggestions import LearnedSpan, LearnedState
 from .users import ROLES, ApiToken, User
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "BatchMember",
     "Document",
     "EntityType",
+    "LearnedSpan",
+    "LearnedState",
     "Paragraph",
     "PreAnnotation",
     "QuoteType",

@@ -1,5 +1,7 @@
-"""Suggestions: alias matches and reporting verbs found in a text (``matching``, pure), and
-what a paragraph is offered (``service``)."""
+"""Suggestions: alias and learned-text matches and reporting cues found in a text
+(``matching``, ``learned``, pure), names after titles and speakers of cues (``rules``, from the
+``lexicon`` data files), what the team's saves teach (``learning``), and what a paragraph is
+offered (``service``); ``kinds`` and ``outcomes`` tell the kinds apart and count their fate."""
 
 from .matching import ENTITY_LABEL_FOR_ACTOR_TYPE, AliasEntry, AliasMatcher, suggest_cues
 from .service import alias_matcher, suggestions_for

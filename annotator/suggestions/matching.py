@@ -1,4 +1,4 @@
-"""Suggestions offered when a paragraph opens: actor aliases found in the text, and reporting verbs.
+"""Suggestions offered when a paragraph opens: actor aliases found in the text, and reporting cues.
 
 Pure functions over a text and a list of aliases. A suggestion is never a label:
 the annotator accepts or rejects it, and the decision is stored with the annotation.
@@ -8,13 +8,17 @@ Offsets are code points (Python string indexes).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick
 
 from ..registry import normalise_alias
+from . import lexicon
+from .kinds import CUE_PREFIX, REGISTRY_PREFIX
+
+T = TypeVar("T")
 
 # Which entity type an actor's registry type suggests; the annotator can change it.
 ENTITY_LABEL_FOR_ACTOR_TYPE = {
@@ -28,18 +32,6 @@ ENTITY_LABEL_FOR_ACTOR_TYPE = {
     "INTERNATIONAL_ORGANIZATION": "ORGANIZATION",
 }
 
-# Reporting verbs and their forms. Bare "state", "report", "note", "comment", "add" and
-# "states" are left out: in news they are far more often nouns ("member states").
-CUE_WORDS = """
-said says say saying told tells tell telling confirmed confirms confirm confirming
-denied denies deny denying added adds adding stated stating announced announces announce
-announcing vowed vows vow vowing accused accuses accuse accusing reported reports reporting
-noted notes noting explained explains explain explaining commented comments commenting
-""".split()
-_CUE = re.compile(
-    r"(?<!\w)(?:according\s+to|" + "|".join(sorted(CUE_WORDS, key=len, reverse=True)) + r")(?!\w)",
-    re.IGNORECASE,
-)
 _SEPARATOR = re.compile(r"[\s\-\u2010-\u2015]+")
 
 
@@ -99,27 +91,21 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     return "".join(folded[i] for i in origin), origin
 
 
-class AliasMatcher:
-    """Every confirmed alias in one Aho-Corasick automaton over folded text.
+class PhraseIndex:
+    """Phrases in one Aho-Corasick automaton over folded text: where each matches as a whole
+    word, in any case (short all-capital ones only in capitals), with any run of spaces and
+    dashes between its words. Building it and searching a paragraph cost the same for ten
+    phrases as for a hundred thousand. The alias and the learned matchers both use it."""
 
-    An alias matches as a whole word, in any case (short all-capital ones only in capitals),
-    with any run of spaces and dashes between its words; where several start at the same
-    place the longest wins, and matches do not overlap. Building it and searching a
-    paragraph cost the same for ten aliases as for a hundred thousand.
-    """
-
-    def __init__(self, entries: Iterable[AliasEntry]) -> None:
-        self._by_normalised: dict[str, list[AliasEntry]] = {}
-        # Folded alias -> its spellings when only capitals may match it, None when any case may.
+    def __init__(self, phrases: Iterable[str]) -> None:
+        # Folded phrase -> its spellings when only capitals may match it, None when any case may.
         forms: dict[str, set[str] | None] = {}
-        for entry in entries:
-            normalised = normalise_alias(entry.alias)
-            tokens = _tokens(entry.alias)
-            if not normalised or not tokens:
+        for phrase in phrases:
+            tokens = _tokens(phrase)
+            if not tokens:
                 continue
-            self._by_normalised.setdefault(normalised, []).append(entry)
             key = " ".join(tokens).translate(_FOLD)
-            if not _is_case_sensitive(entry.alias):
+            if not _is_case_sensitive(phrase):
                 forms[key] = None
             elif forms.setdefault(key, set()) is not None:
                 forms[key].add(" ".join(tokens))  # type: ignore[union-attr]
@@ -130,38 +116,23 @@ class AliasMatcher:
                 self._automaton.add_word(key, (len(key), spellings))
             self._automaton.make_automaton()
 
-    def suggest(self, text: str) -> list[dict[str, Any]]:
-        """Entity suggestions for every alias match in ``text``, left to right, not overlapping."""
+    def find(self, text: str, lookup: Mapping[str, T]) -> list[tuple[int, int, T]]:
+        """Each match whose normalised text ``lookup`` holds, with what it holds: left to
+        right, at one start the longest, not overlapping."""
         found = []
         end_of_last = 0
-        for start, end in self._spans(text):
+        for start, end in self.spans(text):
             if start < end_of_last:
                 continue
-            candidates = self._by_normalised.get(normalise_alias(text[start:end]))
-            if not candidates:
+            value = lookup.get(normalise_alias(text[start:end]))
+            if value is None:
                 continue
             end_of_last = end
-            keys = sorted({c.actor_key for c in candidates})
-            entry = next(c for c in candidates if c.actor_key == keys[0])
-            found.append(
-                {
-                    "id": f"sug-e-{start}-{end}",
-                    "kind": "entity",
-                    "start": start,
-                    "end": end,
-                    "text": text[start:end],
-                    "label": entry.entity_label
-                    or ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type, "ORGANIZATION"),
-                    "actor": entry.actor_key,
-                    "actor_name": entry.actor_name,
-                    # An alias shared by several actors: the others, for the annotator to pick.
-                    "alternatives": keys[1:],
-                }
-            )
+            found.append((start, end, value))
         return found
 
-    def _spans(self, text: str) -> list[tuple[int, int]]:
-        """Every (start, end) where an alias matches as a whole word, leftmost first and,
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Every (start, end) where a phrase matches as a whole word, leftmost first and,
         at one start, longest first."""
         if self._automaton is None:
             return []
@@ -180,15 +151,59 @@ class AliasMatcher:
         return sorted(spans, key=lambda span: (span[0], -span[1]))
 
 
+class AliasMatcher:
+    """Every confirmed alias in one ``PhraseIndex``.
+
+    Where several aliases start at the same place the longest wins, and matches do not
+    overlap; an alias shared by several actors names the first and lists the others.
+    """
+
+    def __init__(self, entries: Iterable[AliasEntry]) -> None:
+        self._by_normalised: dict[str, list[AliasEntry]] = {}
+        for entry in entries:
+            normalised = normalise_alias(entry.alias)
+            if normalised and _tokens(entry.alias):
+                self._by_normalised.setdefault(normalised, []).append(entry)
+        self._index = PhraseIndex(
+            entry.alias for entries in self._by_normalised.values() for entry in entries
+        )
+
+    def suggest(self, text: str) -> list[dict[str, Any]]:
+        """Entity suggestions for every alias match in ``text``, left to right, not overlapping."""
+        found = []
+        for start, end, candidates in self._index.find(text, self._by_normalised):
+            keys = sorted({c.actor_key for c in candidates})
+            entry = next(c for c in candidates if c.actor_key == keys[0])
+            found.append(
+                {
+                    "id": f"{REGISTRY_PREFIX}{start}-{end}",
+                    "kind": "entity",
+                    "source": "registry",
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "label": entry.entity_label
+                    or ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type, "ORGANIZATION"),
+                    "actor": entry.actor_key,
+                    "actor_name": entry.actor_name,
+                    # An alias shared by several actors: the others, for the annotator to pick.
+                    "alternatives": keys[1:],
+                }
+            )
+        return found
+
+
 def suggest_cues(text: str) -> list[dict[str, Any]]:
-    """Reporting-verb suggestions (said, told, confirmed, according to, ...)."""
+    """Reporting-cue suggestions (said, told, according to, قال, ...): the lexicon's
+    (``lexicon.py``), which an admin may extend."""
     return [
         {
-            "id": f"sug-c-{m.start()}-{m.end()}",
+            "id": f"{CUE_PREFIX}{m.start()}-{m.end()}",
             "kind": "cue",
+            "source": "cue",
             "start": m.start(),
             "end": m.end(),
             "text": m.group(),
         }
-        for m in _CUE.finditer(text)
+        for m in lexicon.load().cue_pattern.finditer(text)
     ]

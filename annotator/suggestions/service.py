@@ -1,6 +1,7 @@
 """The suggestions offered on a paragraph: imported pre-annotations first, then alias matches
-from the registry and reporting verbs; the alias matcher kept per database until the
-registry's confirmed aliases change."""
+from the registry, texts the team has labelled (``learning``), names after titles, speakers
+of cues and reporting cues; the alias matcher kept per database until the registry's
+confirmed aliases change, the learned one until what is learned changes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..models import Actor, ActorAlias, Paragraph, PreAnnotation
 from ..registry import registry_fingerprint, registry_generation
+from .kinds import PRE_PREFIX
+from .learning import learned_matcher
 from .matching import AliasEntry, AliasMatcher, suggest_cues
+from .rules import suggest_cue_subjects, suggest_titled_names
 
 # How long a matcher is trusted before the database is asked whether another process (a
 # command-line import, another server worker) changed the registry: asking costs a count
@@ -61,11 +65,45 @@ def alias_matcher(session: Session) -> AliasMatcher:
     return matcher
 
 
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _with_learned(
+    offered: list[dict[str, Any]], learned: list[dict[str, Any]], fixed: int
+) -> list[dict[str, Any]]:
+    """``offered`` (its first ``fixed`` are pre-annotations, never displaced) with the learned
+    suggestions: on the span of a registry match the learned one wins (the team's label; the
+    registry's actor kept when the team linked none); over another registry match, the longer
+    span wins (the learned one on a tie); one touching a pre-annotation is not offered."""
+    result = list(offered)
+    for suggestion in learned:
+        clashes = [s for s in result if _overlaps(s, suggestion)]
+        if any(result.index(s) < fixed for s in clashes):
+            continue
+        length = suggestion["end"] - suggestion["start"]
+        if any(s["end"] - s["start"] > length for s in clashes):
+            continue
+        for registry in clashes:
+            if (registry["start"], registry["end"]) == (suggestion["start"], suggestion["end"]):
+                if suggestion["actor"] is None:
+                    suggestion = suggestion | {
+                        k: registry[k] for k in ("actor", "actor_name", "alternatives")
+                    }
+                elif suggestion["actor"] != registry["actor"]:
+                    suggestion = suggestion | {"alternatives": [registry["actor"]]}
+            result.remove(registry)
+        result.append(suggestion)
+    return result
+
+
 def suggestions_for(
     session: Session, paragraph: Paragraph
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Entity and cue suggestions for ``paragraph``: imported pre-annotations first, then
-    alias and reporting-verb matches.
+    """Entity and cue suggestions for ``paragraph``, each with its ``source`` (the kinds of
+    ``kinds.py``): imported pre-annotations first, then registry alias matches and learned
+    texts (``_with_learned`` says which wins a span), then names after titles and the
+    speakers of cues where nothing else is offered, and the reporting cues.
 
     Where a pre-annotation and an alias match cover the same span, the pre-annotation
     (a model's label) is offered and the alias match is not offered twice.
@@ -81,8 +119,9 @@ def suggestions_for(
         for entity in pre.payload.get("entities", []):
             entities.append(
                 {
-                    "id": f"pre-{pre.id}-{entity['id']}",
+                    "id": f"{PRE_PREFIX}{pre.id}-{entity['id']}",
                     "kind": "entity",
+                    "source": "pre_annotation",
                     "start": entity["start"],
                     "end": entity["end"],
                     "text": text[entity["start"] : entity["end"]],
@@ -98,25 +137,35 @@ def suggestions_for(
                 cue = quote["cue"]
                 cues.append(
                     {
-                        "id": f"pre-{pre.id}-{quote['id']}-cue",
+                        "id": f"{PRE_PREFIX}{pre.id}-{quote['id']}-cue",
                         "kind": "cue",
+                        "source": "pre_annotation",
                         "start": cue["start"],
                         "end": cue["end"],
                         "text": text[cue["start"] : cue["end"]],
                         "origin": pre.source,
                     }
                 )
-    if entities:
-        keys = {e["actor"] for e in entities if e["actor"]}
-        names = dict(
-            session.execute(select(Actor.key, Actor.name).where(Actor.key.in_(keys))).all()
-        )
-        for entity in entities:
-            entity["actor_name"] = names.get(entity["actor"])
+    fixed = len(entities)
     taken = {(s["start"], s["end"]) for s in entities}
     entities += [
         s for s in alias_matcher(session).suggest(text) if (s["start"], s["end"]) not in taken
     ]
+    entities = _with_learned(entities, learned_matcher(session).suggest(text), fixed)
+    unnamed = {e["actor"] for e in entities if e["actor"] and e["actor_name"] is None}
+    if unnamed:
+        names = dict(
+            session.execute(select(Actor.key, Actor.name).where(Actor.key.in_(unnamed))).all()
+        )
+        for entity in entities:
+            if entity["actor_name"] is None:
+                entity["actor_name"] = names.get(entity["actor"])
+    matched_cues = suggest_cues(text)
+    for rule in (suggest_titled_names(text), suggest_cue_subjects(text, matched_cues)):
+        for suggestion in rule:
+            if not any(_overlaps(suggestion, s) for s in entities):
+                entities.append(suggestion)
+    entities.sort(key=lambda s: (s["start"], -s["end"]))
     taken_cues = {(c["start"], c["end"]) for c in cues}
-    cues += [c for c in suggest_cues(text) if (c["start"], c["end"]) not in taken_cues]
+    cues += [c for c in matched_cues if (c["start"], c["end"]) not in taken_cues]
     return entities, cues

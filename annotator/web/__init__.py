@@ -8,6 +8,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    account,
+    actor_pages,
     actors,
     api,
     auth,
@@ -19,8 +21,12 @@ from . import (
     exports,
     guidelines,
     health,
+    labels,
     review,
     security,
+    uploads,
+    users,
+    users_api,
     workspace,
 )
 
@@ -30,18 +36,25 @@ BLUEPRINTS = (
     api.bp,
     workspace.bp,
     actors.bp,
+    actor_pages.bp,
     guidelines.bp,
     exports.bp,
     batches.bp,
     dashboard.bp,
     review.bp,
     health.bp,
+    labels.bp,
+    users.bp,
+    users_api.bp,
+    account.bp,
+    uploads.bp,
 )
 
 
 def init_app(app: Flask) -> None:
     """Install the request guard, the error answers and every blueprint (and, when
     configured, trust in the reverse proxy's forwarded headers)."""
+    uploads.init_app(app)  # the upload routes' body limit, before anything reads a body
     boundary.init_app(app)  # first: no guard, hook or rule sees a request it refuses
     security.init_app(app)
     errors.init_app(app)

@@ -1,0 +1,133 @@
+"""The words the rules look for: reporting cues and titles, read from the data files shipped
+in ``lexicon/`` plus the ones an admin names (``ANNOTATOR_CUE_LEXICON``,
+``ANNOTATOR_TITLE_LEXICON``), so the lists grow without a code change.
+
+A file is one entry per line; ``#`` starts a comment line; ``[verbs]`` and ``[sources]``
+head the two parts of the cue file. In an admin's file, ``-entry`` removes a shipped entry.
+Loaded once per change of the admin's files (their paths and modification times).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+SHIPPED = Path(__file__).parent / "lexicon"
+CUE_SETTING = "ANNOTATOR_CUE_LEXICON"
+TITLE_SETTING = "ANNOTATOR_TITLE_LEXICON"
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The cue verbs (speaker on either side), source phrases (speaker after) and titles,
+    with the patterns that find them."""
+
+    verbs: tuple[str, ...]
+    sources: tuple[str, ...]
+    titles: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cue_pattern", _pattern((*self.verbs, *self.sources)))
+        object.__setattr__(self, "source_words", frozenset(map(_key, self.sources)))
+        object.__setattr__(self, "title_pattern", _pattern(self.titles))
+
+    def is_source(self, cue: str) -> bool:
+        """Whether ``cue`` is a source phrase, after which only the speaker may stand."""
+        return _key(cue) in self.source_words  # type: ignore[attr-defined]
+
+
+def _key(entry: str) -> str:
+    return " ".join(entry.split()).casefold()
+
+
+def _pattern(entries: tuple[str, ...]) -> re.Pattern[str]:
+    """Any entry as whole words, in any case, longest first; Arabic ones also right after a
+    joined و or ف (the conjunction stays outside the match)."""
+    latin, arabic = [], []
+    for entry in sorted(set(entries), key=len, reverse=True):
+        words = r"\s+".join(re.escape(word) for word in entry.split())
+        (arabic if _ARABIC.search(entry) else latin).append(words)
+    end = r"(?!\w)"
+    parts = []
+    if latin:
+        parts.append(r"(?<!\w)(?:" + "|".join(latin) + ")" + end)
+    if arabic:
+        parts.append(r"(?:(?<!\w)|(?<=(?<!\w)[وف]))(?:" + "|".join(arabic) + ")" + end)
+    # Entries ending in "." (Mr.) must not need a non-word after the dot: (?!\w) holds anyway.
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def parse(lines: list[str]) -> tuple[dict[str, list[str]], set[str]]:
+    """Entries by section (``""`` before any header) and the ``-entry`` removals of a file."""
+    sections: dict[str, list[str]] = {"": []}
+    removed: set[str] = set()
+    section = ""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip().lower()
+            sections.setdefault(section, [])
+        elif line.startswith("-") and len(line) > 1:
+            removed.add(_key(line[1:]))
+        else:
+            sections.setdefault(section, []).append(line)
+    return sections, removed
+
+
+def _read(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _merged(shipped: Path, extra: str | None, sections: tuple[str, ...]) -> list[list[str]]:
+    """The shipped entries of each section with the admin's file's added and removed."""
+    base, _ = parse(_read(shipped))
+    added: dict[str, list[str]] = {}
+    removed: set[str] = set()
+    if extra:
+        try:
+            added, removed = parse(_read(Path(extra)))
+        except (OSError, UnicodeDecodeError) as error:
+            # A paragraph must still open: the shipped words are offered, the operator told.
+            log.error("lexicon file %s cannot be read (%s); using the shipped one", extra, error)
+    merged = []
+    for name in sections:
+        entries = base.get(name, []) + added.get(name, [])
+        if name == sections[0]:
+            entries += added.get("", [])  # an admin's file without headers extends the first
+        merged.append([e for e in dict.fromkeys(entries) if _key(e) not in removed])
+    return merged
+
+
+_CACHE: dict[tuple[object, ...], Lexicon] = {}
+
+
+def _stamp(path: str | None) -> tuple[str | None, float | None]:
+    if not path:
+        return None, None
+    try:
+        return path, os.stat(path).st_mtime
+    except OSError:
+        return path, None
+
+
+def load() -> Lexicon:
+    """The lexicon in force: the shipped files and the admin's (read again when they change).
+    An admin's file that cannot be read is logged and left out."""
+    cue_file, title_file = os.environ.get(CUE_SETTING), os.environ.get(TITLE_SETTING)
+    stamp = (_stamp(cue_file), _stamp(title_file))
+    cached = _CACHE.get(stamp)
+    if cached is not None:
+        return cached
+    verbs, sources = _merged(SHIPPED / "cues.txt", cue_file, ("verbs", "sources"))
+    (titles,) = _merged(SHIPPED / "titles.txt", title_file, ("",))
+    lexicon = Lexicon(tuple(verbs), tuple(sources), tuple(titles))
+    _CACHE.clear()
+    _CACHE[stamp] = lexicon
+    return lexicon
