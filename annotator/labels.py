@@ -122,11 +122,22 @@ def change_label(
     return label
 
 
+# Fields a caller may reasonably try, and what to give instead: the API's names follow
+# GET /api/labels, where ``name`` is the stored key and ``colour`` is spelt the British way.
+_INSTEAD = {
+    "name": "a label's key (name) never changes, so that stored annotations stay valid; "
+    "the name annotators see is display_name",
+    "color": "give colour",
+}
+
+
 def _no_unknown(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for field in fields:
         if field not in allowed:
+            hint = _INSTEAD.get(str(field))
             raise LabelProblem(
-                str(field)[:40], f"is not a field of a label; give any of {', '.join(allowed)}"
+                str(field)[:40],
+                hint or f"is not a field of a label; give any of {', '.join(allowed)}",
             )
 
 

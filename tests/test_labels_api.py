@@ -68,7 +68,9 @@ def test_unknown_kinds_and_keys_are_404(admin: Admin) -> None:
         ({"hotkey": "s"}, "$.hotkey", "workspace command"),
         ({"position": 1.5}, "$.position", "whole number"),
         ({"retired": 1}, "$.retired", "true or false"),
-        ({"name": "HUMAN"}, "$.name", "not a field"),
+        ({"name": "HUMAN"}, "$.name", "never changes"),
+        ({"color": "#000000"}, "$.color", "give colour"),
+        ({"shade": "dark"}, "$.shade", "not a field"),
         ([1], "$", "JSON object"),
     ],
 )
