@@ -171,6 +171,14 @@ def create_actor(
         raise RegistryError(f"type: unknown actor type {type_!r}")
     if session.get(Actor, key) is not None:
         raise RegistryError(f"key: an actor {key!r} already exists")
+    holder = former_key_holder(session, key)
+    if holder is not None:
+        # Merged away: records that name the key resolve to the actor it was merged into,
+        # so a new actor under it would take those links over; give the new one another key.
+        raise RegistryError(
+            f"key: {key!r} was merged into {holder.name} ({holder.key}) and still names it; "
+            "choose another key"
+        )
     for alias in aliases:
         if len(normalise_alias(alias)) > MAX_ALIAS_LENGTH:
             raise RegistryError(f"aliases: {alias[:40]!r}... is too long")
@@ -199,6 +207,19 @@ def propose_alias(
     if existing is not None:
         raise RegistryError(
             f"alias: {actor.name} already has {existing.alias!r} ({existing.status})"
+        )
+    elsewhere = session.scalar(
+        select(Actor)
+        .join(ActorAlias, ActorAlias.actor_key == Actor.key)
+        .where(ActorAlias.normalised == normalised, ActorAlias.status == "confirmed")
+        .limit(1)
+    )
+    if elsewhere is not None:
+        # One alias, two actors: every mention would be suggested and linked as one of them
+        # at random. Merge the two actors, or remove the alias from the other one first.
+        raise RegistryError(
+            f"alias: {alias[:40]!r} already belongs to {elsewhere.name} ({elsewhere.key}); "
+            "remove it there first, or merge the two actors"
         )
     count = session.scalar(
         select(func.count()).select_from(ActorAlias).where(ActorAlias.actor_key == actor.key)

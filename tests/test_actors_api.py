@@ -107,3 +107,39 @@ def test_annotators_cannot_review_proposals(
         "/actors/proposals/1", data={"decision": "confirm", "csrf_token": auth.csrf_token()}
     )
     assert response.status_code == 403
+
+
+def test_an_alias_of_another_actor_is_refused_naming_its_holder(
+    api_as: Callable[..., Api], seeded: None
+) -> None:
+    """'ISIS' added to AFP would make every ISIS mention a suggestion linked to the news
+    agency: refused, naming the actor that has it, and AFP keeps only its own aliases."""
+    reviewer = api_as("rita", "reviewer")
+    before = reviewer.get("/api/actors", query_string={"q": "afp"}).get_json()[0]["aliases"]
+    answer = reviewer.client.post(
+        "/api/actors/afp/aliases", json={"alias": "isis"}, headers=reviewer.headers
+    )
+    assert answer.status_code == 422
+    assert "already belongs to Islamic State" in answer.get_json()["errors"][0]["message"]
+    after = reviewer.get("/api/actors", query_string={"q": "afp"}).get_json()[0]["aliases"]
+    assert after == before
+
+
+def test_a_key_merged_into_another_actor_is_not_reused_by_a_new_actor(
+    api_as: Callable[..., Api], seeded: None
+) -> None:
+    """After 'foo-bar' is merged into Fatah, records naming foo-bar link Fatah: a new actor
+    under that key would take them over, so creating one is refused in words, not a 500."""
+    reviewer = api_as("rita", "reviewer")
+    body = {"name": "Foo Bar", "type": "POLITICAL_MILITIA"}
+    assert (
+        reviewer.client.post("/api/actors", json=body, headers=reviewer.headers).status_code == 201
+    )
+    merged = reviewer.client.post(
+        "/api/actors/foo-bar/merge", json={"into": "fatah"}, headers=reviewer.headers
+    )
+    assert merged.status_code == 200
+    again = reviewer.client.post("/api/actors", json=body, headers=reviewer.headers)
+    assert again.status_code == 422
+    [error] = again.get_json()["errors"]
+    assert error["path"] == "key" and "was merged into Fatah" in error["message"]
