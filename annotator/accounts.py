@@ -37,6 +37,10 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a real password", method="scrypt")
 
 
+class AccountDeactivated(Exception):
+    """The right password for an account an admin has deactivated."""
+
+
 class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message says why and
     ``field`` names what was at fault (``username``, ``role``, ``password``, ``active``...),
@@ -173,8 +177,12 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    if not check_password_hash(user.password_hash, password):
         return None
+    if not user.active:
+        # Only someone who knows the password learns this: telling them beats letting them
+        # think they mistyped it.
+        raise AccountDeactivated(f"the account {username!r} has been deactivated")
     return user
 
 

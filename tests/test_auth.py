@@ -58,16 +58,21 @@ def test_bad_credentials_are_refused_alike(
 def test_inactive_user_cannot_log_in(
     client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]
 ) -> None:
-    """A disabled account cannot log in even with the right password."""
+    """A disabled account cannot log in even with the right password; told so (only the one
+    who knows the password learns it), while a wrong password still says nothing more."""
     make_user("bob", active=False)
-    assert "Invalid username or password." in auth.login("bob").get_data(as_text=True)
+    answer = auth.login("bob")
+    assert answer.status_code == 403
+    assert "Your account has been deactivated" in answer.get_data(as_text=True)
     assert client.get("/documents").status_code == 302
+    wrong = auth.login("bob", "not the password at all").get_data(as_text=True)
+    assert "Invalid username or password." in wrong and "deactivated" not in wrong
 
 
 def test_deactivation_ends_an_open_session(
     app: Flask, client: FlaskClient, auth: AuthActions, make_user: Callable[..., User]
 ) -> None:
-    """Disabling an account logs it out on its next request."""
+    """Disabling an account logs it out on its next request, which says why."""
     make_user("alice")
     auth.login()
     with app.app_context():
@@ -75,7 +80,13 @@ def test_deactivation_ends_an_open_session(
         user = session.query(User).filter_by(username="alice").one()
         user.active = False
         session.commit()
-    assert client.get("/documents").status_code == 302
+    saved = client.put(
+        "/api/paragraphs/anything/annotation", json={}, headers={"X-CSRFToken": "x"}
+    )
+    assert saved.status_code == 401
+    assert saved.get_json()["reason"] == "deactivated"  # the workspace says so, not "log in"
+    page = client.get("/documents", follow_redirects=True)
+    assert "Your account has been deactivated" in page.get_data(as_text=True)
 
 
 def test_pages_redirect_to_login_with_next(client: FlaskClient) -> None:

@@ -117,7 +117,8 @@ def test_role_change_reset_and_deactivation_end_sessions(
         assert _post(admin, url, f"/users/{name}", **fields).status_code == 302
         assert _thrown_out(user), name
     _browser(app, "bea", NEW_PASSWORD)
-    assert AuthActions(app.test_client()).login("cy").status_code == 200  # refused: the form
+    refused = AuthActions(app.test_client()).login("cy")
+    assert refused.status_code == 403 and "deactivated" in refused.get_data(as_text=True)
 
 
 def test_an_admin_sees_and_revokes_a_users_tokens(

@@ -1,16 +1,17 @@
-"""Login and logout pages. There is no registration: admins create accounts on the CLI."""
+"""Login and logout pages. There is no registration: admins create accounts (the Users page,
+or the CLI)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from limits.errors import StorageError
 from werkzeug.wrappers import Response
 
-from ..accounts import authenticate
+from ..accounts import AccountDeactivated, authenticate
 from ..extensions import get_login_throttle, get_session, login_manager
 from ..models import User
 from .forms import ActionForm, LoginForm
@@ -21,6 +22,7 @@ bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
 TOO_MANY = "Too many failed logins for this username or from your address. Try again in {wait}."
 UNAVAILABLE = "Logging in is not possible for a moment. Try again in a minute."
+DEACTIVATED = "Your account has been deactivated: ask an administrator to reactivate it."
 
 
 @login_manager.user_loader
@@ -35,13 +37,15 @@ def load_user(session_id: str) -> User | None:
         return None
     user = get_session().get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
+        if user is not None and not user.active:
+            g.session_refused = DEACTIVATED  # said in the 401 or on the login page
         return None
     return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
-def login() -> str | Response | tuple[str, int, dict[str, str]]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Show the login form; on a good password start a session and go to ``next``.
 
     Failed logins are logged (name and address, never the password) and counted; past the
@@ -61,7 +65,13 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
                 log.warning("login refused: too many failures for %r or from %s", username, address)
                 return _refused(form, 429, TOO_MANY.format(wait=_minutes(wait)), wait)
             db = get_session()
-            user = authenticate(db, username, form.password.data or "")
+            try:
+                user = authenticate(db, username, form.password.data or "")
+            except AccountDeactivated:
+                throttle.record_failure(username, address)
+                log.warning("login refused: %r is deactivated (from %s)", username, address)
+                flash(DEACTIVATED, "error")
+                return render_template("login.html", form=form), 403
             if user is not None:
                 session.clear()  # nothing from before the login survives it
                 login_user(user, remember=bool(form.remember.data))

@@ -20,6 +20,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     g,
     jsonify,
     redirect,
@@ -123,16 +124,21 @@ def _rule_of_endpoint() -> Access | None:
     return rule_of(current_app.view_functions.get(request.endpoint))
 
 
-def _json_401(message: str) -> Response:
-    response = jsonify(error=message)
+def _json_401(message: str, **more: str) -> Response:
+    response = jsonify(error=message, **more)
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="annotator"'
     return response
 
 
 def _unauthorized() -> Any:
+    refused = g.get("session_refused")  # set by auth.load_user: why the session ended
     if is_api_request(request):
+        if refused:
+            return _json_401(refused, reason="deactivated")
         return _json_401("authentication required: log in or send Authorization: Bearer TOKEN")
+    if refused:
+        flash(refused, "error")
     next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=next_url))
 

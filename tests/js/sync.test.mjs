@@ -91,3 +91,19 @@ test("a kept copy equal to the server's, apart from version, status and key orde
   assert.equal(sameContent({ ...mine, comment: "note" }, server), false);
   assert.equal(sameContent({ ...mine, entities: [] }, server), false);
 });
+
+test("a 401 says whether the session ended or the account was deactivated, and keeps the change", async () => {
+  for (const [body, said] of [
+    [{ error: "authentication required" }, "log in again"],
+    [{ error: "deactivated", reason: "deactivated" }, "account has been deactivated; ask an administrator"],
+  ]) {
+    const { saver: s, events } = saver([{ status: 401, body }]);
+    s.changed();
+    assert.deepEqual(await s.save(), { ok: false, reason: "unauthorised" });
+    clearTimeout(s.timer);
+    const [state, message] = events.states.at(-1);
+    assert.equal(state, "offline");
+    assert.ok(message.includes(said), message);
+    assert.ok(stored.has("annotator:alice:p1"));
+  }
+});

@@ -132,7 +132,10 @@ export class Saver {
       return { ok: false, reason: "invalid" };
     }
     if (code === 401) {
-      this.onState("offline", "Not saved: your session ended; log in again in another tab, your changes are kept here");
+      const why = body && body.reason === "deactivated"
+        ? "Not saved: your account has been deactivated; ask an administrator. Your changes are kept here"
+        : "Not saved: your session ended; log in again in another tab, your changes are kept here";
+      this.onState("offline", why);
       this.retryLater();
       return { ok: false, reason: "unauthorised" };
     }
