@@ -66,3 +66,23 @@ def test_arabic_paragraphs_render_right_to_left(
     english = page.locator("li.paragraph p", has_text="Muhammad Alloush")
     assert arabic.evaluate("el => getComputedStyle(el).direction") == "rtl"
     assert english.evaluate("el => getComputedStyle(el).direction") == "ltr"
+
+
+def test_an_admins_nav_fits_a_narrow_window(
+    page: Page, login: Callable[[str, str], None], make_user: Callable[..., User]
+) -> None:
+    """At 1024 px (or half a screen) every link of an admin's nav and Log out stay on screen:
+    the bar wraps instead of pushing them past the right edge."""
+    make_user("admin", role="admin")
+    login("admin", TEST_PASSWORD)
+    for width in (1024, 700):
+        page.set_viewport_size({"width": width, "height": 800})
+        links = page.locator("header.topbar nav a, header.topbar button")
+        assert links.count() >= 8
+        for index in range(links.count()):
+            box = links.nth(index).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (
+                width,
+                links.nth(index).inner_text(),
+                box,
+            )
