@@ -1,5 +1,6 @@
-"""The label set: adding, renaming, recolouring, re-keying, reordering and retiring the entity
-types, stance polarities and quote types. The admin page and the API both change labels here.
+"""The label set: adding, renaming, recolouring, changing the hotkey of, reordering and retiring
+the entity types, stance polarities and quote types. The admin page and the API both change
+labels here.
 
 A label's key (``name``) never changes once made: annotations store keys, and exports write
 them, so a rename (the display name) or a new colour changes nothing an annotation holds.

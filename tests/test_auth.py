@@ -80,9 +80,7 @@ def test_deactivation_ends_an_open_session(
         user = session.query(User).filter_by(username="alice").one()
         user.active = False
         session.commit()
-    saved = client.put(
-        "/api/paragraphs/anything/annotation", json={}, headers={"X-CSRFToken": "x"}
-    )
+    saved = client.put("/api/paragraphs/anything/annotation", json={}, headers={"X-CSRFToken": "x"})
     assert saved.status_code == 401
     assert saved.get_json()["reason"] == "deactivated"  # the workspace says so, not "log in"
     page = client.get("/documents", follow_redirects=True)

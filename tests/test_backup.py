@@ -37,9 +37,7 @@ POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
 @pytest.fixture
-def empty_database(
-    tmp_path: Path, postgres_admin_url: str | None
-) -> Iterator[Callable[[], str]]:
+def empty_database(tmp_path: Path, postgres_admin_url: str | None) -> Iterator[Callable[[], str]]:
     """Make databases with no tables at all (where a backup is restored); dropped after."""
     admin_url = postgres_admin_url
     made: list[str] = []

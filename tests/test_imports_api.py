@@ -152,6 +152,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(
     )
     assert page.status_code == 413
     assert b"ANNOTATOR_MAX_UPLOAD_MB" in page.data and b"<html" in page.data
+    assert b'href="/upload">Back to the upload</a>' in page.data  # not a dead end
     assert _count(db, Document) == 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, jsonify, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -57,10 +57,15 @@ def save_answer(save: Callable[[], SaveResult], loaded: object, what: str) -> tu
     return jsonify(version=result.version), 200
 
 
-def _render(status: int, title: str, message: str) -> tuple[Response | str, int]:
+def _render(
+    status: int, title: str, message: str, back: tuple[str, str] | None = None
+) -> tuple[Response | str, int]:
+    """The error as JSON under /api/, else as a page; ``back`` is (url, words) for a link
+    back to where the user came from, beside the link to the documents."""
     if is_api_request(request):
         return jsonify(error=message), status
-    return render_template("error.html", status=status, title=title, message=message), status
+    page = render_template("error.html", status=status, title=title, message=message, back=back)
+    return page, status
 
 
 def _http_error(error: HTTPException) -> tuple[Response | str, int]:
@@ -80,7 +85,9 @@ def _too_large(error: RequestEntityTooLarge) -> tuple[Response | str, int]:
     """A body over the limit, refused before it was read: the limit in the message (an
     upload's is ``ANNOTATOR_MAX_UPLOAD_MB``, set by ``uploads``)."""
     upload_mb = g.get("upload_limit_mb")
+    back = None
     if upload_mb is not None:
+        back = (url_for("uploads.form"), "Back to the upload")
         message = (
             f"The upload is larger than the limit of {upload_mb:g} MB "
             "(ANNOTATOR_MAX_UPLOAD_MB); nothing of it was stored. "
@@ -92,7 +99,7 @@ def _too_large(error: RequestEntityTooLarge) -> tuple[Response | str, int]:
             f"The request is larger than the limit of {limit / (1024 * 1024):g} MB; "
             "nothing of it was stored."
         )
-    return _render(413, "Too large", message)
+    return _render(413, "Too large", message, back)
 
 
 def init_app(app: Flask) -> None:

@@ -58,7 +58,10 @@ class _PasswordChoice(FlaskForm):
     password = PasswordField("Password", validators=[Length(max=1024)])
     confirm = PasswordField(
         "Password again",
-        validators=[EqualTo("password", message="The two passwords differ.")],
+        validators=[
+            Length(max=1024),
+            EqualTo("password", message="The two passwords differ."),
+        ],
     )
 
 
