@@ -12,9 +12,9 @@ from __future__ import annotations
 # polarity is asked for, "quote" while a quote's speaker or cue is asked for. (Keys with
 # names, such as Enter, Tab, Escape or the arrows, are not one character: never a hotkey.)
 COMMAND_KEYS: dict[str, frozenset[str]] = {
-    "paragraph": frozenset("xXqQsSaAfF[]?rR"),
-    "stance": frozenset("nN"),
-    "quote": frozenset("nN"),
+    "paragraph": frozenset("xXqQsSaAfF[]{}?rRwWbBcCpP"),
+    "stance": frozenset("nNwWbB"),
+    "quote": frozenset("nNwWbB"),
 }
 
 # And those the adjudication page answers before the workspace's own keys, with no step under

@@ -19,11 +19,16 @@ suggestions, the focused suggestion, the proposed speaker and cue, the candidate
 the panel's lists. Where there is a choice, every route is costed and the cheapest taken:
 accept a suggestion (a click; Tab or the word cursor then Enter) or label by hand (a drag
 or the word cursor, then a label key); Accept all when every open suggestion is right;
-Enter on the proposed speaker and cue, or pick them (a click, Tab presses), or select the cue
-words; a stance made from the quote just made (S, then a polarity key takes the focused
-target) or from its holder entity. The word cursor's cost is the fewest of arrows, Home
-and End, and Shift with them to extend. The gold is never put into the page: the script
-only presses keys and clicks where a person would.
+a quote's content selected, or (keyboard) Tab to a reporting verb and Q, when the content Q
+proposes from it is the gold's; Enter on the proposed speaker and cue, Shift+Enter for the
+speaker without a wrong cue, or pick them (a click, Tab presses), or select the cue words;
+a stance made from its quote (selected with a click, or ``{``/``}``; S, then a polarity key
+takes the focused target) or from its holder entity, the target by Tab (entities and noun
+phrases) or selected. The word cursor's cost is the fewest keys found breadth first over
+every cursor key (arrows, Home, End, Ctrl+Arrow by clause, W and B by name, Shift to
+extend), their effect computed by the page's own clauses.js. What the page will propose is
+computed with the page's own modules too, as a trained annotator knows what a key does. The
+gold is never put into the page: the script only presses keys and clicks where a person would.
 
 The gold (``benchmarks/data/annotation_gold.json``): entities with their label; quotes with
 content, cue, speaker and type as docs/guidelines.md says (content without the quotation
@@ -261,13 +266,63 @@ PAGE_VIEW = """async () => {
   };
 }"""
 
-# The speaker and cue the page will propose for a quote (proposals.js, on what the page shows).
-PROPOSAL = """async ([spans, cues, content]) => {
-  const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
-  const entities = Object.entries(spans).map(
-    ([id, [start, end]]) => ({id, start, end, label: "PERSON"}));
-  return proposals.proposeSpeakerAndCue(entities, cues, {start: content[0], end: content[1]});
+# Where the page's keys move the word cursor (clauses.js, on the page's own text): Ctrl+Arrow
+# by clause, Ctrl+Shift+Right to the clause's end, W and B to a name; indexed by cursor + 1
+# (a cursor of -1 or n stands for "no cursor yet", as selection.js reads it).
+CURSOR_TABLES = """async (spans) => {
+  const text = await import(new URL("/static/js/workspace/text.js", location.href));
+  const clauses = await import(new URL("/static/js/workspace/clauses.js", location.href));
+  const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
+  const labelled = Object.values(spans).map(([start, end]) => ({start, end}));
+  const n = t.words.length;
+  const range = [...Array(n + 2).keys()].map((k) => k - 1);
+  return {
+    next: range.map((at) => (at < 0 ? 0 : at >= n ? null : clauses.nextClauseWord(t, at))),
+    previous: range.map((at) => (at < 0 ? null : clauses.previousClauseWord(t, at))),
+    end: range.map((at) => (at >= n ? null : clauses.clauseEndWord(t, at))),
+    nameAfter: range.map((at) => clauses.nameRun(t, at, 1, labelled)),
+    nameBefore: range.map((at) => clauses.nameRun(t, at, -1, labelled)),
+  };
 }"""
+
+# The content Q proposes from a focused reporting verb (clauses.js, on the page's text and
+# the open cue suggestions): what a trained annotator expects Q to take.
+CONTENT_FROM_CUE = """async ([cue, cues]) => {
+  const text = await import(new URL("/static/js/workspace/text.js", location.href));
+  const clauses = await import(new URL("/static/js/workspace/clauses.js", location.href));
+  const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
+  const span = clauses.proposeContent(t, cue, cues);
+  return span ? [span.start, span.end] : null;
+}"""
+
+# What Tab offers as a stance's target, in order (proposals.js stanceTargets on the page's
+# text and entities): entities and noun phrases.
+STANCE_TARGETS = """async ([spans, holder, content]) => {
+  const text = await import(new URL("/static/js/workspace/text.js", location.href));
+  const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
+  const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
+  const entities = Object.entries(spans).map(([id, [start, end]]) => ({id, start, end}));
+  const options = content ? {holder, content: {start: content[0], end: content[1]}} : {holder};
+  return proposals.stanceTargets(t, entities, options).map((c) => [c.start, c.end]);
+}"""
+
+# The keys that move the word cursor or the selection (keyboard.js, selection.js).
+CURSOR_KEYS = (
+    "ArrowRight",
+    "ArrowLeft",
+    "Shift+ArrowRight",
+    "Shift+ArrowLeft",
+    "Home",
+    "End",
+    "Shift+Home",
+    "Shift+End",
+    "Control+ArrowRight",
+    "Control+ArrowLeft",
+    "Control+Shift+ArrowRight",
+    "Control+Shift+ArrowLeft",
+    "w",
+    "b",
+)
 
 # Where a code-point span sits on screen: the first and the last character's boxes.
 SPAN_BOX = """([start, end]) => {
@@ -382,20 +437,46 @@ class Annotator:
 
     def _track_cursor(self, key: str) -> None:
         """Follow the word cursor as selection.js moves it (for the keyboard plans)."""
-        words = self.view_words
-        shift = key.startswith("Shift+")
-        base = key.removeprefix("Shift+")
+        moved = self._after_key(key, self.anchor, self.cursor)
+        if moved is not None:
+            self.anchor, self.cursor = moved
+
+    def _after_key(
+        self, key: str, anchor: int | None, cursor: int | None
+    ) -> tuple[int | None, int | None] | None:
+        """(anchor, cursor) after ``key`` as selection.js moves them; None when ``key`` does not
+        move the cursor (or, W and B with no name that way, moves nothing)."""
+        n = len(self.view_words)
+        tables = self.tables
+        shift = key.startswith("Shift+") or key.startswith("Control+Shift+")
+        base = key.split("+")[-1]
+        ctrl = key.startswith("Control+")
+
+        def put(index: int, extend: bool) -> tuple[int, int]:
+            new = max(0, min(n - 1, index))
+            return (anchor if extend and anchor is not None else new), new
+
+        if not n:
+            return None
+        if base in ("w", "b"):
+            run = tables["nameAfter" if base == "w" else "nameBefore"][
+                (cursor if cursor is not None else (-1 if base == "w" else n)) + 1
+            ]
+            return (run[0], run[1]) if run else None
+        if ctrl and base in ("ArrowRight", "ArrowLeft"):
+            at = cursor if cursor is not None else (-1 if base == "ArrowRight" else n)
+            if base == "ArrowRight":
+                index = tables["end" if shift else "next"][at + 1]
+            else:
+                index = tables["previous"][at + 1]
+            return None if index is None else put(index, shift)
         if base in ("ArrowRight", "ArrowLeft"):
             step = 1 if base == "ArrowRight" else -1
-            start = self.cursor if self.cursor is not None else (-1 if step > 0 else len(words))
-            self._set_cursor(start + step, shift)
-        elif base in ("Home", "End"):
-            self._set_cursor(0 if base == "Home" else len(words) - 1, shift)
-
-    def _set_cursor(self, index: int, extend: bool) -> None:
-        self.cursor = max(0, min(len(self.view_words) - 1, index))
-        if not extend or self.anchor is None:
-            self.anchor = self.cursor
+            start = cursor if cursor is not None else (-1 if step > 0 else n)
+            return put(start + step, shift)
+        if base in ("Home", "End"):
+            return put(0 if base == "Home" else n - 1, shift)
+        return None
 
     # -- reading the page (what a person sees)
 
@@ -417,6 +498,7 @@ class Annotator:
         for suggestion_id in self.suggestions:
             self.shown[kind_of(suggestion_id)] += 1
         self.view_words = self.view()["words"]
+        self.tables = self.page.evaluate(CURSOR_TABLES, {})
         self.cursor = self.anchor = None
 
     def entity_id(self, span: Span) -> str:
@@ -440,42 +522,41 @@ class Annotator:
                 return index
         raise PlanError(f"no word ends at {end}")
 
-    def _moves_to(self, target: int, selection_needed: bool) -> list[str]:
-        """The fewest keys that put the cursor (and the anchor) on word ``target``."""
-        n = len(self.view_words)
-        c = self.cursor
-        options: list[list[str]] = [["Home"] + ["ArrowRight"] * target]
-        options.append(["End"] + ["ArrowLeft"] * (n - 1 - target))
-        if c is None:
-            options += [["ArrowRight"] * (target + 1), ["ArrowLeft"] * (n - target)]
-        elif c != target or self.anchor != c or selection_needed:
-            if c != target:
-                key = "ArrowRight" if target > c else "ArrowLeft"
-                options.append([key] * abs(target - c))
-            else:
-                # Already there, but the selection is gone: step off and back.
-                back = ["ArrowLeft", "ArrowRight"] if c > 0 else ["ArrowRight", "ArrowLeft"]
-                options.append(back)
-        else:
-            options.append([])
-        return min(options, key=len)
-
-    def _extend(self, frm: int, to: int) -> list[str]:
-        n = len(self.view_words)
-        if to == frm:
-            return []
-        if to > frm:
-            steps = ["Shift+ArrowRight"] * (to - frm)
-            return ["Shift+End"] if to == n - 1 and len(steps) > 1 else steps
-        steps = ["Shift+ArrowLeft"] * (frm - to)
-        return ["Shift+Home"] if to == 0 and len(steps) > 1 else steps
+    def cursor_plan(self, goal: Callable[[int, int], bool], most: int = 60) -> list[str] | None:
+        """The fewest cursor keys (``CURSOR_KEYS``: arrows, Home, End, Ctrl+Arrow by clause,
+        W and B by name, with Shift to extend) after which the selection, from word
+        min(anchor, cursor) to max(anchor, cursor), satisfies ``goal(first, last)``; breadth
+        first over (anchor, cursor) from where the cursor is. None when out of reach."""
+        # W and B pass over the names already labelled: read where they go now.
+        self.tables = self.page.evaluate(CURSOR_TABLES, self.view()["entities"])
+        start = (self.anchor, self.cursor)
+        seen = {start}
+        frontier: list[tuple[tuple[int | None, int | None], list[str]]] = [(start, [])]
+        while frontier:
+            next_frontier = []
+            for (anchor, cursor), keys in frontier:
+                for key in CURSOR_KEYS:
+                    moved = self._after_key(key, anchor, cursor)
+                    if moved is None:
+                        continue
+                    plan = [*keys, key]
+                    a, c = moved
+                    assert a is not None and c is not None
+                    if goal(min(a, c), max(a, c)):
+                        return plan
+                    if moved not in seen and len(plan) < most:
+                        seen.add(moved)
+                        next_frontier.append((moved, plan))
+            frontier = next_frontier
+        return None
 
     def select_words_plan(self, span: Span) -> list[str]:
         """The fewest keys that select exactly the words of ``span`` with the word cursor."""
         first, last = self._word_at(span[0]), self._word_ending(span[1])
-        one_way = self._moves_to(first, True) + self._extend(first, last)
-        other_way = self._moves_to(last, True) + self._extend(last, first)
-        return min(one_way, other_way, key=len)
+        plan = self.cursor_plan(lambda a, b: (a, b) == (first, last))
+        if plan is None:
+            raise PlanError(f"the word cursor cannot select {span}")
+        return plan
 
     def select_words(self, span: Span) -> None:
         """Select the words of ``span``: a drag, or the word cursor's fewest keys."""
@@ -575,22 +656,23 @@ class Annotator:
     def _cursor_to_suggestion(
         self, suggestion: dict[str, Any], view: dict[str, Any]
     ) -> list[str] | None:
-        """The fewest cursor keys that focus ``suggestion`` (its shortest around one word)."""
-        best = None
+        """The fewest cursor keys that focus ``suggestion``: a selection inside it that no
+        shorter open suggestion covers (selection.js focuses the shortest around)."""
         opened = [self.suggestions[s] for s in view["open"]]
-        for index, (start, end, bare) in enumerate(self.view_words):
+        words = self.view_words
+
+        def focuses(first: int, last: int) -> bool:
+            start, end = words[first][0], max(words[first][0] + 1, words[last][2])
             if not (suggestion["start"] <= start and end <= suggestion["end"]):
-                continue
+                return False
             around = sorted(
                 (s["end"] - s["start"], s["id"])
                 for s in opened
-                if s["kind"] == "entity" and s["start"] <= start and s["end"] >= bare
+                if s["kind"] == "entity" and s["start"] <= start and s["end"] >= end
             )
-            if around and around[0][1] == suggestion["id"]:
-                plan = self._moves_to(index, True)
-                if best is None or len(plan) < len(best):
-                    best = plan
-        return best
+            return bool(around) and around[0][1] == suggestion["id"]
+
+        return self.cursor_plan(focuses, most=12)
 
     # -- quotes and stances
 
@@ -608,7 +690,10 @@ class Annotator:
                 self.stance(gold, stance)
 
     def quote(self, gold: GoldParagraph, quote: GoldQuote) -> None:
-        """Select the content, Q, then Enter on the proposal or pick speaker and cue."""
+        """Make the content (keyboard: Tab to a reporting verb whose proposed content is the
+        gold's, then Q, when that is fewer keys than selecting it; else select it and Q), then
+        Enter on the proposed speaker and cue, Shift+Enter for the speaker without a wrong
+        cue (then the cue), or pick both."""
         cue_suggested = quote.cue is not None and any(
             s["kind"] == "cue" and (s["start"], s["end"]) == quote.cue
             for s in self.suggestions.values()
@@ -616,9 +701,17 @@ class Annotator:
         item = Item("quote", gold.set, "suggested cue" if cue_suggested else "cue by hand")
         self.items = [item]
         self.made.append(item)
-        if self.mode == "keyboard":
-            self.reject_wrong_cues(quote)
-        self.select_words(quote.content)
+        from_cue = self._cue_proposing(quote.content) if self.mode == "keyboard" else None
+        if from_cue is not None:
+            view = self.view()
+            select_plan = self.select_words_plan(quote.content)
+            if self._tabs(view["open"], view["focused"], from_cue) < len(select_plan):
+                self.tab_to(view["open"], view["focused"], from_cue, "Tab", "Shift+Tab")
+            else:
+                for key in select_plan:
+                    self.press(key)
+        else:
+            self.select_words(quote.content)
         self.press("q")
         view = self.view()
         proposed_speaker = view["candidateFocus"]
@@ -630,17 +723,11 @@ class Annotator:
             if proposed_cue is None:
                 self.cue_step(quote)
         elif speaker_right:
-            # Enter would take the wrong proposed cue with the speaker: take both, then
-            # change the cue through the quote's Pick cue button (no key reaches it).
-            self.press("Enter")
-            if self.mode == "keyboard":
-                item.ok = False
-                raise PlanError(
-                    "keyboard only: the proposed speaker takes the proposed cue "
-                    f"{proposed_cue} with it, and no shortcut picks another cue for the quote"
-                )
-            button = self.page.locator("#quote-list button", has_text="Pick cue")
-            self.click(button, "Pick cue")
+            # The speaker without the wrong proposed cue; the cue step starts with the
+            # proposed cue's words selected (modes.js startCueMode).
+            self.press("Shift+Enter")
+            self.anchor = self._word_index_at(proposed_cue[0])
+            self.cursor = self._word_index_at(max(proposed_cue[0], proposed_cue[1] - 1))
             self.cue_step(quote)
         else:
             self.speaker_step(quote)
@@ -649,24 +736,37 @@ class Annotator:
         if f"· {quote.type}" not in row.inner_text():
             self.press(TYPE_KEYS[quote.type])
 
-    def reject_wrong_cues(self, quote: GoldQuote) -> None:
-        """Keyboard only: Enter on a proposed speaker takes the proposed cue with it, and no
-        shortcut picks another cue afterwards (Pick cue is a panel button); so a cue that
-        would be proposed wrongly next to the right speaker is rejected first (Tab to it,
-        X), as a trained annotator would."""
-        for _ in range(5):
-            view = self.view()
-            spans = {e: tuple(span) for e, span in view["entities"].items()}
-            cues = [
-                self.suggestions[s] for s in view["open"] if self.suggestions[s]["kind"] == "cue"
-            ]
-            proposal = self.page.evaluate(PROPOSAL, [spans, cues, list(quote.content)])
-            cue = proposal["cue"]
-            speaker = spans.get(proposal["speaker"])
-            if cue is None or speaker != quote.speaker or (cue["start"], cue["end"]) == quote.cue:
-                return
-            self.tab_to(view["open"], view["focused"], cue["id"], "Tab", "Shift+Tab")
-            self.press("x")
+    def _word_index_at(self, at: int) -> int:
+        """text.js wordIndexAt: the word containing or following code point ``at``."""
+        for index, (_start, end, _bare) in enumerate(self.view_words):
+            if end > at:
+                return index
+        return len(self.view_words) - 1
+
+    @staticmethod
+    def _tabs(order: list[Any], current: Any, target: Any) -> int:
+        """How many Tab (or Shift+Tab) presses ``tab_to`` takes."""
+        n, t = len(order), order.index(target)
+        if current in order:
+            c = order.index(current)
+            return min((t - c) % n, (c - t) % n)
+        return min(t + 1, n - t)
+
+    def _cue_proposing(self, content: Span) -> str | None:
+        """The open cue suggestion from which Q proposes exactly ``content`` (fewest Tabs), or
+        None: what a trained annotator expects of Q on a focused reporting verb."""
+        view = self.view()
+        cues = [self.suggestions[s] for s in view["open"] if self.suggestions[s]["kind"] == "cue"]
+        plain = [{"start": c["start"], "end": c["end"]} for c in cues]
+        found = [
+            c["id"]
+            for c in cues
+            if self.page.evaluate(CONTENT_FROM_CUE, [{"start": c["start"], "end": c["end"]}, plain])
+            == list(content)
+        ]
+        if not found:
+            return None
+        return min(found, key=lambda c: self._tabs(view["open"], view["focused"], c))
 
     def speaker_step(self, quote: GoldQuote) -> None:
         """The speaker step when the proposed speaker is wrong: N, a click, or Tab and Enter."""
@@ -737,6 +837,15 @@ class Annotator:
                     row = self.page.locator(f"#quote-list button.item[data-id='{quote_id}']")
                     self.click(row, f"quote {quote_id}")
                     from_quote = True
+                else:
+                    # { and } walk the quotes in reading order (editing.js cycleQuote).
+                    made = gold.quotes[: len(view["quotes"])]
+                    starts = dict(zip(view["quotes"], (q.content[0] for q in made), strict=True))
+                    order = sorted(view["quotes"], key=lambda q: starts.get(q, 0))
+                    selected = view["selected"]
+                    current = selected["id"] if selected and selected["kind"] == "quote" else None
+                    self.tab_to(order, current, quote_id, "}", "{")
+                    from_quote = True
         if not from_quote:
             holder = self.entity_id(stance.holder)
             if self.mode == "mouse":
@@ -754,14 +863,32 @@ class Annotator:
                 self.tab_to(order, current, holder, "]", "[")
         self.press("s")
         view = self.view()
-        if stance.target_is_entity:
-            if view["candidateFocus"] != list(stance.target):
-                if self.mode == "mouse":
-                    self.click_text(stance.target[0], "target")
-                else:
-                    self._tab_to_candidate(stance.target)
+        holder_id = self.entity_id(stance.holder)
+        content = gold.quotes[stance.quote].content if from_quote else None
+        order = self.page.evaluate(
+            STANCE_TARGETS, [view["entities"], holder_id, list(content) if content else None]
+        )
+        focus = order.index(view["candidateFocus"]) if view["candidateFocus"] in order else -1
+        target = list(stance.target)
+        # Tab goes forward through the targets, from the focused one (or before the first).
+        tabs = (order.index(target) - focus) % len(order) if target in order else None
+        if focus >= 0 and order[focus] == target:
+            pass  # the focused target: the polarity key takes it
+        elif stance.target_is_entity and self.mode == "mouse":
+            self.click_text(stance.target[0], "target")
         else:
-            self.select_words(stance.target)
+            select_plan = (
+                None
+                if stance.target_is_entity
+                else (["drag"] if self.mode == "mouse" else self.select_words_plan(stance.target))
+            )
+            if tabs is not None and (select_plan is None or tabs < len(select_plan)):
+                for _ in range(tabs):
+                    self.press("Tab")
+            elif select_plan is not None:
+                self.select_words(stance.target)
+            else:
+                raise PlanError(f"no way to the target {stance.target}")
         self.press(POLARITY_KEYS[stance.polarity])
         if not from_quote and gold.quotes:
             # The quote that expresses it is asked for.
@@ -773,13 +900,6 @@ class Annotator:
                 order = self.view()["quotes"]
                 self.tab_to(order, None, order[stance.quote], "Tab", "Shift+Tab")
                 self.press("Enter")
-
-    def _tab_to_candidate(self, span: Span) -> None:
-        for _ in range(30):
-            if self.view()["candidateFocus"] == list(span):
-                return
-            self.press("Tab")
-        raise PlanError(f"Tab never reached the candidate {span}")
 
     # -- one paragraph
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { proposeSpeakerAndCue, quoteTargets } from "../../annotator/static/js/workspace/proposals.js";
+import { proposeSpeakerAndCue, quoteTargets, speakerTiers } from "../../annotator/static/js/workspace/proposals.js";
 
 const TEXT = "“Syria and the PLO fight terrorism,” said Meqdad, the minister, in Damascus.";
 const at = (words, from = 0) => ({ start: TEXT.indexOf(words, from), end: TEXT.indexOf(words, from) + words.length });
@@ -35,4 +35,65 @@ test("without a cue, the nearest person or organisation outside the content spea
 test("a stance from a quote targets what the quote names first, in reading order", () => {
   assert.deepEqual(quoteTargets(ENTITIES, CONTENT, "e4").map((e) => e.id), ["e1", "e2", "e3", "e5"]);
   assert.deepEqual(quoteTargets(ENTITIES, CONTENT, "e1").map((e) => e.id), ["e2", "e3", "e4", "e5"]);
+});
+
+test("with a cue, the person nearest it speaks before a nearer organisation, state or group", () => {
+  const text = "“Clashes go on,” said Khaled Majid, head of the Popular Front, adding that IS withdrew.";
+  const span = (words) => ({ start: text.indexOf(words), end: text.indexOf(words) + words.length });
+  const entities = [
+    { id: "e1", ...span("Khaled Majid"), label: "PERSON" },
+    { id: "e2", ...span("Popular Front"), label: "ORGANIZATION" },
+    { id: "e3", ...span("IS"), label: "ARMED_GROUP" },
+  ];
+  const adding = { id: "c2", kind: "cue", ...span("adding") };
+  assert.equal(proposeSpeakerAndCue(entities, [adding], span("IS withdrew")).speaker, "e1");
+  // No person: the nearest that can speak, never a place.
+  const noPerson = [{ ...entities[1] }, { id: "e4", ...span("head"), label: "LOCATION" }];
+  assert.equal(proposeSpeakerAndCue(noPerson, [adding], span("IS withdrew")).speaker, "e2");
+  // The cue the quote was made from (Q on a focused cue) is the one proposed.
+  const said = { id: "c1", kind: "cue", ...span("said") };
+  assert.equal(proposeSpeakerAndCue(entities, [said, adding], span("Clashes go on"), { cue: adding }).cue, adding);
+});
+
+test("who can speak is read from the configured entity types", () => {
+  const tiers = speakerTiers([{ name: "PERSON" }, { name: "PARTY" }, { name: "LOCATION" }, { name: "REGION" }]);
+  assert.deepEqual(tiers.map((t) => [...t]), [["PERSON"], ["PARTY"]]);
+});
+
+test("a stance's Tab targets: the quote's entities, then its noun phrases, then the rest", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const { stanceTargets } = await import("../../annotator/static/js/workspace/proposals.js");
+  const raw = "Majdalani told AFP that both had agreed on the need for a unified position for the forces in Syria, with the Syrian government.";
+  const text = new CodePointText(raw);
+  const span = (words) => ({ start: raw.indexOf(words), end: raw.indexOf(words) + words.length });
+  const entities = [
+    { id: "e1", ...span("Majdalani"), label: "PERSON" },
+    { id: "e2", ...span("Syrian government"), label: "STATE_ACTOR" },
+    { id: "e3", ...span("AFP"), label: "MEDIA" },
+  ];
+  const content = span("both had agreed on the need for a unified position for the forces in Syria, with the Syrian government");
+  const words = (c) => text.slice(c.start, c.end);
+  const targets = stanceTargets(text, entities, { holder: "e1", content });
+  assert.deepEqual(targets.map(words), [
+    "Syrian government",
+    "the need for a unified position for the forces in Syria",
+    "a unified position for the forces in Syria",
+    "the forces in Syria",
+    "the Syrian government",
+    "AFP",
+  ]);
+  assert.equal(targets[2].kind, "phrase");
+});
+
+test("from a holder entity: what follows it in its sentence first, a verb ends a phrase", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const { stanceTargets } = await import("../../annotator/static/js/workspace/proposals.js");
+  const raw = "He said the Syrian regime agreed to the withdrawal of armed groups without their weapons, and the regime was firm. ISIS left.";
+  const text = new CodePointText(raw);
+  const span = (words) => ({ start: raw.indexOf(words), end: raw.indexOf(words) + words.length });
+  const entities = [{ id: "e1", ...span("ISIS"), label: "ARMED_GROUP" }, { id: "e2", ...span("Syrian regime"), label: "STATE_ACTOR" }];
+  const targets = stanceTargets(text, entities, { holder: "e2" }).map((c) => text.slice(c.start, c.end));
+  assert.deepEqual(targets, [
+    "the withdrawal of armed groups without their weapons", "their weapons", "the regime", "ISIS",
+  ]);
 });

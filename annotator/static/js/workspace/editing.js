@@ -54,8 +54,14 @@ export function createEditing({ state, saver, render, suggestActor }) {
     if (state.readOnly) return;
     if (state.selection) {
       const { start, end } = state.selection;
-      const same = state.suggestions.find((s) => s.kind === "entity" && s.start === start && s.end === end);
-      const entity = state.annotation.addEntity(start, end, label, same ? same.actor : null);
+      const here = (s) => s.kind === "entity" && s.start === start && s.end === end;
+      const same = state.suggestions.find(here);
+      // The open suggestions on these words are decided by the label: accepted when it is the
+      // one suggested, rejected when another (else they would vanish uncounted).
+      const open = state.openSuggestions().filter(here);
+      const taken = open.find((s) => s.label === label) || same;
+      const entity = state.annotation.addEntity(start, end, label, taken ? taken.actor : null);
+      for (const suggestion of open) state.annotation.decide(suggestion, suggestion.label === label ? "accepted" : "rejected");
       state.selection = null;
       state.selected = { kind: "entity", id: entity.id };
       changed();
@@ -153,6 +159,20 @@ export function createEditing({ state, saver, render, suggestActor }) {
     select({ kind: "entity", id: ordered[next].id });
   }
 
+  /** { and }: select the previous or next quote in reading order. */
+  function cycleQuote(step) {
+    const ordered = [...state.annotation.quotes].sort((a, b) => a.content.start - b.content.start);
+    if (!ordered.length) {
+      view.showMessage("No quotes yet: select what was said (or Tab to a reporting verb) and press Q.");
+      return;
+    }
+    const current = state.selectedItem("quote");
+    const index = current ? ordered.findIndex((q) => q.id === current.id) : -1;
+    const next = index === -1 ? (step > 0 ? 0 : ordered.length - 1) : (index + step + ordered.length) % ordered.length;
+    state.selection = null;
+    select({ kind: "quote", id: ordered[next].id });
+  }
+
   /** Set one field of an entity, stance or quote (the panel's selects), then save. */
   function setField(kind, id, field, value) {
     const item = state.annotation[kind](id);
@@ -192,7 +212,7 @@ export function createEditing({ state, saver, render, suggestActor }) {
 
   return {
     changed, undo, commentChanged, unflag, select, applyLabel, acceptSuggestion, rejectSuggestion, acceptAll,
-    cycleSuggestion, deleteSelected, cycleEntity, linkActor,
+    cycleSuggestion, deleteSelected, cycleEntity, cycleQuote, linkActor,
     /** The panel's delete button on a row. */
     deleteItem(item) { state.selected = item; deleteSelected(); },
     setEntityLabel: (id, label) => setField("entity", id, "label", label),

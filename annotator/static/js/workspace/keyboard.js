@@ -1,7 +1,7 @@
 // Keys: what each key does in the paragraph, in a quote or stance step, and when reading only.
 
 // What reading someone else's annotation still allows: moving around and the help.
-const READ_ONLY_KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End", "Escape", "?", "[", "]", "r", "R"]);
+const READ_ONLY_KEYS = new Set(["ArrowLeft", "ArrowRight", "Home", "End", "Escape", "?", "[", "]", "{", "}", "r", "R", "w", "W", "b", "B"]);
 
 function inFormField(target) {
   return Boolean(target && target.closest && target.closest("input, textarea, select, dialog"));
@@ -28,6 +28,13 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
       act.undo();
       return;
     }
+    // Ctrl+Right / Ctrl+Left: the word cursor jumps by clause (with Shift: the selection grows
+    // to the next punctuation or quotation mark), from the paragraph only.
+    if (ctrl && !event.altKey && (key === "ArrowRight" || key === "ArrowLeft") && !inFormField(event.target)) {
+      event.preventDefault();
+      act.jumpClause(key === "ArrowRight" ? 1 : -1, event.shiftKey);
+      return;
+    }
     // Tab moves between suggestions only from the paragraph; elsewhere it moves the focus.
     if (key === "Tab" && event.target !== textBox && event.target !== document.body) return;
     if (ctrl || event.altKey) return;
@@ -41,12 +48,16 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
     const kind = state.mode.kind;
     const list = state.candidates();
     if (key === "Tab") {
-      if (list.length) state.candidateIndex = (state.candidateIndex + (shift ? -1 : 1) + list.length) % list.length;
+      // From no candidate, Tab goes to the first and Shift+Tab to the last.
+      const from = state.candidateIndex === -1 && shift ? 0 : state.candidateIndex;
+      if (list.length) state.candidateIndex = (from + (shift ? -1 : 1) + list.length) % list.length;
       act.render();
       return true;
     }
     if (key === "Enter") {
-      if (kind !== "stance-polarity") act.choose(state.candidateIndex >= 0 ? list[state.candidateIndex] : null);
+      // Shift+Enter on the proposed speaker takes the speaker without the proposed cue.
+      const speakerOnly = shift && kind === "quote-speaker";
+      if (kind !== "stance-polarity") act.choose(state.candidateIndex >= 0 ? list[state.candidateIndex] : null, speakerOnly);
       return true;
     }
     if (key === "n" || key === "N") {
@@ -84,6 +95,11 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
     }
     if ((key === "Home" || key === "End") && state.text.words.length) {
       act.setCursor(key === "Home" ? 0 : state.text.words.length - 1, shift);
+      return true;
+    }
+    if (key === "w" || key === "W" || key === "b" || key === "B") {
+      // The next or previous name (capitalised words) selected whole, in any step.
+      act.selectName(key === "w" || key === "W" ? 1 : -1);
       return true;
     }
     if (state.mode) return false;
@@ -137,6 +153,20 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
       case "f":
       case "F":
         act.openFlagDialog();
+        return true;
+      case "c":
+      case "C":
+        act.pickForQuote("cue");
+        return true;
+      case "p":
+      case "P":
+        act.pickForQuote("speaker");
+        return true;
+      case "{":
+        act.cycleQuote(-1);
+        return true;
+      case "}":
+        act.cycleQuote(1);
         return true;
       case "[":
         act.cycleEntity(-1);

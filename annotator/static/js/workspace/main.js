@@ -80,7 +80,8 @@ export function start(state, hooks = {}) {
     },
   });
   const editing = createEditing({ state, saver, render, suggestActor: (entity) => panel.suggestActor(entity) });
-  const modes = createModes({ state, render, changed: editing.changed });
+  let selection = null;
+  const modes = createModes({ state, render, changed: editing.changed, selectSpan: (span) => selection.selectSpan(span) });
   panel = new Panel({
     labels: state.labels,
     canReview: page.canReview === "true",
@@ -124,7 +125,7 @@ export function start(state, hooks = {}) {
   const finish = makeFinish({
     state, saver, api, paragraphId: page.paragraphId, annotateUrl: page.annotateUrl, doneUrl: page.doneUrl, textBox,
   });
-  const selection = createSelection({
+  selection = createSelection({
     state, textBox, render, choose: modes.choose, acceptSuggestion: editing.acceptSuggestion, select: editing.select,
   });
   const keyboard = createKeyboard({
@@ -145,7 +146,11 @@ export function start(state, hooks = {}) {
       cycleSuggestion: editing.cycleSuggestion,
       deleteSelected: editing.deleteSelected,
       cycleEntity: editing.cycleEntity,
+      cycleQuote: editing.cycleQuote,
       moveCursor: selection.moveCursor,
+      jumpClause: selection.jumpClause,
+      selectName: selection.selectName,
+      pickForQuote: modes.pickForQuote,
       setCursor: selection.setCursor,
       choose: modes.choose,
       choosePolarity: modes.choosePolarity,

@@ -1,6 +1,7 @@
 // Quotes and stances, made in steps: speaker then cue for a quote; target, polarity, quote for a stance.
 
-import { proposeSpeakerAndCue, quoteTargets } from "./proposals.js";
+import { proposeContent } from "./clauses.js";
+import { proposeSpeakerAndCue, speakerTiers, stanceTargets } from "./proposals.js";
 import { suggestQuoteType } from "./text.js";
 import { showMessage } from "./view.js";
 
@@ -9,29 +10,55 @@ import { showMessage } from "./view.js";
  * ``state.mode`` (whose candidates state.candidates() lists); ``choose`` answers a step
  * with a candidate, the selected words, or nothing. ``changed`` saves, ``render`` redraws.
  */
-export function createModes({ state, changed, render }) {
+/** A stance target from a Tab candidate: an entity's id, or a noun phrase's words. */
+const candidateTarget = (c) => (c.kind === "phrase" ? { start: c.start, end: c.end } : c.id);
+
+export function createModes({ state, changed, render, selectSpan }) {
+  const tiers = speakerTiers(state.labels.entity_types);
+
   function enter(mode) {
     state.mode = mode;
     state.candidateIndex = -1;
   }
 
-  /** Q: the selected words become a quote's content; then its speaker is asked for. */
+  /**
+   * Q: the selected words become a quote's content; then its speaker is asked for. With no
+   * words selected but a reporting verb focused (Tab), what was said next to that verb is
+   * taken as the content (clauses.js proposeContent) and the verb as the cue.
+   */
   function startQuote() {
     if (state.readOnly) return;
-    if (!state.selection) {
-      showMessage("Select the words that were said, then press Q.");
+    const focused = state.suggestion(state.focusedSuggestion);
+    const fromCue = !state.selection && focused && focused.kind === "cue" ? focused : null;
+    const cues = state.openSuggestions().filter((s) => s.kind === "cue");
+    let span = null;
+    if (state.selection) span = state.selection.quoted ?? state.selection; // with the marks dragged over
+    else if (fromCue) span = proposeContent(state.text, fromCue, cues);
+    if (!span) {
+      showMessage("Select the words that were said (or Tab to a dotted reporting verb), then press Q.");
       return;
     }
-    // With the quotation marks the drag started or ended on, when it did.
-    const { start, end } = state.selection.quoted ?? state.selection;
+    const { start, end } = span;
     const quote = state.annotation.addQuote({ start, end }, suggestQuoteType(state.text, start, end));
     state.selection = null;
+    state.focusedSuggestion = null;
     state.selected = { kind: "quote", id: quote.id };
     // The speaker and the cue are proposed, so that Enter takes both.
-    const cues = state.openSuggestions().filter((s) => s.kind === "cue");
-    const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content);
+    const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, { tiers, cue: fromCue });
     startSpeakerMode(quote.id, proposal);
     changed();
+  }
+
+  /** P and C: pick the selected quote's speaker or cue again (the panel's buttons). */
+  function pickForQuote(what) {
+    if (state.readOnly) return;
+    const quote = state.selectedItem("quote");
+    if (!quote) {
+      showMessage(`Select a quote first ({ and } walk the quotes), then press ${what === "cue" ? "C" : "P"}.`);
+      return;
+    }
+    if (what === "cue") startCueMode(quote.id);
+    else startSpeakerMode(quote.id);
   }
 
   /** The quote's speaker is asked for: ``proposal.speaker`` focused, ``proposal.cue`` taken with it. */
@@ -41,10 +68,15 @@ export function createModes({ state, changed, render }) {
     render();
   }
 
-  /** The quote's cue is asked for, ``proposedCue`` (a cue suggestion) focused when given. */
-  function startCueMode(quoteId, proposedCue = null) {
+  /**
+   * The quote's cue is asked for, ``proposedCue`` (a cue suggestion) focused when given. With
+   * ``selectCue`` (the proposed cue was passed over with Shift+Enter) its words are selected
+   * instead, so that Shift+Right widens "told" to "told AFP" and Enter takes it.
+   */
+  function startCueMode(quoteId, proposedCue = null, selectCue = false) {
     enter({ kind: "quote-cue", quoteId });
-    if (proposedCue) state.candidateIndex = state.candidates().findIndex((c) => c.id === proposedCue.id);
+    if (proposedCue && selectCue) selectSpan(proposedCue);
+    else if (proposedCue) state.candidateIndex = state.candidates().findIndex((c) => c.id === proposedCue.id);
     render();
   }
 
@@ -61,8 +93,8 @@ export function createModes({ state, changed, render }) {
         showMessage(`Quote ${quote.id} has no speaker to hold a stance: give it one first, or select the holder entity and press S.`);
         return;
       }
-      const targets = quoteTargets(state.annotation.entities, quote.content, quote.speaker);
-      enter({ kind: "stance-target", holder: quote.speaker, quote: quote.id, targets: targets.map((e) => e.id) });
+      const targets = stanceTargets(state.text, state.annotation.entities, { holder: quote.speaker, content: quote.content });
+      enter({ kind: "stance-target", holder: quote.speaker, quote: quote.id, targets });
       const first = targets[0];
       if (first && first.start >= quote.content.start && first.end <= quote.content.end) state.candidateIndex = 0;
       state.selection = null;
@@ -73,18 +105,27 @@ export function createModes({ state, changed, render }) {
       showMessage("Select the entity that holds the stance (click it, or [ and ]), or a quote, then press S.");
       return;
     }
-    enter({ kind: "stance-target", holder: state.selected.id });
+    const holder = state.selected.id;
+    enter({ kind: "stance-target", holder, targets: stanceTargets(state.text, state.annotation.entities, { holder }) });
     state.selection = null;
     render();
   }
 
-  /** Answer the current step with ``candidate`` (or, with none, the selected words, or nothing). */
-  function choose(candidate) {
+  /**
+   * Answer the current step with ``candidate`` (or, with none, the selected words, or nothing).
+   * ``speakerOnly`` (Shift+Enter on the speaker): the proposed cue is not taken with it.
+   */
+  function choose(candidate, speakerOnly = false) {
     const m = state.mode;
     const a = state.annotation;
     if (m.kind === "quote-speaker") {
       const quote = a.quote(m.quoteId);
       quote.speaker = candidate ? candidate.id : null;
+      if (speakerOnly) {
+        startCueMode(m.quoteId, m.proposedCue, true);
+        changed();
+        return;
+      }
       if (candidate && candidate.id === m.proposedSpeaker && m.proposedCue && !quote.cue) {
         // The proposed speaker (Enter, or a click on it) takes the proposed cue too: done.
         quote.cue = { start: m.proposedCue.start, end: m.proposedCue.end };
@@ -112,7 +153,7 @@ export function createModes({ state, changed, render }) {
     }
     if (m.kind === "stance-target") {
       let target = null;
-      if (candidate) target = candidate.id;
+      if (candidate) target = candidateTarget(candidate);
       else if (state.selection) target = { start: state.selection.start, end: state.selection.end };
       if (target === null) {
         showMessage("Pick a target entity or select the words naming the target first.");
@@ -147,7 +188,7 @@ export function createModes({ state, changed, render }) {
     let target = m.target;
     if (m.kind === "stance-target") {
       const focused = state.candidateIndex >= 0 ? state.candidates()[state.candidateIndex] : null;
-      if (focused) target = focused.id;
+      if (focused) target = candidateTarget(focused);
       else if (state.selection) target = { start: state.selection.start, end: state.selection.end };
       else {
         showMessage("Pick a target entity (Tab) or select the words naming the target first.");
@@ -173,5 +214,5 @@ export function createModes({ state, changed, render }) {
     render();
   }
 
-  return { startQuote, startSpeakerMode, startCueMode, startStance, choose, choosePolarity, stop };
+  return { startQuote, startSpeakerMode, startCueMode, pickForQuote, startStance, choose, choosePolarity, stop };
 }

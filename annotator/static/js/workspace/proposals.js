@@ -1,8 +1,26 @@
 // What the page proposes while a quote or a stance is made, so that Enter (or one polarity
 // key) confirms it: a quote's speaker and cue, a stance's targets inside a quote. Pure.
 
-// Entity types that usually speak, when no reporting verb points at a speaker.
-const SPEAKING = new Set(["PERSON", "ORGANIZATION"]);
+import { nounPhrases, sentenceEnd, sentenceStart } from "./clauses.js";
+
+// Entity types that name places or times, never someone who speaks (matched on the label's key,
+// so an admin's own "REGION" or "EVENT_DATE" is left out as well).
+const NOT_SPEAKING = /LOCATION|PLACE|REGION|DATE|TIME|EVENT/;
+
+/**
+ * Who speaks, most likely first, from the configured entity types (GET /api/labels'
+ * ``entity_types``): a person first, then every other type that can speak (organisations,
+ * state actors, armed groups, media, and an admin's own types), never a place. Returns a
+ * list of sets of label keys; without a configuration, the default labels'.
+ */
+export function speakerTiers(entityTypes = null) {
+  const names = entityTypes
+    ? entityTypes.map((label) => label.name)
+    : ["PERSON", "ARMED_GROUP", "STATE_ACTOR", "ORGANIZATION", "MEDIA", "LOCATION"];
+  const person = names.filter((name) => name === "PERSON");
+  const others = names.filter((name) => name !== "PERSON" && !NOT_SPEAKING.test(name));
+  return [new Set(person), new Set(others)];
+}
 
 /** How far apart two spans are, in code points (0 when they touch or overlap). */
 function gap(a, b) {
@@ -24,19 +42,31 @@ function nearest(items, span) {
   return best;
 }
 
+/** The nearest of ``candidates`` to ``span`` in the first tier that has one, else the nearest of all. */
+function nearestSpeaker(candidates, span, tiers) {
+  for (const tier of tiers) {
+    const found = nearest(candidates.filter((e) => tier.has(e.label)), span);
+    if (found) return found;
+  }
+  return nearest(candidates, span);
+}
+
 /**
  * The speaker and cue proposed for a quote whose content is ``content`` ({start, end}):
- * the cue, the suggested reporting verb nearest the content outside it; the speaker, the
- * entity nearest that cue outside the content, or without a cue the nearest person or
- * organisation outside it (else any entity outside it). ``entities`` are the annotation's,
- * ``cues`` the open cue suggestions. Returns {speaker: entity id | null, cue: suggestion | null}.
+ * the cue, ``options.cue`` when given (the cue the quote was made from), else the suggested
+ * reporting verb nearest the content outside it; the speaker, the person nearest that cue
+ * (or, without a cue, the content) outside the content, else the nearest entity of another
+ * type that can speak (``options.tiers``, see speakerTiers), else any entity outside it: "said
+ * Khaled Abdel Majid, head of the Front" proposes Khaled, not the nearer Front.
+ * ``entities`` are the annotation's, ``cues`` the open cue suggestions.
+ * Returns {speaker: entity id | null, cue: suggestion | null}.
  */
-export function proposeSpeakerAndCue(entities, cues, content) {
-  const cue = nearest(cues.filter((c) => outside(c, content)), content);
+export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
+  const tiers = options.tiers || speakerTiers();
+  const given = options.cue && outside(options.cue, content) ? options.cue : null;
+  const cue = given || nearest(cues.filter((c) => outside(c, content)), content);
   const candidates = entities.filter((e) => outside(e, content));
-  let speaker;
-  if (cue) speaker = nearest(candidates, cue);
-  else speaker = nearest(candidates.filter((e) => SPEAKING.has(e.label)), content) || nearest(candidates, content);
+  const speaker = nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
 }
 
@@ -49,4 +79,37 @@ export function quoteTargets(entities, content, holder) {
   const order = (a, b) => a.start - b.start || b.end - a.end;
   const others = entities.filter((e) => e.id !== holder);
   return [...others.filter(inside).sort(order), ...others.filter((e) => !inside(e)).sort(order)];
+}
+
+const byStart = (a, b) => a.start - b.start || b.end - a.end;
+
+/**
+ * What Tab offers as a stance's target, most likely first, as candidates {kind: "entity" |
+ * "phrase", id, start, end}: from a quote (``content``), the entities inside it, then its noun
+ * phrases (clauses.js nounPhrases), then the other entities; from a holder entity alone, the
+ * entities and the noun phrases of the holder's sentence in reading order from the holder on.
+ * Never the holder. ``text`` is a CodePointText, ``entities`` the annotation's.
+ */
+export function stanceTargets(text, entities, { holder, content = null }) {
+  const entity = (e) => ({ kind: "entity", id: e.id, start: e.start, end: e.end });
+  const phrase = (p) => ({ kind: "phrase", id: `${p.start}-${p.end}`, start: p.start, end: p.end });
+  const others = entities.filter((e) => e.id !== holder);
+  const held = entities.find((e) => e.id === holder);
+  // Not an entity's words again, and never words holding the holder ("the Syrian regime agreed").
+  const notAnEntity = (p) => !entities.some((e) => e.start === p.start && e.end === p.end)
+    && !(held && p.start < held.end && held.start < p.end);
+  if (content) {
+    const inside = (e) => e.start >= content.start && e.end <= content.end;
+    const phrases = nounPhrases(text, content.start, content.end).filter(notAnEntity);
+    return [
+      ...others.filter(inside).sort(byStart).map(entity),
+      ...phrases.map(phrase),
+      ...others.filter((e) => !inside(e)).sort(byStart).map(entity),
+    ];
+  }
+  if (!held) return others.map(entity);
+  const phrases = nounPhrases(text, sentenceStart(text, held.start), sentenceEnd(text, held.end)).filter(notAnEntity);
+  const all = [...others.map(entity), ...phrases.map(phrase)].sort(byStart);
+  const after = (c) => c.start >= held.end;
+  return [...all.filter(after), ...all.filter((c) => !after(c))];
 }

@@ -1,6 +1,8 @@
 // Choosing words: mouse drags and clicks on the paragraph, and the keyboard's word cursor.
 
+import { clauseEndWord, nameRun, nextClauseWord, previousClauseWord } from "./clauses.js";
 import { codePointOffset } from "./text.js";
+import * as view from "./view.js";
 
 /**
  * Selection on ``state`` over the paragraph element ``textBox``: a drag becomes whole words
@@ -49,7 +51,8 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
     const covering = (item) => item.start <= at && item.end > at;
     const byLength = (x, y) => (x.end - x.start) - (y.end - y.start);
     if (state.mode) {
-      const found = state.candidates().filter(covering).sort(byLength);
+      // A click picks an entity (noun phrases are for Tab; a drag selects other words).
+      const found = state.candidates().filter((c) => c.kind !== "phrase" && covering(c)).sort(byLength);
       if (found.length) choose(found[0]);
       return;
     }
@@ -103,5 +106,42 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
     render();
   }
 
-  return { onMouseUp, moveCursor, setCursor };
+  /**
+   * Ctrl+Right and Ctrl+Left: the word cursor jumps to the first word of the next (previous)
+   * clause; with Shift the selection grows to the end of the clause (the word before the next
+   * punctuation or quotation mark), or back to its start.
+   */
+  function jumpClause(step, extend) {
+    const text = state.text;
+    if (!text.words.length) return;
+    const at = state.cursorWord ?? (step > 0 ? -1 : text.words.length);
+    let index;
+    if (extend) index = step > 0 ? clauseEndWord(text, at) : previousClauseWord(text, at);
+    else index = step > 0 ? (at < 0 ? 0 : nextClauseWord(text, at)) : previousClauseWord(text, at);
+    setCursor(index, extend);
+  }
+
+  /** W and B: select the next (previous) run of capitalised words, a name, whole, passing
+   * over the names already labelled. */
+  function selectName(step) {
+    const text = state.text;
+    const at = state.cursorWord ?? (step > 0 ? -1 : text.words.length);
+    const run = nameRun(text, at, step, state.annotation.entities);
+    if (!run) {
+      view.showMessage(step > 0 ? "No name after the cursor." : "No name before the cursor.");
+      return;
+    }
+    state.anchorWord = null;
+    setCursor(run[0], false);
+    setCursor(run[1], true);
+  }
+
+  /** Select the words of ``span`` ({start, end}) with the word cursor on its last word. */
+  function selectSpan(span) {
+    const text = state.text;
+    state.anchorWord = text.wordIndexAt(span.start);
+    setCursor(text.wordIndexAt(Math.max(span.start, span.end - 1)), true);
+  }
+
+  return { onMouseUp, moveCursor, setCursor, jumpClause, selectName, selectSpan };
 }

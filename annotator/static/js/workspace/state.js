@@ -74,7 +74,8 @@ export class WorkspaceState {
       case "quote-speaker":
         return a.entities.map(entityCandidate);
       case "stance-target":
-        if (this.mode.targets) return this.mode.targets.map((id) => a.entity(id)).filter(Boolean).map(entityCandidate);
+        // Entities and noun phrases (proposals.js stanceTargets), fixed when the step began.
+        if (this.mode.targets) return this.mode.targets.filter((c) => c.kind === "phrase" || a.entity(c.id));
         return a.entities.filter((e) => e.id !== this.mode.holder).map(entityCandidate);
       case "quote-cue":
         return this.suggestions.filter((s) => s.kind === "cue").map((s) => ({ kind: "cue", id: s.id, start: s.start, end: s.end }));
@@ -123,6 +124,8 @@ export class WorkspaceState {
       }
     }
     this.candidates().forEach((c, index) => {
+      // A noun phrase is outlined only while Tab is on it (they overlap one another).
+      if (c.kind === "phrase" && index !== this.candidateIndex) return;
       result.push({ type: index === this.candidateIndex ? "candidate-focus" : "candidate", start: c.start, end: c.end });
     });
     if (this.selection) result.push({ type: "pending", start: this.selection.start, end: this.selection.end });

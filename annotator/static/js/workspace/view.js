@@ -7,8 +7,8 @@ const $ = (id) => document.getElementById(id);
 
 const MODE_HELP = {
   "quote-speaker": "Quote: click the speaker, or Tab to an entity and Enter. N: no named speaker. Esc: stop here.",
-  "quote-proposed": "Quote: speaker and cue proposed (outlined): Enter takes both. Tab: another speaker, N: no named speaker, Esc: stop here.",
-  "quote-cue": "Quote: click the reporting verb (dotted), or select the cue words and press Enter. N: no cue. Esc: stop here.",
+  "quote-proposed": "Quote: speaker and cue proposed (outlined): Enter takes both, Shift+Enter the speaker only (then pick the cue). Tab: another speaker, N: no named speaker, Esc: stop here.",
+  "quote-cue": "Quote: click the reporting verb (dotted), or select the cue words (Shift+→ widens them) and press Enter. N: no cue. Esc: stop here.",
   "stance-target": "Stance: click the target entity (Tab, Enter), or select words naming the target and press Enter; or press + - = for the focused target at once. Esc: cancel.",
   "stance-polarity": "Stance: press + (support), - (oppose) or = (neutral).",
   "stance-quote": "Stance: click the quote that expresses it (Tab, Enter), or N for none.",
@@ -86,7 +86,7 @@ export function disableEditing() {
 export function renderModeLine(root, { mode, selectedText, labelKeys: keys }) {
   const line = $("mode-line");
   if (mode) line.textContent = MODE_HELP[mode.kind === "quote-speaker" && mode.proposedCue ? "quote-proposed" : mode.kind];
-  else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press ${keys} to label it, Q to make it a quote.`;
+  else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press ${keys} to label it, Q to make it a quote (Ctrl+Shift+→ widens it to the next punctuation mark).`;
   else if (!line.dataset.message) line.textContent = "";
   if (mode || selectedText !== null) delete line.dataset.message;
   root.dataset.mode = mode ? mode.kind : "";

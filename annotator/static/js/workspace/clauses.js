@@ -1,0 +1,220 @@
+// Where sentences, clauses and names begin and end in a paragraph, for the keyboard: the
+// content Q proposes next to a reporting verb, the word cursor's jumps by clause and by name.
+// Pure: ``text`` is a CodePointText (text.js); offsets are code points.
+
+const SENTENCE_END = new Set([".", "!", "?", "؟", "…"]);
+const CLAUSE_END = new Set([...SENTENCE_END, ",", ";", ":", "،", "؛", "(", ")"]);
+const CLOSING = new Set(["”", "»", "\""]);
+const OPENING = new Set(["“", "«", "„", "\""]);
+const TRIM_END = /[\s,.;:!?…،؛"“”«»]+$/u;
+const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "gen", "lt", "col", "st", "sgt", "capt", "maj", "prof", "no", "vs"]);
+// Words after a reporting verb that open what was said: "told AFP that …", "قال … إن …".
+const THAT = new Set(["that", "إن", "أن", "que", "dass"]);
+const THAT_WINDOW = 8; // words between the verb and "that"
+const CLAUSE_AFTER = 4; // words a clause after the verb needs to be taken as what was said
+
+/** Whether the mark at ``i`` ends a sentence (not "Mr." nor "1.5"). */
+export function endsSentence(text, i) {
+  const p = text.points;
+  if (!SENTENCE_END.has(p[i])) return false;
+  const next = p[i + 1];
+  if (next !== undefined && !/[\s"”»’)]/u.test(next)) return false;
+  if (p[i] === ".") {
+    const word = text.words.find((w) => w.end === i);
+    if (word && ABBREVIATIONS.has(text.slice(word.start, word.end).toLowerCase())) return false;
+  }
+  return true;
+}
+
+/** The code point where the sentence holding ``at`` starts (after the previous sentence's end). */
+export function sentenceStart(text, at) {
+  let start = 0;
+  for (let i = Math.min(at, text.length) - 1; i >= 0; i -= 1) {
+    if (endsSentence(text, i)) {
+      start = i + 1;
+      break;
+    }
+  }
+  while (start < at && /[\s"“”«»„’)]/u.test(text.points[start])) start += 1;
+  return start;
+}
+
+/** ``{start, end}`` with the spaces and punctuation at its ends left out, or null when empty. */
+function trimmed(text, start, end) {
+  let s = start;
+  while (s < end && /[\s"“”«»„]/u.test(text.points[s])) s += 1;
+  const inside = text.slice(s, end);
+  const kept = Array.from(inside.replace(TRIM_END, "")).length;
+  return kept > 0 ? { start: s, end: s + kept } : null;
+}
+
+/** Where what was said ends, from ``start``: the sentence's end, a closing quotation mark
+ * not opened inside, or a comma before another reporting verb (", according to"). */
+function contentEnd(text, start, cues) {
+  const p = text.points;
+  let openStraight = false;
+  for (let i = start; i < text.length; i += 1) {
+    if (p[i] === "\"") {
+      if (!openStraight) { openStraight = true; continue; }
+      return i;
+    }
+    if (CLOSING.has(p[i])) return i;
+    if (endsSentence(text, i)) return i;
+    if (p[i] === "," || p[i] === "،") {
+      let next = i + 1;
+      while (next < text.length && /\s/u.test(p[next])) next += 1;
+      if (cues.some((c) => c.start === next)) return i;
+    }
+  }
+  return text.length;
+}
+
+/**
+ * The content proposed for a quote whose reporting verb is ``cue`` ({start, end}), so that
+ * Q on a focused cue makes the quote without selecting it word by word:
+ * - the quoted words right before the verb (“…,” said X): inside the quotation marks;
+ * - else the clause after "that"/إن a few words after the verb (told AFP that …), or the
+ *   clause right after the verb (Umerov said Russian forces …), up to the sentence end, the
+ *   closing quotation mark or a comma before another cue (", according to");
+ * - else the sentence before the verb, up to its last comma (…, a resident told AFP).
+ * ``cues`` are the cue suggestions. Returns {start, end} or null.
+ */
+export function proposeContent(text, cue, cues = []) {
+  const p = text.points;
+  // “…,” said X: the quotation right before the verb.
+  let i = cue.start - 1;
+  while (i >= 0 && /[\s,.;:!?…،]/u.test(p[i])) i -= 1;
+  if (i >= 0 && CLOSING.has(p[i])) {
+    for (let j = i - 1; j >= 0; j -= 1) {
+      if (OPENING.has(p[j]) && !(p[j] === "”")) return trimmed(text, j + 1, i);
+    }
+  }
+  const after = text.words.filter((w) => w.start >= cue.end);
+  const gapHasClauseEnd = (from, to) => p.slice(from, to).some((ch) => CLAUSE_END.has(ch));
+  // told AFP that …: the clause after "that".
+  for (const word of after.slice(0, THAT_WINDOW + 1)) {
+    if (gapHasClauseEnd(cue.end, word.start)) break;
+    if (THAT.has(text.slice(word.start, word.end).toLowerCase())) {
+      return trimmed(text, word.end, contentEnd(text, word.end, cues));
+    }
+  }
+  // Umerov said Russian forces had shelled …: a clause right after the verb.
+  const firstEnd = after.findIndex((w) => gapHasClauseEnd(cue.end, w.start));
+  const clauseWords = firstEnd === -1 ? after.length : firstEnd;
+  if (clauseWords >= CLAUSE_AFTER) {
+    return trimmed(text, after[0].start, contentEnd(text, after[0].start, cues));
+  }
+  // …, a resident told AFP: the sentence before the verb, up to its last comma.
+  const start = sentenceStart(text, cue.start);
+  let end = cue.start;
+  for (let j = cue.start - 1; j > start; j -= 1) {
+    if (p[j] === "," || p[j] === "،") { end = j; break; }
+  }
+  return trimmed(text, start, end);
+}
+
+/** The index of the first word of the clause after the one holding word ``index`` (or the last word). */
+export function nextClauseWord(text, index) {
+  const words = text.words;
+  for (let k = index + 1; k < words.length; k += 1) {
+    if (text.points.slice(words[k - 1].end, words[k].start).some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch))) return k;
+  }
+  return words.length - 1;
+}
+
+/** The index of the first word of the clause holding word ``index``, or of the one before when
+ * ``index`` already starts a clause. */
+export function previousClauseWord(text, index) {
+  const words = text.words;
+  const starts = (k) => k === 0 || text.points.slice(words[k - 1].end, words[k].start)
+    .some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
+  for (let k = index - 1; k >= 0; k -= 1) if (starts(k)) return k;
+  return 0;
+}
+
+/** The index of the last word before the next punctuation mark or quotation mark after word
+ * ``index`` (the end of its clause; the next clause's end when ``index`` already ends one). */
+export function clauseEndWord(text, index) {
+  const words = text.words;
+  const breaksAfter = (k) => k === words.length - 1 || text.points.slice(words[k].end, words[k + 1].start)
+    .some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
+  for (let k = index + 1; k < words.length; k += 1) if (breaksAfter(k)) return k;
+  return words.length - 1;
+}
+
+const capitalised = (text, word) => /^\p{Lu}/u.test(text.slice(word.start, word.end));
+
+/**
+ * The runs of capitalised words in ``text`` (names: "Khaled Abdel Majid", "Abdel Fattah
+ * al-Burhan"), as [first, last] word indexes in reading order. A sentence's first word counts
+ * only when a capitalised word follows it ("There are" is no name, "Syria and" neither).
+ */
+export function nameRuns(text) {
+  const words = text.words;
+  const cap = (k) => capitalised(text, words[k]);
+  const joined = (k) => /^[\s\-]*$/u.test(text.slice(words[k].end, words[k + 1].start));
+  const particle = (k) => /^(al|el|bin|ibn|bint|abu|de|van|von)$/iu.test(text.slice(words[k].start, words[k].end));
+  // Word k links to word k + 1 inside one name.
+  const links = (k) => k + 1 < words.length && joined(k) && (cap(k + 1) || (particle(k + 1) && k + 2 < words.length && joined(k + 1) && cap(k + 2)));
+  const runs = [];
+  let k = 0;
+  while (k < words.length) {
+    if (!cap(k)) { k += 1; continue; }
+    let last = k;
+    while (links(last)) last += 1;
+    const first = sentenceStart(text, words[k].start) === words[k].start;
+    if (!(first && last === k)) runs.push([first && k === last ? k + 1 : k, last]);
+    k = last + 1;
+  }
+  return runs;
+}
+
+/** The name after word ``index`` (``step`` 1) or before it (-1), as [first, last] word
+ * indexes, or null when there is none (W and B move to it and select it). Names inside one
+ * of ``labelled`` ({start, end}: the entities already made) are passed over. */
+export function nameRun(text, index, step, labelled = []) {
+  const words = text.words;
+  const done = ([first, last]) => labelled.some((e) => e.start <= words[first].start && text.withoutPossessive(words[last]) <= e.end);
+  const runs = nameRuns(text).filter((run) => !done(run));
+  if (step > 0) return runs.find(([first]) => first > index) || null;
+  const before = runs.filter(([first]) => first < index);
+  return before.length ? before[before.length - 1] : null;
+}
+
+/** The code point where the sentence holding ``at`` ends (its closing mark, or the text's end). */
+export function sentenceEnd(text, at) {
+  for (let i = at; i < text.length; i += 1) if (endsSentence(text, i)) return i;
+  return text.length;
+}
+
+// Words that open a noun phrase, and words a noun phrase stops before (verbs, conjunctions
+// and pronouns that open a new clause).
+const DETERMINERS = new Set(["the", "a", "an", "their", "its", "his", "her", "our", "this", "these", "those"]);
+const PHRASE_STOP = new Set([
+  "is", "are", "was", "were", "be", "been", "has", "have", "had", "would", "will", "could", "should", "can",
+  "may", "might", "must", "did", "does", "do", "said", "says", "which", "who", "that", "while", "when",
+  "because", "but", "therefore", "after", "before", "if",
+]);
+const PHRASE_WORDS = 12;
+
+/**
+ * The noun phrases in ``[from, to)`` a stance may target, cheaply: from each determiner ("the",
+ * "a", "their" …) to the end of its clause, stopping before a verb such as "are" or a word
+ * opening another clause ("which", "while"), at most twelve words: "the withdrawal of armed
+ * groups without their weapons", "a unified position for the Palestinian forces in Syria".
+ * Returns [{start, end}] in reading order.
+ */
+export function nounPhrases(text, from, to) {
+  const words = text.words.filter((w) => w.start >= from && w.end <= to);
+  const lower = (w) => text.slice(w.start, w.end).toLowerCase();
+  const breaks = (a, b) => text.points.slice(a.end, b.start).some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
+  const found = [];
+  words.forEach((word, k) => {
+    if (!DETERMINERS.has(lower(word))) return;
+    let last = k;
+    while (last + 1 < words.length && last - k + 1 < PHRASE_WORDS && !breaks(words[last], words[last + 1])
+      && !PHRASE_STOP.has(lower(words[last + 1]))) last += 1;
+    if (last > k) found.push({ start: word.start, end: text.withoutPossessive(words[last]) });
+  });
+  return found;
+}

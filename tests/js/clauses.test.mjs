@@ -1,0 +1,74 @@
+// clauses.js: the content Q proposes next to a reporting verb, and the word cursor's jumps by
+// clause and by name, so that the keyboard selects a quote or a name in a key or two.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  clauseEndWord, nameRun, nameRuns, nextClauseWord, previousClauseWord, proposeContent, sentenceStart,
+} from "../../annotator/static/js/workspace/clauses.js";
+import { CodePointText } from "../../annotator/static/js/workspace/text.js";
+
+/** Code-point span of the ``nth`` occurrence of ``words`` in ``text``. */
+function at(text, words, nth = 0) {
+  let unit = -1;
+  for (let i = 0; i <= nth; i += 1) unit = text.indexOf(words, unit + 1);
+  const start = Array.from(text.slice(0, unit)).length;
+  return { start, end: start + Array.from(words).length };
+}
+
+function proposed(text, cue, others = []) {
+  const t = new CodePointText(text);
+  const span = proposeContent(t, at(text, cue), others.map((words) => at(text, words)));
+  return span && t.slice(span.start, span.end);
+}
+
+test("quoted words before the verb: inside the marks, without the comma", () => {
+  const text = "“Syria and the PLO fight terrorism, notably in Yarmouk,” said Meqdad, the agency reports.";
+  assert.equal(proposed(text, "said"), "Syria and the PLO fight terrorism, notably in Yarmouk");
+  const emoji = "“We lost everything 😢 but we will rebuild,” said Amira Osman.";
+  assert.equal(proposed(emoji, "said"), "We lost everything 😢 but we will rebuild");
+});
+
+test("after “that”: up to the sentence end, or a closing mark opened before the content", () => {
+  const text = "\"Clashes go on,\" said Khaled Abdel Majid, head of the Front, adding that IS had withdrawn from most of it.";
+  assert.equal(proposed(text, "adding"), "IS had withdrawn from most of it");
+  const mixed = "Ahmad Majdalani told AFP that both had “agreed on a unified position, in coordination with Syria,” adding more.";
+  assert.equal(proposed(mixed, "told"), "both had “agreed on a unified position, in coordination with Syria");
+  const arabic = "قال المتحدث باسم وزارة الصحة أشرف القدرة إن 12 شخصا قتلوا في غارة على مخيم جباليا.";
+  assert.equal(proposed(arabic, "قال"), "12 شخصا قتلوا في غارة على مخيم جباليا");
+});
+
+test("a clause right after the verb stops before another cue (“, according to”)", () => {
+  const text = "Ukraine's Defence Minister Rustem Umerov said Russian forces had shelled Kharkiv overnight, according to a statement.";
+  assert.equal(proposed(text, "said", ["according to"]), "Russian forces had shelled Kharkiv overnight");
+});
+
+test("a verb at the sentence's end: the sentence before it, up to its last comma", () => {
+  const text = "Mr. Smith left. IS fighters have retreated from the camp on 1 April, a resident named Samer told AFP.";
+  assert.equal(proposed(text, "told"), "IS fighters have retreated from the camp on 1 April");
+  assert.equal(sentenceStart(new CodePointText(text), at(text, "IS").start), at(text, "IS").start);
+  // "Mr." ends no sentence.
+  assert.equal(sentenceStart(new CodePointText(text), at(text, "Smith").start), 0);
+});
+
+test("the cursor jumps by clause and the selection grows to the next punctuation mark", () => {
+  const text = new CodePointText("He said, in Damascus, that the talks “failed badly” today.");
+  const word = (w) => text.words.findIndex((x) => text.slice(x.start, x.end) === w);
+  assert.equal(nextClauseWord(text, word("He")), word("in"));
+  assert.equal(nextClauseWord(text, word("in")), word("that"));
+  assert.equal(previousClauseWord(text, word("talks")), word("that"));
+  assert.equal(previousClauseWord(text, word("that")), word("in"));
+  assert.equal(clauseEndWord(text, word("that")), word("talks"));
+  assert.equal(clauseEndWord(text, word("failed")), word("badly"));
+});
+
+test("names are runs of capitalised words; a sentence's first word alone is none", () => {
+  const text = new CodePointText("There were clashes, said Khaled Abdel Majid of the Popular Front and Abdel Fattah al-Burhan.");
+  const runs = nameRuns(text).map(([a, b]) => text.slice(text.words[a].start, text.words[b].end));
+  assert.deepEqual(runs, ["Khaled Abdel Majid", "Popular Front", "Abdel Fattah al-Burhan"]);
+  const [first, last] = nameRun(text, -1, 1);
+  assert.equal(text.slice(text.words[first].start, text.words[last].end), "Khaled Abdel Majid");
+  assert.deepEqual(nameRun(text, last, 1), nameRuns(text)[1]);
+  assert.deepEqual(nameRun(text, first, -1), null);
+  assert.equal(nameRun(new CodePointText("قال المتحدث إن"), -1, 1), null);
+});
