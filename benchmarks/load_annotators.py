@@ -11,7 +11,8 @@ For each engine (SQLite always; PostgreSQL too when DATABASE_URL names one):
    /api/queue/next`` -> ``GET /api/paragraphs/<id>`` -> ``PUT .../annotation`` (a few
    entities accepted from the suggestions, a quote, a stance, status submitted, from the
    version the server sent): at a realistic pace (a loop every ``--pace`` seconds per
-   annotator: p50 and p99), then with no think time (capacity: requests/s, p50, p99);
+   annotator, each annotator at its own point of the pace, not all fifty in one burst:
+   p50 and p99), then with no think time (capacity: requests/s, p50, p99);
 4. prints the figures per engine, the load average beside each, the CPU the load generator
    itself took, and whether "database is locked" (or any traceback) appeared in the log.
 

@@ -10,6 +10,13 @@ figures); on its own::
 ``LOAD_TOKENS`` names a JSON list of API tokens, one per annotator (each simulated user takes
 the next one); ``LOAD_PACE`` is the seconds each annotator's loop takes at the least
 (0, the default: no think time, the server's capacity).
+
+Paced, each annotator starts its first loop at a random point of the first ``LOAD_PACE``
+seconds and then keeps its own rhythm, as people do. Locust starts all fifty within a
+second, and its ``constant_pacing`` keeps every user on the second it was started at: the
+fifty loops then all begin together every ``LOAD_PACE`` seconds, 150 requests in a burst
+and nothing in between, and the "paced" latency measured how long the server takes to
+drain that burst (p50 190 ms, p99 430 ms at 8.9 ms of CPU a request), not a request's.
 """
 
 from __future__ import annotations
@@ -17,10 +24,13 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
+import time
 from collections.abc import Iterator
 from typing import Any
 
-from locust import FastHttpUser, constant, constant_pacing, task
+import gevent
+from locust import FastHttpUser, task
 
 PACE = float(os.environ.get("LOAD_PACE", "0"))
 ENTITIES_TAKEN = 4  # an annotator accepts a few of the alias suggestions
@@ -96,8 +106,6 @@ def annotation_for(paragraph: dict[str, Any]) -> dict[str, Any]:
 class Annotator(FastHttpUser):
     """One annotator with their own API token, working through their queue."""
 
-    wait_time = constant_pacing(PACE) if PACE else constant(0)
-
     tokens: Iterator[str] | None = None  # shared by every simulated annotator
 
     def on_start(self) -> None:
@@ -106,6 +114,21 @@ class Annotator(FastHttpUser):
                 Annotator.tokens = itertools.cycle(json.load(handle))
         self.headers = {"Authorization": f"Bearer {next(Annotator.tokens)}"}
         self.last: str | None = None
+        # When this annotator's next loop is due: a random point of the first pace (see the
+        # module's docstring), so that loops arrive spread out rather than in one burst.
+        self.due = time.monotonic() + random.uniform(0, PACE)  # noqa: S311 (not a secret)
+        if PACE:
+            gevent.sleep(self.due - time.monotonic())
+
+    def wait_time(self) -> float:
+        """Seconds until the next loop: one every ``PACE`` seconds from this annotator's own
+        start; after a loop that took longer, the next one at once and the rhythm restarted
+        from there (no catching up in a burst); no wait at all when ``PACE`` is 0."""
+        if not PACE:
+            return 0.0
+        now = time.monotonic()
+        self.due = max(self.due + PACE, now)
+        return self.due - now
 
     @task
     def annotate_next(self) -> None:
