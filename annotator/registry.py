@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .config import ConfigurationError
@@ -413,11 +413,32 @@ def actor_json(actor: Actor, *, with_proposed: bool = False) -> dict[str, Any]:
 
 
 def actors_by_key(session: Session, keys: set[str]) -> dict[str, dict[str, Any]]:
-    """The API shape of the actors with these keys, by key."""
+    """The API shape of the actors with these keys (``actor_json``'s, confirmed aliases in
+    the order they were added), by key.
+
+    Every paragraph GET asks for this: it reads plain rows, not ORM objects with their
+    aliases loaded, which cost a seventh of the whole queue -> paragraph -> save loop."""
     if not keys:
         return {}
-    query = select(Actor).options(selectinload(Actor.aliases)).where(Actor.key.in_(keys))
-    return {actor.key: actor_json(actor) for actor in session.scalars(query)}
+    found: dict[str, dict[str, Any]] = {}
+    for key, name, type_, label in session.execute(_ACTORS_BY_KEY, {"keys": list(keys)}):
+        found[key] = {"id": key, "name": name, "type": type_, "label": label, "aliases": []}
+    for key, alias in session.execute(_CONFIRMED_ALIASES_BY_KEY, {"keys": list(found)}):
+        found[key]["aliases"].append(alias)
+    return found
+
+
+_ACTORS_BY_KEY = select(Actor.key, Actor.name, Actor.type, Actor.entity_label).where(
+    Actor.key.in_(bindparam("keys", expanding=True))
+)
+_CONFIRMED_ALIASES_BY_KEY = (
+    select(ActorAlias.actor_key, ActorAlias.alias)
+    .where(
+        ActorAlias.actor_key.in_(bindparam("keys", expanding=True)),
+        ActorAlias.status == "confirmed",
+    )
+    .order_by(ActorAlias.id)
+)
 
 
 def proposed_aliases(session: Session) -> list[tuple[ActorAlias, Actor, str | None]]:
