@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from flask.testing import FlaskCliRunner
+from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.models import Assignment, BatchDocument, BatchMember, Document, Paragraph, User
 
-from .conftest import Api, _annotate
+from .conftest import Api, AuthActions, _annotate
 
 
 def _annotatable(db: Session, document_id: str) -> list[str]:
@@ -174,7 +174,11 @@ def test_a_retired_documents_annotations_are_kept_and_exported(
 
 
 def test_annotators_no_longer_see_a_retired_document_but_admins_can_restore_it(
-    annotated: dict[str, Any], api_as: Callable[..., Api], db: Session
+    annotated: dict[str, Any],
+    api_as: Callable[..., Api],
+    db: Session,
+    client: FlaskClient,
+    auth: AuthActions,
 ) -> None:
     """If this fails, annotators are shown an article they can no longer work on, or an
     annotator can retire documents."""
@@ -196,6 +200,11 @@ def test_annotators_no_longer_see_a_retired_document_but_admins_can_restore_it(
     assert document not in listed
     seen_by_admin = {d["id"]: d for d in admin.get("/api/documents").get_json()["documents"]}
     assert seen_by_admin[document]["retired"] is True
+    # Opened by its address (a bookmark, an old link), a paragraph says it is retired.
+    paragraph = db.scalar(select(Paragraph.id).where(Paragraph.document_id == document))
+    auth.login("alice")
+    page = client.get(f"/annotate/{paragraph}")
+    assert page.status_code == 200 and "This document is retired" in page.get_data(as_text=True)
 
 
 def test_the_cli_retires_and_restores_through_the_same_service(
