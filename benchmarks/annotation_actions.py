@@ -267,11 +267,15 @@ PAGE_VIEW = """async () => {
 }"""
 
 # Where the page's keys move the word cursor (clauses.js, on the page's own text): Ctrl+Arrow
-# by clause, Ctrl+Shift+Right to the clause's end, W and B to a name; indexed by cursor + 1
-# (a cursor of -1 or n stands for "no cursor yet", as selection.js reads it).
+# by clause, Ctrl+Shift+Right to the clause's end, W and B to a name (names.js, with the word
+# lists the page loaded); indexed by cursor + 1 (a cursor of -1 or n stands for "no cursor
+# yet", as selection.js reads it).
 CURSOR_TABLES = """async (spans) => {
   const text = await import(new URL("/static/js/workspace/text.js", location.href));
   const clauses = await import(new URL("/static/js/workspace/clauses.js", location.href));
+  const names = await import(new URL("/static/js/workspace/names.js", location.href));
+  const nameWords = await import(new URL("/static/js/workspace/name_words.js", location.href));
+  const lists = await nameWords.loadNameWords();
   const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
   const labelled = Object.values(spans).map(([start, end]) => ({start, end}));
   const n = t.words.length;
@@ -280,8 +284,8 @@ CURSOR_TABLES = """async (spans) => {
     next: range.map((at) => (at < 0 ? 0 : at >= n ? null : clauses.nextClauseWord(t, at))),
     previous: range.map((at) => (at < 0 ? null : clauses.previousClauseWord(t, at))),
     end: range.map((at) => (at >= n ? null : clauses.clauseEndWord(t, at))),
-    nameAfter: range.map((at) => clauses.nameRun(t, at, 1, labelled)),
-    nameBefore: range.map((at) => clauses.nameRun(t, at, -1, labelled)),
+    nameAfter: range.map((at) => names.nameRun(t, at, 1, labelled, lists)),
+    nameBefore: range.map((at) => names.nameRun(t, at, -1, labelled, lists)),
   };
 }"""
 
@@ -445,7 +449,7 @@ class Annotator:
         self, key: str, anchor: int | None, cursor: int | None
     ) -> tuple[int | None, int | None] | None:
         """(anchor, cursor) after ``key`` as selection.js moves them; None when ``key`` does not
-        move the cursor (or, W and B with no name that way, moves nothing)."""
+        move the cursor (or, W and B with no unlabelled name, moves nothing)."""
         n = len(self.view_words)
         tables = self.tables
         shift = key.startswith("Shift+") or key.startswith("Control+Shift+")

@@ -1,10 +1,10 @@
 // clauses.js: the content Q proposes next to a reporting verb, and the word cursor's jumps by
-// clause and by name, so that the keyboard selects a quote or a name in a key or two.
+// clause (names.test.mjs: by name), so that the keyboard selects a quote or a name in a key or two.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clauseEndWord, nameRun, nameRuns, nextClauseWord, previousClauseWord, proposeContent, sentenceStart,
+  clauseEndWord, nextClauseWord, previousClauseWord, proposeContent, sentenceStart,
 } from "../../annotator/static/js/workspace/clauses.js";
 import { CodePointText } from "../../annotator/static/js/workspace/text.js";
 
@@ -60,15 +60,4 @@ test("the cursor jumps by clause and the selection grows to the next punctuation
   assert.equal(previousClauseWord(text, word("that")), word("in"));
   assert.equal(clauseEndWord(text, word("that")), word("talks"));
   assert.equal(clauseEndWord(text, word("failed")), word("badly"));
-});
-
-test("names are runs of capitalised words; a sentence's first word alone is none", () => {
-  const text = new CodePointText("There were clashes, said Khaled Abdel Majid of the Popular Front and Abdel Fattah al-Burhan.");
-  const runs = nameRuns(text).map(([a, b]) => text.slice(text.words[a].start, text.words[b].end));
-  assert.deepEqual(runs, ["Khaled Abdel Majid", "Popular Front", "Abdel Fattah al-Burhan"]);
-  const [first, last] = nameRun(text, -1, 1);
-  assert.equal(text.slice(text.words[first].start, text.words[last].end), "Khaled Abdel Majid");
-  assert.deepEqual(nameRun(text, last, 1), nameRuns(text)[1]);
-  assert.deepEqual(nameRun(text, first, -1), null);
-  assert.equal(nameRun(new CodePointText("قال المتحدث إن"), -1, 1), null);
 });

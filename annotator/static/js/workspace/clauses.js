@@ -1,5 +1,5 @@
 // Where sentences, clauses and names begin and end in a paragraph, for the keyboard: the
-// content Q proposes next to a reporting verb, the word cursor's jumps by clause and by name.
+// content Q proposes next to a reporting verb, the word cursor's jumps by clause (names.js: by name).
 // Pure: ``text`` is a CodePointText (text.js); offsets are code points.
 
 const SENTENCE_END = new Set([".", "!", "?", "؟", "…"]);
@@ -140,45 +140,6 @@ export function clauseEndWord(text, index) {
     .some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
   for (let k = index + 1; k < words.length; k += 1) if (breaksAfter(k)) return k;
   return words.length - 1;
-}
-
-const capitalised = (text, word) => /^\p{Lu}/u.test(text.slice(word.start, word.end));
-
-/**
- * The runs of capitalised words in ``text`` (names: "Khaled Abdel Majid", "Abdel Fattah
- * al-Burhan"), as [first, last] word indexes in reading order. A sentence's first word counts
- * only when a capitalised word follows it ("There are" is no name, "Syria and" neither).
- */
-export function nameRuns(text) {
-  const words = text.words;
-  const cap = (k) => capitalised(text, words[k]);
-  const joined = (k) => /^[\s\-]*$/u.test(text.slice(words[k].end, words[k + 1].start));
-  const particle = (k) => /^(al|el|bin|ibn|bint|abu|de|van|von)$/iu.test(text.slice(words[k].start, words[k].end));
-  // Word k links to word k + 1 inside one name.
-  const links = (k) => k + 1 < words.length && joined(k) && (cap(k + 1) || (particle(k + 1) && k + 2 < words.length && joined(k + 1) && cap(k + 2)));
-  const runs = [];
-  let k = 0;
-  while (k < words.length) {
-    if (!cap(k)) { k += 1; continue; }
-    let last = k;
-    while (links(last)) last += 1;
-    const first = sentenceStart(text, words[k].start) === words[k].start;
-    if (!(first && last === k)) runs.push([first && k === last ? k + 1 : k, last]);
-    k = last + 1;
-  }
-  return runs;
-}
-
-/** The name after word ``index`` (``step`` 1) or before it (-1), as [first, last] word
- * indexes, or null when there is none (W and B move to it and select it). Names inside one
- * of ``labelled`` ({start, end}: the entities already made) are passed over. */
-export function nameRun(text, index, step, labelled = []) {
-  const words = text.words;
-  const done = ([first, last]) => labelled.some((e) => e.start <= words[first].start && text.withoutPossessive(words[last]) <= e.end);
-  const runs = nameRuns(text).filter((run) => !done(run));
-  if (step > 0) return runs.find(([first]) => first > index) || null;
-  const before = runs.filter(([first]) => first < index);
-  return before.length ? before[before.length - 1] : null;
 }
 
 /** The code point where the sentence holding ``at`` ends (its closing mark, or the text's end). */

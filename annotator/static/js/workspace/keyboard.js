@@ -98,7 +98,7 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
       return true;
     }
     if (key === "w" || key === "W" || key === "b" || key === "B") {
-      // The next or previous name (capitalised words) selected whole, in any step.
+      // The next or previous name in reading order (names.js) selected whole, in any step.
       act.selectName(key === "w" || key === "W" ? 1 : -1);
       return true;
     }

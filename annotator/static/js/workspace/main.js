@@ -7,6 +7,7 @@ import { createEditing } from "./editing.js";
 import { createFinish } from "./finish.js";
 import { createKeyboard } from "./keyboard.js";
 import { createModes } from "./modes.js";
+import { loadNameWords } from "./name_words.js";
 import { Panel } from "./panel.js";
 import { createRecovery } from "./recovery.js";
 import { drawText } from "./render.js";
@@ -28,7 +29,7 @@ async function load() {
   let labels;
   let data;
   try {
-    [labels, data] = await Promise.all([api.labels(), api.paragraph(page.paragraphId, annotator)]);
+    [labels, data] = await Promise.all([api.labels(), api.paragraph(page.paragraphId, annotator), loadNameWords()]);
   } catch (error) {
     view.showBanner(`Could not load the paragraph (${error.message}). Check your connection and reload.`, "error");
     view.setSaveState("offline", "Not loaded");

@@ -1,6 +1,8 @@
 // Choosing words: mouse drags and clicks on the paragraph, and the keyboard's word cursor.
 
-import { clauseEndWord, nameRun, nextClauseWord, previousClauseWord } from "./clauses.js";
+import { clauseEndWord, nextClauseWord, previousClauseWord } from "./clauses.js";
+import { loadNameWords, nameWords } from "./name_words.js";
+import { nameRun } from "./names.js";
 import { codePointOffset } from "./text.js";
 import * as view from "./view.js";
 
@@ -11,6 +13,7 @@ import * as view from "./view.js";
  * ``select`` act on what was clicked, ``render`` redraws.
  */
 export function createSelection({ state, textBox, render, choose, acceptSuggestion, select }) {
+  loadNameWords(); // W and B read the name word lists (main.js awaits them before the page is ready)
   function onMouseUp(event) {
     const text = state.text;
     const selection = window.getSelection();
@@ -121,14 +124,15 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
     setCursor(index, extend);
   }
 
-  /** W and B: select the next (previous) run of capitalised words, a name, whole, passing
-   * over the names already labelled. */
+  /** W and B: select the next (previous) name in reading order (names.js: capitalised words,
+   * or in scripts without capitals words where names sit), whole, passing over the names
+   * already labelled and going round at the paragraph's end. */
   function selectName(step) {
     const text = state.text;
     const at = state.cursorWord ?? (step > 0 ? -1 : text.words.length);
-    const run = nameRun(text, at, step, state.annotation.entities);
+    const run = nameRun(text, at, step, state.annotation.entities, nameWords());
     if (!run) {
-      view.showMessage(step > 0 ? "No name after the cursor." : "No name before the cursor.");
+      view.showMessage("No unlabelled name in this paragraph.");
       return;
     }
     state.anchorWord = null;
