@@ -2,8 +2,9 @@
 in ``lexicon/`` plus the ones an admin names (``ANNOTATOR_CUE_LEXICON``,
 ``ANNOTATOR_TITLE_LEXICON``), so the lists grow without a code change.
 
-A file is one entry per line; ``#`` starts a comment line; ``[verbs]`` and ``[sources]``
-head the two parts of the cue file. In an admin's file, ``-entry`` removes a shipped entry.
+A file is one entry per line; ``#`` starts a comment line; ``[verbs]``, ``[addressed]``
+and ``[sources]`` head the three parts of the cue file. In an admin's file, ``-entry``
+removes a shipped entry.
 Loaded once per change of the admin's files (their paths and modification times).
 """
 
@@ -24,17 +25,25 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The cue verbs (speaker on either side), source phrases (speaker after) and titles,
-    with the patterns that find them."""
+    """The cue verbs (speaker on either side), source phrases (speaker after), titles and
+    the verbs whose cue takes the addressee along ("told AFP", guidelines §3), with the
+    patterns that find them."""
 
     verbs: tuple[str, ...]
     sources: tuple[str, ...]
     titles: tuple[str, ...]
+    addressed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "cue_pattern", _pattern((*self.verbs, *self.sources)))
+        cues = (*self.verbs, *self.addressed, *self.sources)
+        object.__setattr__(self, "cue_pattern", _pattern(cues))
         object.__setattr__(self, "source_words", frozenset(map(_key, self.sources)))
+        object.__setattr__(self, "addressed_words", frozenset(map(_key, self.addressed)))
         object.__setattr__(self, "title_pattern", _pattern(self.titles))
+
+    def is_addressed(self, cue: str) -> bool:
+        """Whether ``cue`` is a verb whose addressee belongs to the cue ("told reporters")."""
+        return _key(cue) in self.addressed_words  # type: ignore[attr-defined]
 
     def is_source(self, cue: str) -> bool:
         """Whether ``cue`` is a source phrase, after which only the speaker may stand."""
@@ -45,13 +54,27 @@ def _key(entry: str) -> str:
     return " ".join(entry.split()).casefold()
 
 
+# Short vowels, shadda, sukun, superscript alef and tatweel: written or not, the same word.
+ARABIC_MARKS = "\u064b-\u065f\u0670\u0640"
+_MARKS = f"[{ARABIC_MARKS}]*"
+
+
+def _arabic_word(word: str) -> str:
+    """``word`` as a pattern that also matches it written with diacritics or tatweel."""
+    letters = re.sub(f"[{ARABIC_MARKS}]", "", word)
+    return _MARKS.join(re.escape(letter) for letter in letters) + _MARKS
+
+
 def _pattern(entries: tuple[str, ...]) -> re.Pattern[str]:
     """Any entry as whole words, in any case, longest first; Arabic ones also right after a
-    joined و or ف (the conjunction stays outside the match)."""
+    joined و or ف (the conjunction stays outside the match) and with or without diacritics
+    and tatweel."""
     latin, arabic = [], []
     for entry in sorted(set(entries), key=len, reverse=True):
-        words = r"\s+".join(re.escape(word) for word in entry.split())
-        (arabic if _ARABIC.search(entry) else latin).append(words)
+        if _ARABIC.search(entry):
+            arabic.append(r"\s+".join(_arabic_word(word) for word in entry.split()))
+        else:
+            latin.append(r"\s+".join(re.escape(word) for word in entry.split()))
     end = r"(?!\w)"
     parts = []
     if latin:
@@ -125,9 +148,11 @@ def load() -> Lexicon:
     cached = _CACHE.get(stamp)
     if cached is not None:
         return cached
-    verbs, sources = _merged(SHIPPED / "cues.txt", cue_file, ("verbs", "sources"))
+    verbs, addressed, sources = _merged(
+        SHIPPED / "cues.txt", cue_file, ("verbs", "addressed", "sources")
+    )
     (titles,) = _merged(SHIPPED / "titles.txt", title_file, ("",))
-    lexicon = Lexicon(tuple(verbs), tuple(sources), tuple(titles))
+    lexicon = Lexicon(tuple(verbs), tuple(sources), tuple(titles), tuple(addressed))
     _CACHE.clear()
     _CACHE[stamp] = lexicon
     return lexicon

@@ -17,6 +17,7 @@ import ahocorasick
 from ..registry import normalise_alias
 from . import lexicon
 from .kinds import CUE_PREFIX, REGISTRY_PREFIX
+from .rules import addressee_end
 
 T = TypeVar("T")
 
@@ -167,6 +168,22 @@ class AliasMatcher:
         self._index = PhraseIndex(
             entry.alias for entries in self._by_normalised.values() for entry in entries
         )
+        self._organisations: frozenset[str] | None = None
+
+    def organisations(self) -> frozenset[str]:
+        """The casefolded aliases that name an actor that is not a person: a speaker written
+        so ("Hamas said") is not suggested as a PERSON by the cue-subject rule."""
+        cached = self._organisations
+        if cached is None:
+            cached = frozenset(
+                " ".join(entry.alias.split()).casefold()
+                for entries in self._by_normalised.values()
+                for entry in entries
+                if (entry.entity_label or ENTITY_LABEL_FOR_ACTOR_TYPE.get(entry.actor_type))
+                != "PERSON"
+            )
+            self._organisations = cached
+        return cached
 
     def suggest(self, text: str) -> list[dict[str, Any]]:
         """Entity suggestions for every alias match in ``text``, left to right, not overlapping."""
@@ -195,15 +212,24 @@ class AliasMatcher:
 
 def suggest_cues(text: str) -> list[dict[str, Any]]:
     """Reporting-cue suggestions (said, told, according to, قال, ...): the lexicon's
-    (``lexicon.py``), which an admin may extend."""
-    return [
-        {
-            "id": f"{CUE_PREFIX}{m.start()}-{m.end()}",
-            "kind": "cue",
-            "source": "cue",
-            "start": m.start(),
-            "end": m.end(),
-            "text": m.group(),
-        }
-        for m in lexicon.load().cue_pattern.finditer(text)
-    ]
+    (``lexicon.py``), which an admin may extend; an addressed verb's cue runs over the
+    addressee, as the guidelines want it ("told AFP", "told reporters")."""
+    words = lexicon.load()
+    found: list[dict[str, Any]] = []
+    for m in words.cue_pattern.finditer(text):
+        if found and m.start() < found[-1]["end"]:
+            continue  # inside the addressee of the cue before ("told Said Ahmed")
+        end = m.end()
+        if words.is_addressed(m.group()):
+            end = addressee_end(text, end) or end
+        found.append(
+            {
+                "id": f"{CUE_PREFIX}{m.start()}-{end}",
+                "kind": "cue",
+                "source": "cue",
+                "start": m.start(),
+                "end": end,
+                "text": text[m.start() : end],
+            }
+        )
+    return found

@@ -18,7 +18,7 @@ from ..registry import registry_fingerprint, registry_generation
 from .kinds import PRE_PREFIX
 from .learning import learned_matcher
 from .matching import AliasEntry, AliasMatcher, suggest_cues
-from .rules import suggest_cue_subjects, suggest_titled_names
+from .rules import suggest_by_rules
 
 # How long a matcher is trusted before the database is asked whether another process (a
 # command-line import, another server worker) changed the registry: asking costs a count
@@ -102,8 +102,8 @@ def suggestions_for(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Entity and cue suggestions for ``paragraph``, each with its ``source`` (the kinds of
     ``kinds.py``): imported pre-annotations first, then registry alias matches and learned
-    texts (``_with_learned`` says which wins a span), then names after titles and the
-    speakers of cues where nothing else is offered, and the reporting cues.
+    texts (``_with_learned`` says which wins a span), then names after titles, named
+    phrases and the speakers of cues where nothing else is offered, and the reporting cues.
 
     Where a pre-annotation and an alias match cover the same span, the pre-annotation
     (a model's label) is offered and the alias match is not offered twice.
@@ -161,11 +161,9 @@ def suggestions_for(
             if entity["actor_name"] is None:
                 entity["actor_name"] = names.get(entity["actor"])
     matched_cues = suggest_cues(text)
-    for rule in (suggest_titled_names(text), suggest_cue_subjects(text, matched_cues)):
-        for suggestion in rule:
-            if not any(_overlaps(suggestion, s) for s in entities):
-                entities.append(suggestion)
+    organisations = alias_matcher(session).organisations()
+    entities += suggest_by_rules(text, matched_cues, entities, organisations)
     entities.sort(key=lambda s: (s["start"], -s["end"]))
-    taken_cues = {(c["start"], c["end"]) for c in cues}
-    cues += [c for c in matched_cues if (c["start"], c["end"]) not in taken_cues]
+    # A pre-annotation's cue wins the words it covers ("told" imported, "told AFP" matched).
+    cues += [c for c in matched_cues if not any(_overlaps(c, taken) for taken in cues)]
     return entities, cues

@@ -132,20 +132,19 @@ def test_the_person_is_proposed_as_speaker_before_a_nearer_organisation(
 def test_shift_enter_takes_the_speaker_without_the_proposed_cue(
     annotator: Page, db: Session
 ) -> None:
-    """The suggestion is "told", the guidelines' cue "told AFP": Shift+Enter takes the
-    proposed speaker alone and leaves "told" selected, Shift+Right widens it, Enter takes it."""
+    """The suggested cue is the guidelines' "told AFP" (the addressee in it): Shift+Enter
+    takes the proposed speaker alone and leaves the proposed cue selected; Enter takes it."""
     page = annotator
     paragraph_id = _prepare(page, db, SAMER, ("Samer", "PERSON"), ("AFP", "MEDIA"))
     page.locator("#paragraph-text").focus()
-    presses = _tab_to_cue(page, "told", most=3)
+    presses = _tab_to_cue(page, "told AFP", most=3)
     page.keyboard.press("q")
     expect(page.locator(".seg.candidate-focus")).to_have_text("Samer")
-    expect(page.locator(".seg.proposed")).to_have_text("told")
+    assert "".join(page.locator(".seg.proposed").all_text_contents()) == "told AFP"
     page.keyboard.press("Shift+Enter")
     expect(page.locator("#mode-line")).to_contain_text("reporting verb")
-    page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("Enter")
-    presses += 4
+    presses += 3
     assert presses <= 6
     assert _saved_quote(page, paragraph_id) == (
         "IS fighters have retreated from much of the territory they seized in the camp in "
