@@ -97,3 +97,32 @@ test("from a holder entity: what follows it in its sentence first, a verb ends a
     "the withdrawal of armed groups without their weapons", "their weapons", "the regime", "ISIS",
   ]);
 });
+
+test("the cue proposed is the one that introduces the content, not the nearest", () => {
+  // Offsets are code points: Array.from gives them for this text with Arabic in it.
+  const text =
+    "Majdalani told AFP that both parties had “agreed on a unified position,” adding that talks go on. " +
+    "“Never with them,” al-Burhan told reporters, according to SUNA. وقال المتحدث إن القصف توقف";
+  const points = Array.from(text);
+  const slice = (from, to) => points.slice(from, to).join("");
+  const find = (words, from = 0) => {
+    const unit = text.indexOf(words, from);
+    const start = Array.from(text.slice(0, unit)).length;
+    return { start, end: start + Array.from(words).length };
+  };
+  const cue = (words, from) => ({ id: words, kind: "cue", ...find(words, from) });
+  const [told, adding, toldReporters, according, qala] = [
+    cue("told AFP"), cue("adding"), cue("told reporters"), cue("according to"), cue("قال"),
+  ];
+  const all = [told, adding, toldReporters, according, qala];
+  const propose = (content, options = { slice }) => proposeSpeakerAndCue([], all, find(content), options).cue;
+  // "adding" is nearer, but it introduces the next words ("adding that …"): "told AFP that".
+  assert.equal(propose("both parties had “agreed on a unified position,”"), told);
+  // Without the text to read, the nearest, as before.
+  assert.equal(propose("both parties had “agreed on a unified position,”", {}), adding);
+  // After the content: the nearest that attributes it, not one that introduces more.
+  assert.equal(propose("Never with them"), toldReporters);
+  assert.equal(propose("talks go on"), adding);
+  // Arabic: قال … إن introduces what follows.
+  assert.equal(propose("القصف توقف"), qala);
+});

@@ -44,7 +44,11 @@ export function createModes({ state, changed, render, selectSpan }) {
     state.focusedSuggestion = null;
     state.selected = { kind: "quote", id: quote.id };
     // The speaker and the cue are proposed, so that Enter takes both.
-    const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, { tiers, cue: fromCue });
+    const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, {
+      tiers,
+      cue: fromCue,
+      slice: (from, to) => state.text.slice(from, to),
+    });
     startSpeakerMode(quote.id, proposal);
     changed();
   }

@@ -54,7 +54,8 @@ function nearestSpeaker(candidates, span, tiers) {
 /**
  * The speaker and cue proposed for a quote whose content is ``content`` ({start, end}):
  * the cue, ``options.cue`` when given (the cue the quote was made from), else the suggested
- * reporting verb nearest the content outside it; the speaker, the person nearest that cue
+ * reporting verb that introduces the content (see proposeCue; ``options.slice(start, end)``
+ * reads the paragraph); the speaker, the person nearest that cue
  * (or, without a cue, the content) outside the content, else the nearest entity of another
  * type that can speak (``options.tiers``, see speakerTiers), else any entity outside it: "said
  * Khaled Abdel Majid, head of the Front" proposes Khaled, not the nearer Front.
@@ -64,10 +65,33 @@ function nearestSpeaker(candidates, span, tiers) {
 export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const tiers = options.tiers || speakerTiers();
   const given = options.cue && outside(options.cue, content) ? options.cue : null;
-  const cue = given || nearest(cues.filter((c) => outside(c, content)), content);
+  const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, options.slice);
   const candidates = entities.filter((e) => outside(e, content));
   const speaker = nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
+}
+
+// Text between a cue and the content it introduces: "told reporters in Port Sudan that ",
+// "said: ". A cue after the content followed by these introduces the next words instead
+// (", adding that …", "adding: “…").
+const INTRODUCES = /^[^.!?]*(?:\bthat|(?:^|\s)(?:أن|إن)|:)\s*[“"«]?\s*$/u;
+const INTRODUCES_NEXT = /^\s*,?\s*(?:that\b|(?:أن|إن)(?:\s|$)|:)/u;
+const MOST_BETWEEN = 80; // code points from a cue to the content it introduces
+
+/**
+ * The reporting verb of ``content`` among ``cues`` (outside it): one before it in the same
+ * stretch that introduces it with "that" or a colon ("Majdalani told AFP that …"), else the
+ * nearest one that does not introduce the next words (", adding that …"), else the nearest.
+ * ``slice(start, end)`` reads the paragraph in code points; without it, the nearest.
+ */
+function proposeCue(cues, content, slice) {
+  if (!slice) return nearest(cues, content);
+  const introducing = cues.filter(
+    (c) => c.end <= content.start && content.start - c.end <= MOST_BETWEEN && INTRODUCES.test(slice(c.end, content.start)),
+  );
+  if (introducing.length) return nearest(introducing, content);
+  const attributing = cues.filter((c) => c.start < content.end || !INTRODUCES_NEXT.test(slice(c.end, c.end + 12)));
+  return nearest(attributing, content) || nearest(cues, content);
 }
 
 /**
