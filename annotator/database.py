@@ -71,4 +71,14 @@ def make_engine(url: str, *, busy_timeout_ms: int = 5000) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=dump_json)
+    # A server that does not answer fails a request in seconds (a 503), not after the
+    # operating system's TCP timeout of minutes with a worker thread held all along.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        json_serializer=dump_json,
+        connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
+    )
+
+
+POSTGRES_CONNECT_TIMEOUT_S = 10

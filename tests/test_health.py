@@ -47,3 +47,31 @@ def test_healthz_answers_503_when_the_database_is_unreachable(
     body = response.get_data(as_text=True).lower()
     for detail in ("sqlite", "psycopg", "postgres", "127.0.0.1", "error", str(tmp_path).lower()):
         assert detail not in body
+
+
+def test_with_the_database_down_nothing_answers_500(
+    tmp_path: Path, postgres_admin_url: str | None
+) -> None:
+    """A browser that still holds a session cookie gets /healthz's 503, and a login or an
+    API call gets a 503 that says to try again, naming no host or driver: never a 500."""
+    url = _unreachable_database_url(tmp_path, postgres_admin_url)
+    app = build_app(url, tmp_path / "instance")
+    client = app.test_client()
+    try:
+        with client.session_transaction() as session:
+            session["_user_id"] = "1.1"  # what a logged-in browser sends
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        api = client.get("/api/documents", headers={"Authorization": "Bearer ann_abc"})
+        page = client.get("/documents")
+    finally:
+        with app.app_context():
+            get_engine().dispose()
+    for answer in (api, page):
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "60"
+        body = answer.get_data(as_text=True)
+        assert "Try again in a minute" in body
+        for detail in ("sqlite", "psycopg", "127.0.0.1", str(tmp_path)):
+            assert detail not in body.lower()
+    assert api.get_json()["error"].startswith("The database did not answer")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, abort, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..annotation import InvalidPayload, SaveResult, VersionConflict
 from ..annotation.validation import PayloadError
+from ..extensions import login_manager
 from .security import is_api_request
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def found(value: T | None) -> T:
@@ -102,8 +107,28 @@ def _too_large(error: RequestEntityTooLarge) -> tuple[Response | str, int]:
     return _render(413, "Too large", message, back)
 
 
+def _database_unavailable(error: OperationalError | InterfaceError) -> tuple[Response, int]:
+    """The database did not answer (down, restarting, unreachable, or a lock held too long):
+    503 and a retry, not a 500; what the driver said goes to the log, never to the user."""
+    log.warning("database unavailable: %s", str(error.orig or error).splitlines()[0][:300])
+    # The page is drawn as for a visitor: who is logged in cannot be read without the
+    # database (flask-login keeps the request's user in g._login_user and loads it only
+    # when that is not set).
+    g._login_user = login_manager.anonymous_user()
+    answer, status = _render(
+        503,
+        "Database unavailable",
+        "The database did not answer; nothing was changed. Try again in a minute.",
+    )
+    response = answer if isinstance(answer, Response) else Response(answer, mimetype="text/html")
+    response.headers["Retry-After"] = "60"
+    return response, status
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers (unhandled exceptions arrive here as a 500)."""
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InterfaceError, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(HTTPException, _http_error)

@@ -107,7 +107,9 @@ def _guard_request() -> Response | None:
         return login_manager.unauthorized()
     if rule is None:
         abort(403, description="this address has no access rule; nobody may use it")
-    if not admits(rule, getattr(current_user, "role", None)):
+    # A public address never loads the session's user: /healthz must answer while the
+    # database is down, even to a browser that still holds a session cookie.
+    if rule is not Access.PUBLIC and not admits(rule, getattr(current_user, "role", None)):
         abort(403, description=f"only {rule.value} may do this")
     if token is None and request.method not in SAFE_METHODS:
         csrf.protect()
