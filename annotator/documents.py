@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .annotation.counts import DONE_STATUSES, recount
-from .models import Annotation, BatchDocument, CorpusStats, Document, Paragraph, User
+from .annotation.counts import DONE_STATUSES, recount, shift_annotatable
+from .models import Annotation, BatchDocument, Document, Paragraph, User
 
 
 class NoSuchDocument(LookupError):
@@ -90,14 +90,7 @@ def _shift_counts(session: Session, document_id: str, sign: int) -> None:
         .where(Paragraph.document_id == document_id, Paragraph.is_boilerplate.is_(False))
     )
     if annotatable:
-        if session.get(CorpusStats, 1) is None:
-            session.add(CorpusStats(id=1))
-            session.flush()
-        session.execute(
-            update(CorpusStats)
-            .values(annotatable=CorpusStats.annotatable + sign * annotatable)
-            .execution_options(synchronize_session=False)
-        )
+        shift_annotatable(session, sign * annotatable)
     finished = session.execute(
         select(Annotation.annotator_id, func.count())
         .join(Paragraph, Paragraph.id == Annotation.paragraph_id)

@@ -262,6 +262,20 @@ def _reopen(session: Session, annotator_id: int, paragraph_id: str) -> None:
         )
 
 
+def shift_annotatable(session: Session, by: int) -> None:
+    """Add ``by`` (negative: take away) to the corpus's kept count of paragraphs to annotate,
+    in SQL, so that two writers never lose each other's change (an import, a document
+    retired or restored)."""
+    if session.get(CorpusStats, 1) is None:
+        session.add(CorpusStats(id=1))
+        session.flush()
+    session.execute(
+        update(CorpusStats)
+        .values(annotatable=CorpusStats.annotatable + by)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def after_import(
     session: Session, annotatable_added: int, annotator_id: int | None, annotations_added: int
 ) -> None:
@@ -269,14 +283,7 @@ def after_import(
     to annotate (boilerplate aside) and, as ``annotator_id``, ``annotations_added``
     annotations. Nothing is counted again when the import added nothing of the kind."""
     if annotatable_added:
-        if session.get(CorpusStats, 1) is None:
-            session.add(CorpusStats(id=1))
-            session.flush()
-        session.execute(
-            update(CorpusStats)
-            .values(annotatable=CorpusStats.annotatable + annotatable_added)
-            .execution_options(synchronize_session=False)
-        )
+        shift_annotatable(session, annotatable_added)
         # New documents may come before where a queue is searched from: search from the
         # start once more (the next search puts the mark back).
         session.execute(
