@@ -225,6 +225,22 @@ def seeded(app: Flask) -> None:
         assert not report.rejected, [o.message for o in report.rejected]
 
 
+def import_article(app: Flask, folder: Path, article_id: str, paragraphs: list[str]) -> list[str]:
+    """Import one article of ``paragraphs`` (a JSONL file in ``folder``) through the import
+    service; return its paragraphs' ids, in order."""
+    import json
+
+    from annotator.ingest import import_paths
+
+    path = folder / f"{article_id}.jsonl"
+    article = {"id": article_id, "title": article_id.title(), "text": "\n\n".join(paragraphs)}
+    path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    with app.app_context():
+        report = import_paths(get_session(), [path])
+        assert not report.rejected, [o.message for o in report.rejected]
+    return [f"{article_id}-p{i}" for i in range(len(paragraphs))]
+
+
 def csrf_token_from(html: str) -> str:
     """The CSRF token of the first form in a page."""
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)

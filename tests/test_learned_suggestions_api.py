@@ -4,7 +4,6 @@ cues, and opening paragraphs does not reread what was learned."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,11 @@ from flask import Flask
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from annotator.extensions import get_engine, get_session
-from annotator.ingest import import_paths
+from annotator.extensions import get_engine
 from annotator.models import LearnedSpan
 from annotator.suggestions import learning, outcomes
 
-from .conftest import Api
+from .conftest import Api, import_article
 from .test_suggestion_cache import statements
 
 PARAGRAPHS = [
@@ -34,13 +32,7 @@ PARAGRAPHS = [
 @pytest.fixture
 def paragraphs(app: Flask, seeded: None, tmp_path: Path) -> list[str]:
     """A short article naming Meqdad in several paragraphs (one in Arabic); their ids."""
-    path = tmp_path / "meqdad.jsonl"
-    article = {"id": "meqdad", "title": "Meqdad", "text": "\n\n".join(PARAGRAPHS)}
-    path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
-    with app.app_context():
-        report = import_paths(get_session(), [path])
-        assert not report.rejected, [o.message for o in report.rejected]
-    return [f"meqdad-p{i}" for i in range(len(PARAGRAPHS))]
+    return import_article(app, tmp_path, "meqdad", PARAGRAPHS)
 
 
 def _open(api: Api, paragraph_id: str) -> dict[str, Any]:

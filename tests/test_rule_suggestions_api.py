@@ -5,7 +5,6 @@ its own kind."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from annotator.extensions import get_session
-from annotator.ingest import import_paths
 from annotator.models import PreAnnotation
 from annotator.suggestions import outcomes
 
-from .conftest import Api
+from .conftest import Api, import_article
 
 PARAGRAPHS = [
     "Lieutenant General Abdel Fattah al-Burhan told reporters in Port Sudan that the army "
@@ -32,13 +29,7 @@ PARAGRAPHS = [
 @pytest.fixture
 def paragraphs(app: Flask, seeded: None, tmp_path: Path) -> list[str]:
     """A short article of the three paragraphs; their ids."""
-    path = tmp_path / "rules.jsonl"
-    article = {"id": "rules", "title": "Rules", "text": "\n\n".join(PARAGRAPHS)}
-    path.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
-    with app.app_context():
-        report = import_paths(get_session(), [path])
-        assert not report.rejected, [o.message for o in report.rejected]
-    return [f"rules-p{i}" for i in range(len(PARAGRAPHS))]
+    return import_article(app, tmp_path, "rules", PARAGRAPHS)
 
 
 def _suggestions(api: Api, paragraph_id: str) -> dict[str, Any]:
