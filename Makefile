@@ -32,7 +32,7 @@ setup: $(VENV)/.installed
 	$(BIN)/annotator import seeds/
 	$(BIN)/annotator create-admin
 
-# gunicorn and the job worker (spaCy, hf and split exports) together; Ctrl-C, or gunicorn
+# gunicorn and the job worker (spaCy, hf and split exports, uploads) together; Ctrl-C, or gunicorn
 # stopping, stops the worker too.
 serve: $(VENV)/.installed
 	@echo "Serving annotator on http://$(HOST):$(PORT) with a job worker (Ctrl-C stops both)"

@@ -17,9 +17,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.config import ConfigurationError, load_config
+from annotator.jobs import JOBS_KEY, JobQueue
 from annotator.models import Actor, Annotation, Document, Paragraph, PreAnnotation, User
 
 from .conftest import SEEDS, Api, AuthActions
+
+
+@pytest.fixture(autouse=True)
+def jobs(app: Flask) -> JobQueue:
+    """The app's job queue, running each upload's import as soon as it is started."""
+    queue: JobQueue = app.extensions[JOBS_KEY]
+    queue.huey.immediate = True
+    return queue
+
 
 ARTICLE = "A quiet day in the camp\n\nNothing happened in the camp today, residents said.\n"
 
@@ -214,9 +224,11 @@ def test_the_page_shows_each_file_with_its_name_escaped(
             "csrf_token": auth.csrf_token(),
         },
         content_type="multipart/form-data",
+        follow_redirects=True,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
+    assert response.request.path.startswith("/upload/jobs/")  # the upload's job, done
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.txt" in html
     assert "refused" in html and "imported" in html

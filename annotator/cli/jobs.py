@@ -1,5 +1,6 @@
 """``annotator worker``: the consumer that runs the background jobs (spaCy, hf and split
-exports from the browser and the API); ``make run`` starts it beside the web server."""
+exports, uploads' imports, from the browser and the API); ``make run`` starts it beside the
+web server."""
 
 from __future__ import annotations
 

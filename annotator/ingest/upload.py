@@ -2,29 +2,30 @@
 service as ``annotator import``.
 
 The record importer reads a file by its path (in chunks, from worker processes when it is
-large), so each upload is streamed in chunks to a file of its own in a temporary folder,
-under its own base name (which becomes a .txt article's source and a pre-annotation's
-source, as with the CLI), and ``import_paths`` imports them all: one transaction per
-file, registries first. The temporary paths are then replaced by the uploaded names in
-the outcomes.
+large), so the request streams each upload in chunks to a file of its own in the import
+job's folder (``save_uploads``), under its own base name (which becomes a .txt article's
+source and a pre-annotation's source, as with the CLI); the job (``jobs.import_job``) then
+imports them one by one through ``import_paths`` (``import_saved``): one transaction per
+file, registries first. The paths on disk are replaced by the uploaded names in the
+outcomes.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
 from ..accounts import find_user
 from ..models import User
 from .outcome import FileOutcome
-from .service import ImportReport, import_paths
+from .paths import REGISTRY_SUFFIXES
+from .service import import_paths
 
 MODES = ("suggestions", "annotations")
 CHUNK = 1024 * 1024
@@ -73,33 +74,81 @@ def importing_user(session: Session, mode: str | None, username: str | None) -> 
     return user
 
 
-def import_uploads(
-    session: Session, uploads: Iterable[Upload], as_user: User | None = None
-) -> ImportReport:
-    """Import uploaded files as ``annotator import`` would (``import_paths``): each in its
-    own transaction, a refused one storing nothing. The outcomes come back in upload order,
-    named by the uploaded names."""
-    with tempfile.TemporaryDirectory(prefix="annotator-upload-") as folder:
-        names: dict[str, tuple[int, str]] = {}
-        for index, upload in enumerate(uploads):
-            target = Path(folder) / str(index) / disk_name(upload.name)
-            target.parent.mkdir()
-            with target.open("wb") as out:
-                shutil.copyfileobj(upload.stream, out, CHUNK)
-            names[str(target)] = (index, shown_name(upload.name))
-        report = import_paths(session, list(names), as_user=as_user)
-    order: dict[int, int] = {}
-    for outcome in report.files:
-        index, name = names[outcome.path]
-        _rename(outcome, name)
-        order[id(outcome)] = index
-    report.files.sort(key=lambda outcome: order[id(outcome)])
-    return report
+@dataclass(frozen=True)
+class SavedUpload:
+    """An uploaded file on disk (``path``, relative to the folder it was saved in) and the
+    name its outcome shows."""
+
+    path: str
+    name: str
 
 
-def _rename(outcome: FileOutcome, name: str) -> None:
-    """Put the uploaded name where the temporary path was, and bound what is shown."""
-    temporary = outcome.path
+def save_uploads(uploads: Iterable[Upload], folder: Path) -> list[SavedUpload]:
+    """Stream each upload in chunks (never whole in memory) to a folder of its own under
+    ``folder``, under its own base name (which becomes a .txt article's source, as with the
+    CLI). Returns them in upload order."""
+    saved: list[SavedUpload] = []
+    for index, upload in enumerate(uploads):
+        target = folder / str(index) / disk_name(upload.name)
+        target.parent.mkdir(parents=True)
+        with target.open("wb") as out:
+            shutil.copyfileobj(upload.stream, out, CHUNK)
+        saved.append(SavedUpload(str(target.relative_to(folder)), shown_name(upload.name)))
+    return saved
+
+
+def import_saved(
+    session: Session,
+    folder: Path,
+    saved: list[SavedUpload],
+    as_user: User | None = None,
+    on_start: Callable[[SavedUpload], None] | None = None,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Import saved uploads as ``annotator import`` would (``import_paths``, registries
+    first): each in its own transaction, a refused one storing nothing, each file deleted
+    once imported. ``on_start`` hears each file before it is read, ``on_done`` its outcome.
+    The outcomes come back in upload order, named by the uploaded names."""
+    registries_first = sorted(
+        range(len(saved)), key=lambda i: Path(saved[i].path).suffix not in REGISTRY_SUFFIXES
+    )
+    outcomes: dict[int, FileOutcome] = {}
+    for index in registries_first:
+        upload = saved[index]
+        if on_start is not None:
+            on_start(upload)
+        path = folder / upload.path
+        outcome = import_paths(session, [path], as_user=as_user).files[0]
+        _rename(outcome, str(path), upload.name)
+        path.unlink(missing_ok=True)
+        outcomes[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+    return [outcomes[index] for index in range(len(saved))]
+
+
+def outcome_row(outcome: FileOutcome) -> dict[str, Any]:
+    """One file's outcome as the upload page and ``/api/imports`` show it."""
+    refused_ = outcome.status in ("rejected", "skipped")
+    return {
+        "name": outcome.path,
+        "status": "refused" if refused_ else "imported",
+        "documents": outcome.documents_added,
+        "paragraphs": outcome.paragraphs_added,
+        "boilerplate": outcome.boilerplate_flagged,
+        "duplicates": outcome.documents_present,
+        "repeats_dropped": outcome.duplicates_dropped,
+        "annotations": outcome.annotations_added,
+        "pre_annotations": outcome.pre_annotations_added,
+        "actors": outcome.actors_added,
+        "aliases": outcome.aliases_added,
+        "notes": list(outcome.notes),
+        "error": outcome.message if refused_ else None,
+    }
+
+
+def _rename(outcome: FileOutcome, temporary: str, name: str) -> None:
+    """Put the uploaded name where the path on disk was, and bound what is shown."""
     outcome.path = name
     outcome.message = shorten(outcome.message.replace(temporary, name), _LONGEST_MESSAGE)
     notes = [shorten(note.replace(temporary, name), _LONGEST_MESSAGE) for note in outcome.notes]

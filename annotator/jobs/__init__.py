@@ -1,7 +1,7 @@
 """Long work off the request: the job plumbing (``queue``) and the kinds of job it runs.
 
-A new kind is a function ``run(work) -> JobResult`` (see ``queue.JobWork``) and a line in
-``KINDS``.
+Kinds: ``export`` (``export_job``) and ``import`` (``import_job``, the uploads). A new kind
+is a function ``run(work) -> JobResult`` (see ``queue.JobWork``) and a line in ``KINDS``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from huey import Huey, RedisHuey, SqliteHuey
 from sqlalchemy import Engine
 
 from .export_job import build_download, run_export
+from .import_job import prepare_import, run_import
 from .queue import RETENTION, JobFailed, JobQueue, JobResult, JobState, JobWork
 
-KINDS = {"export": run_export}
+KINDS = {"export": run_export, "import": run_import}
 JOBS_KEY = "annotator.jobs"  # where the app keeps its JobQueue (app.extensions)
 
 
@@ -53,4 +54,5 @@ __all__ = [
     "build_download",
     "job_queue",
     "make_huey",
+    "prepare_import",
 ]

@@ -1,4 +1,4 @@
-"""Background jobs: long work (a spaCy or hf export, later an upload) run by a huey consumer
+"""Background jobs: long work (a spaCy or hf export, an upload's import) run by a huey consumer
 off the request, with its owner, its progress and its result files kept where the web can
 read them.
 
@@ -94,6 +94,12 @@ class JobWork:
         """``count`` more items are done."""
         self._job.done += count
         self._save(force=False)
+
+    def describe(self, **details: Any) -> None:
+        """Show ``details`` (JSON values: the item being worked on) while the job runs; a
+        finished job's details are its result's."""
+        self._job.details.update(details)
+        self._save(force=True)
 
     def _save(self, force: bool) -> None:
         now = time.monotonic()

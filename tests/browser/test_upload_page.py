@@ -1,18 +1,45 @@
-"""In a real browser: an admin uploads articles and reads what became of each file, and
-retires a document from the documents page (asked first) and restores it."""
+"""In a real browser: an admin uploads articles, follows the import running in the background
+and reads what became of each file, and retires a document from the documents page (asked
+first) and restores it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from annotator.jobs import JOBS_KEY, JobQueue
 from annotator.models import Actor, Document, Paragraph
 
 from ..conftest import SEEDS, TEST_PASSWORD
+
+
+@pytest.fixture
+def start_worker(app: Flask) -> Iterator[Callable[[], None]]:
+    """Start a huey consumer for the app's jobs, in threads of this process (its signal
+    handlers put back as pytest had them); stopped at the end of the test."""
+    queue: JobQueue = app.extensions[JOBS_KEY]
+    running = []
+
+    def start() -> None:
+        consumer = queue.consumer(workers=1)
+        handlers = {n: signal.getsignal(n) for n in (signal.SIGINT, signal.SIGTERM)}
+        consumer.start()
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        running.append(consumer)
+
+    yield start
+    for consumer in running:
+        consumer.stop(graceful=True)
+    queue.huey.storage.close()
 
 
 def test_uploading_the_seeds_and_a_broken_file_shows_each_outcome(
@@ -21,9 +48,11 @@ def test_uploading_the_seeds_and_a_broken_file_shows_each_outcome(
     make_user: Callable[..., object],
     db: Session,
     tmp_path: Path,
+    start_worker: Callable[[], None],
 ) -> None:
     """If this fails, an admin cannot bring articles in without a terminal, is not told
     which file was refused and why, or a refused file leaves part of itself behind."""
+    start_worker()
     make_user("ada", role="admin")
     broken = tmp_path / "broken.jsonl"
     broken.write_text(
@@ -50,6 +79,7 @@ def test_uploading_the_seeds_and_a_broken_file_shows_each_outcome(
     expect(page.locator("#chosen-files")).to_contain_text("dropped.txt")
     page.get_by_role("button", name="Upload and import").click()
 
+    expect(page).to_have_url(re.compile(r"/upload/jobs/[A-Za-z0-9_-]{22}$"))
     table = page.locator("#upload-outcomes")
     expect(table).to_be_visible()
     rows = table.locator("tbody tr")
@@ -76,6 +106,34 @@ def test_uploading_the_seeds_and_a_broken_file_shows_each_outcome(
     assert db.scalar(select(func.count()).select_from(Actor)) > 0
     shown = sum(int(rows.nth(i).locator("td").nth(3).inner_text()) for i in range(len(seeds) + 2))
     assert shown == db.scalar(select(func.count()).select_from(Paragraph))
+
+
+def test_the_job_page_shows_progress_until_the_outcome(
+    page: Page,
+    login: Callable[[str, str], None],
+    make_user: Callable[..., object],
+    start_worker: Callable[[], None],
+    tmp_path: Path,
+) -> None:
+    """If this fails, the admin sees nothing while the files wait for the job runner, or must
+    reload the page by hand to see what became of them."""
+    make_user("ada", role="admin")
+    article = tmp_path / "quiet.txt"
+    article.write_text("A quiet day\n\nNothing happened in the camp today.\n", encoding="utf-8")
+    login("ada", TEST_PASSWORD)
+    page.goto("/upload")
+    page.get_by_label("Files").set_input_files([article])
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.locator("#upload-job")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#upload-job-status")).to_contain_text("Waiting for the job runner")
+    expect(page.locator("#upload-job-progress")).to_be_visible()
+    expect(page.locator("#upload-outcomes")).to_have_count(0)
+    start_worker()  # the page polls, and shows the outcome once the job is done
+    row = page.locator("#upload-outcomes tbody tr")
+    expect(row).to_contain_text("quiet.txt", timeout=30_000)
+    expect(row.locator("td").nth(1)).to_have_text("imported")
+    expect(page.locator("#upload-job-status")).to_have_text("Done: 1 file read.")
+    expect(page.locator("#upload-job-progress")).to_have_count(0)
 
 
 def test_retiring_a_document_takes_it_out_of_the_queue_until_restored(
