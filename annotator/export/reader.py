@@ -45,18 +45,15 @@ def consistent_reads(engine: Engine) -> Iterator[Session]:
     before a SELECT, so each statement would otherwise see the latest state); the state is
     fixed by the first read. Nothing is written through it; it is rolled back at the end.
     """
-    if engine.dialect.name == "postgresql":
-        connection = engine.connect().execution_options(isolation_level="REPEATABLE READ")
-        # Timestamps come back in UTC, as every export writes them.
-        connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
-    else:
-        connection = engine.connect()
-        connection.exec_driver_sql("BEGIN")
-    try:
+    with engine.connect() as connection:  # closing it rolls the read transaction back
+        if engine.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+            # Timestamps come back in UTC, as every export writes them.
+            connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
+        else:
+            connection.exec_driver_sql("BEGIN")
         with Session(bind=connection) as session:
             yield session
-    finally:
-        connection.close()  # rolls the read transaction back
 
 
 def _filtered(query: Select[Any], request: ExportRequest) -> Select[Any]:
