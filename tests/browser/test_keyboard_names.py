@@ -67,3 +67,22 @@ def test_a_name_with_a_lowercase_head_noun_is_one_w_stop(annotator: Page, db: Se
     expect(page.locator("#mode-line")).to_contain_text("“Palestinian factions”")
     page.keyboard.press("2")
     assert _saved_entities(page, paragraph_id).get("Palestinian factions") == "ARMED_GROUP"
+
+
+def test_after_words_labelled_by_hand_enter_takes_the_next_suggestion(
+    annotator: Page, db: Session
+) -> None:
+    """Labelling words by hand moves the focus on to the next suggestion in reading order, as
+    accepting one does: “… between Palestinian factions and IS”, W 2 labels the factions,
+    then Enter alone accepts the suggested "IS" after them."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "002_4c6e6194c4324946.txt", '"There are intermittent')
+    _open(page, paragraph_id)
+    page.keyboard.press("w")
+    expect(page.locator("#mode-line")).to_contain_text("“Palestinian factions”")
+    page.keyboard.press("2")
+    expect(page.locator("#suggestion-list li.suggestion.is-focused")).to_contain_text("IS")
+    page.keyboard.press("Enter")
+    saved = _saved_entities(page, paragraph_id)
+    assert saved.get("Palestinian factions") == "ARMED_GROUP"
+    assert saved.get("IS") == "ARMED_GROUP"

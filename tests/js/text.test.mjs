@@ -134,3 +134,16 @@ test("guillemets and low-high marks count as quotation marks too", () => {
   const german = text.snapToWords(34, 45);
   assert.equal(text.slice(german.quoted.start, german.quoted.end), "„Wir gehen“");
 });
+
+test("a selection never leaves a bracket open: the closing (or opening) one next to it comes along", () => {
+  const s = "fighting between the ELN and the Estado Mayor Central (EMC), the office said (in a report";
+  const text = new CodePointText(s);
+  const emc = s.indexOf("(EMC)");
+  const upTo = (t) => s.slice(t.start, t.end);
+  assert.equal(upTo(text.snapToWords(s.indexOf("Estado"), emc + 4)), "Estado Mayor Central (EMC)");
+  assert.equal(upTo(text.snapToWords(emc + 1, emc + 4)), "EMC", "the words alone open nothing");
+  assert.equal(upTo(text.snapToWords(emc + 1, s.indexOf("office"))), "(EMC), the");
+  // A bracket that closes nothing next to the words stays out: no reaching across other text.
+  assert.equal(upTo(text.snapToWords(s.indexOf("in a"), s.length)), "in a report");
+  assert.equal(upTo(text.snapToWords(s.indexOf("said"), s.length)), "said (in a report");
+});

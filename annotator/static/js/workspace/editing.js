@@ -64,6 +64,8 @@ export function createEditing({ state, saver, render, suggestActor }) {
       for (const suggestion of open) state.annotation.decide(suggestion, suggestion.label === label ? "accepted" : "rejected");
       state.selection = null;
       state.selected = { kind: "entity", id: entity.id };
+      // As after accepting one, the next suggestion in reading order is focused: Enter takes it.
+      focusNextSuggestion({ id: null, start });
       changed();
       if (!entity.actor) suggestActor(entity);
       return;
@@ -110,7 +112,8 @@ export function createEditing({ state, saver, render, suggestActor }) {
     changed();
   }
 
-  /** After a decision the focus moves on to the next open suggestion in the text. */
+  /** After a decision (or words labelled by hand) the focus moves on to the next open
+   * suggestion in the text, from where ``after`` starts. */
   function focusNextSuggestion(after) {
     const open = state.openSuggestions().filter((s) => s.id !== after.id && s.start >= after.start);
     state.focusedSuggestion = open.length ? open[0].id : null;

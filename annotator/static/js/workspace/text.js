@@ -7,6 +7,7 @@ const POSSESSIVE = /['\u2019]s$/i;
 // Quotation marks a drag may start or end on: with the punctuation that comes before a
 // closing mark (“... Yarmouk,”) and the one space French sets inside guillemets (« nous »).
 const OPENING_MARKS = /["“«„‘‹']+\s?$/u;
+const BRACKETS = [["(", ")"], ["[", "]"], ["{", "}"]];
 const CLOSING_MARKS = /^[,.;:!?…]*\s?["”»“’›']+/u;
 
 /** The paragraph text with code-point indexing, words and grapheme boundaries. */
@@ -80,7 +81,7 @@ export class CodePointText {
     if (POSSESSIVE.test(lastText) && end <= last.end - 2 && last.end - 2 > last.start) {
       snappedEnd = last.end - 2;
     }
-    const snapped = { start: first.start, end: snappedEnd };
+    const snapped = this.balanceBrackets({ start: first.start, end: snappedEnd });
     const opening = start < first.start ? OPENING_MARKS.exec(this.slice(start, first.start)) : null;
     const closing = end > last.end ? CLOSING_MARKS.exec(this.slice(last.end, end)) : null;
     if (opening || closing) {
@@ -90,6 +91,25 @@ export class CodePointText {
       };
     }
     return snapped;
+  }
+
+  /**
+   * ``span`` widened over the brackets right outside it that close (or open) one it leaves
+   * open: words stop before punctuation, so "… Central (EMC" would otherwise be the most a
+   * selection could reach of "… Central (EMC)".
+   */
+  balanceBrackets(span) {
+    let { start, end } = span;
+    for (const [open, close] of BRACKETS) {
+      let depth = 0;
+      for (const ch of this.points.slice(start, end)) {
+        if (ch === open) depth += 1;
+        else if (ch === close) depth -= 1;
+      }
+      while (depth > 0 && this.points[end] === close) { end += 1; depth -= 1; }
+      while (depth < 0 && this.points[start - 1] === open) { start -= 1; depth += 1; }
+    }
+    return { start, end };
   }
 
   /** Widen a selection to whole graphemes, so an emoji or a letter with its marks is never split. */
