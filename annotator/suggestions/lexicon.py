@@ -1,6 +1,8 @@
 """The words the rules look for: reporting cues and titles, read from the data files shipped
 in ``lexicon/`` plus the ones an admin names (``ANNOTATOR_CUE_LEXICON``,
-``ANNOTATOR_TITLE_LEXICON``), so the lists grow without a code change.
+``ANNOTATOR_TITLE_LEXICON``), so the lists grow without a code change; the collective
+nouns that name actors (``lexicon/groups.txt``, ``ANNOTATOR_GROUP_LEXICON``) are read the
+same way (``load_groups``).
 
 A file is one entry per line; ``#`` starts a comment line; ``[verbs]``, ``[addressed]``
 and ``[sources]`` head the three parts of the cue file. In an admin's file, ``-entry``
@@ -156,3 +158,78 @@ def load() -> Lexicon:
     _CACHE.clear()
     _CACHE[stamp] = lexicon
     return lexicon
+
+
+# Collective nouns naming actors (``lexicon/groups.txt``, extended by ANNOTATOR_GROUP_LEXICON).
+GROUP_SETTING = "ANNOTATOR_GROUP_LEXICON"
+GROUP_LABELS = ("ARMED_GROUP", "STATE_ACTOR", "PERSON")
+GROUP_SECTIONS = (
+    *(label.lower() for label in GROUP_LABELS),
+    *(f"{label.lower()} after a modifier" for label in GROUP_LABELS),
+    *(f"{label.lower()} modifiers" for label in GROUP_LABELS[:2]),
+    "modifiers",
+)
+
+
+@dataclass(frozen=True)
+class Groups:
+    """The collective nouns that name an actor ("rebels", "troops", الجيش) with the label
+    each gives, those that name one only after a modifier or a nationality ("armed groups",
+    "security forces", "Sudanese army"), and the modifiers, some of which decide the label
+    ("rebel forces" is an ARMED_GROUP). Keys are casefolded and, in Arabic, without
+    diacritics or tatweel."""
+
+    alone: dict[str, str]
+    modified: dict[str, str]
+    modifiers: dict[str, str | None]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "noun_pattern", _pattern((*self.alone, *self.modified)))
+
+    def noun(self, text: str) -> tuple[str, bool] | None:
+        """The label of the collective noun ``text`` and whether it stands alone, or None."""
+        key = group_key(text)
+        if key in self.alone:
+            return self.alone[key], True
+        if key in self.modified:
+            return self.modified[key], False
+        return None
+
+    def nouns(self) -> dict[str, str]:
+        """Every collective noun with its label, alone or not ("Palestinian factions")."""
+        return {**self.modified, **self.alone}
+
+
+def group_key(entry: str) -> str:
+    """``entry`` as the group lists key it: casefolded, one space between words, Arabic
+    without diacritics and tatweel."""
+    return re.sub(f"[{ARABIC_MARKS}]", "", _key(entry))
+
+
+_GROUP_CACHE: dict[tuple[object, ...], Groups] = {}
+
+
+def load_groups() -> Groups:
+    """The collective nouns in force: the shipped file and the admin's (read again when it
+    changes; one that cannot be read is logged and left out)."""
+    group_file = os.environ.get(GROUP_SETTING)
+    stamp = _stamp(group_file)
+    cached = _GROUP_CACHE.get(stamp)
+    if cached is not None:
+        return cached
+    merged = _merged(SHIPPED / "groups.txt", group_file, GROUP_SECTIONS)
+    sections = dict(zip(GROUP_SECTIONS, merged, strict=True))
+    alone: dict[str, str] = {}
+    modified: dict[str, str] = {}
+    modifiers: dict[str, str | None] = {group_key(e): None for e in sections["modifiers"]}
+    for label in GROUP_LABELS:
+        for entry in sections[label.lower()]:
+            alone[group_key(entry)] = label
+        for entry in sections[f"{label.lower()} after a modifier"]:
+            modified[group_key(entry)] = label
+        for entry in sections.get(f"{label.lower()} modifiers", []):
+            modifiers[group_key(entry)] = label
+    groups = Groups(alone, modified, modifiers)
+    _GROUP_CACHE.clear()
+    _GROUP_CACHE[stamp] = groups
+    return groups

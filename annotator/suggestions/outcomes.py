@@ -1,4 +1,4 @@
-"""How suggestions fare, per kind (registry, learned, title, cue_subject, cue,
+"""How suggestions fare, per kind (registry, learned, title, cue_subject, phrase, group, cue,
 pre_annotation): how many were decided on, accepted, rejected or left, read from the
 recorded decisions (``suggestion_decisions``), whose ids say their kind (``kinds.py``)."""
 

@@ -16,16 +16,21 @@ Named phrases (``suggest_named_phrases``): a nationality and a collective noun (
 factions", "Russian forces"), an Arabic place after its kind (مخيم جباليا، مدينة غزة) and an
 Arabic ministry, police or government (وزارة الصحة، حكومة الاحتلال), labelled by the
 guidelines' types.
+
+Collective mentions (``suggest_collective_groups``): a collective noun that names an actor
+on its own ("jihadists", "troops", الجيش العراقي) or after a modifier ("security forces",
+"transitional authorities", "a security source"), from ``lexicon/groups.txt``.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 from . import lexicon as lexicons
-from .kinds import PHRASE_PREFIX, SUBJECT_PREFIX, TITLE_PREFIX
+from .kinds import GROUP_PREFIX, PHRASE_PREFIX, SUBJECT_PREFIX, TITLE_PREFIX
 
 PERSON, ORGANIZATION = "PERSON", "ORGANIZATION"
 STATE_ACTOR, ARMED_GROUP, LOCATION = "STATE_ACTOR", "ARMED_GROUP", "LOCATION"
@@ -75,15 +80,6 @@ ARABIC_ORG_HEADS = (
 # compound names (بيت لاهيا، دير البلح) one more.
 ARABIC_PLACE_HEADS = frozenset("مخيم مدينة بلدة قرية حي محافظة".split())
 ARABIC_COMPOUND_STARTS = frozenset("بيت بني دير كفر عين تل أبو أم خان رأس".split())
-# A nationality and a collective noun: the group it names, by the guidelines' types.
-_ARMED = "factions militants fighters rebels insurgents militias militiamen jihadists gunmen"
-GROUP_NOUNS = {
-    **dict.fromkeys(_ARMED.split(), ARMED_GROUP),
-    **dict.fromkeys(
-        "forces troops army military government authorities regime police navy".split(),
-        STATE_ACTOR,
-    ),
-}
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:ian|ean|ese|ish|i|an|ic)")
 
 
@@ -381,6 +377,13 @@ def _arabic_subject(text: str, at: int, lexicon: lexicons.Lexicon) -> tuple[int,
     return words[0].start(), words[-1].end(), PERSON if person else ORGANIZATION
 
 
+def _speaker_before(cue: str) -> bool:
+    """Whether an Arabic cue ends in ا or ة: an adverbial form carrying on the speaker's
+    earlier sentence ("..., مضيفا أن", "adding that") or a dual or plural verb (قالا، قالوا),
+    which Arabic writes only after its subject. What follows it is never the speaker."""
+    return _bare(cue).endswith(("ا", "ة"))
+
+
 def suggest_cue_subjects(
     text: str,
     cues: list[dict[str, Any]],
@@ -398,6 +401,8 @@ def suggest_cue_subjects(
         verb_end = verb.end() if verb is not None else cue["end"]  # "told" of "told AFP"
         lead = _LEAD.match(text, verb_end)
         if _is_arabic(cue["text"]):
+            if _speaker_before(cue["text"]):
+                continue
             subject = None if lead is None else _arabic_subject(text, lead.end(), lexicon)
             if subject is not None:
                 spans.append(subject)
@@ -442,15 +447,16 @@ def suggest_by_rules(
     organisations: frozenset[str] = frozenset(),
 ) -> list[dict[str, Any]]:
     """The rules' entity suggestions for ``text`` (names after titles, named phrases, the
-    speakers of ``cues``, in that order of trust) where none overlaps one in ``taken`` (what
-    the registry and the learned spans offer) or one before it: one suggestion per stretch
-    of text."""
+    speakers of ``cues``, collective mentions, in that order of trust) where none overlaps
+    one in ``taken`` (what the registry and the learned spans offer) or one before it: one
+    suggestion per stretch of text."""
     kept = list(taken)
     found = []
     for suggestion in (
         *suggest_titled_names(text),
         *suggest_named_phrases(text),
         *suggest_cue_subjects(text, cues, organisations=organisations),
+        *suggest_collective_groups(text),
     ):
         if not any(s["start"] < suggestion["end"] and suggestion["start"] < s["end"] for s in kept):
             kept.append(suggestion)
@@ -483,14 +489,16 @@ def _arabic_places(text: str, lexicon: lexicons.Lexicon) -> list[tuple[int, int,
 def suggest_named_phrases(
     text: str, lexicon: lexicons.Lexicon | None = None
 ) -> list[dict[str, Any]]:
-    """Suggestions for groups named by a nationality and a collective noun ("Palestinian
-    factions" ARMED_GROUP, "Russian forces" STATE_ACTOR), Arabic places after their kind and
+    """Suggestions for groups named by a nationality and a collective noun of
+    ``lexicon/groups.txt`` ("Palestinian factions" ARMED_GROUP, "Russian forces"
+    STATE_ACTOR, the label the noun's section gives), Arabic places after their kind and
     Arabic ministries, police and governments (``_arabic_places``)."""
     lexicon = lexicon or lexicons.load()
     spans: list[tuple[int, int, str]] = []
     words = list(_WORD.finditer(text))
+    nouns = lexicons.load_groups().nouns()
     for first, second in zip(words, words[1:], strict=False):
-        label = GROUP_NOUNS.get(second.group())
+        label = nouns.get(second.group()) if second.group().islower() else None
         if (
             label is not None
             and _DEMONYM.fullmatch(first.group())
@@ -501,6 +509,123 @@ def suggest_named_phrases(
     spans.sort(key=lambda span: (span[0], -span[1]))
     found = [_entity(PHRASE_PREFIX, "phrase", text, *span) for span in spans]
     return _without_overlaps(found)
+
+
+# Words before a noun that says what someone is, not who acts: "they are (not) rebels".
+COPULAS = frozenset("is are was were be been being become became remain remained not".split())
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“”(]\s*)$")
+_NISBA = ("ي", "ية", "يين", "يون")  # an Arabic adjective of origin: العراقي، الإسرائيلية
+
+
+def _joined(text: str, start: int, end: int) -> bool:
+    """Whether the words at ``start``..``end`` are part of a longer word: "anti-government"
+    and "rebel-held" hold no noun "government" or "rebel" (a possessive "army's" does)."""
+    before, after = text[start - 1 : start], text[end : end + 2]
+    if before in ("-", "'", "’") or (before.isalnum() and not _is_arabic(before)):
+        return True
+    if after[:1] and unicodedata.category(after[0]).startswith("M"):
+        return True  # a mark on the last letter: "source" + U+064E is not "source"
+    if re.match(r"['’]s(?!\w)", text[end : end + 3]):
+        return False  # the regular army's positions
+    return after[:1] in ("-", "'", "’") and after[1:].isalpha()
+
+
+def _word_before(text: str, at: int) -> re.Match[str] | None:
+    """The word ending one run of spaces (no line break) before ``at``, or None."""
+    gap = re.search(r"[ \t\u00a0]+$", text[max(0, at - 40) : at])
+    if gap is None:
+        return None
+    end = at - len(gap.group())
+    return next((m for m in _WORD.finditer(text, max(0, end - 40), end) if m.end() == end), None)
+
+
+def _english_group(
+    text: str, noun: re.Match[str], label: str, alone: bool, lexicon: lexicons.Lexicon
+) -> tuple[int, int, str] | None:
+    """The mention a Latin collective noun makes: the noun with up to two modifiers before it
+    (and a nationality before those), or the bare noun when it stands alone or right before a
+    reporting verb ("the army said"); None when it is part of a name ("Rapid Support
+    Forces"), follows a name that names the actor ("IS fighters"), says what someone is
+    ("they are former rebels") or names a person by apposition ("security official John
+    Smith")."""
+    groups = lexicons.load_groups()
+    start, modifiers, nearest = noun.start(), 0, None
+    if not noun.group().islower() and not _SENTENCE_START.search(text[:start]):
+        return None
+    while modifiers < 2 and (word := _word_before(text, start)) is not None:
+        key = word.group().casefold()
+        if key not in groups.modifiers or _joined(text, word.start(), word.end()):
+            break
+        nearest = nearest or groups.modifiers[key]
+        start, modifiers = word.start(), modifiers + 1
+    word = _word_before(text, start)
+    if word is not None and _DEMONYM.fullmatch(word.group()):
+        start, modifiers = word.start(), modifiers + 1  # "Syrian security forces"
+    elif word is not None and word.group().casefold() in COPULAS:
+        return None  # "they are former rebels": what they are, not who acts
+    elif word is not None and _latin_name_word(word.group()):
+        return None  # "IS fighters", "Free Syrian Army rebels": the name names the actor
+    gap = _GAP.match(text, noun.end())
+    after = "" if gap is None else text[gap.end() :]
+    if not modifiers and not alone:
+        cue = lexicon.cue_pattern.match(after)
+        if cue is None or lexicon.is_source(cue.group()) or lexicon.is_addressed(cue.group()):
+            return None
+    if label == PERSON and re.match(r"[A-Z]", after):
+        return None
+    if label != PERSON and nearest is not None:
+        label = nearest
+    return start, noun.end(), label
+
+
+def _arabic_group(
+    text: str, noun: re.Match[str], label: str, lexicon: lexicons.Lexicon
+) -> tuple[int, int, str] | None:
+    """The mention an Arabic definite collective noun makes (الحكومة، قوات الأمن) with up to
+    two adjectives of origin after it (الجيش العراقي، القوات الإسرائيلية); None when it is a
+    title's complement (رئيس الحكومة: the title rule's)."""
+    word = _word_before(text, noun.start())
+    if any(
+        title.start() <= noun.start() < title.end()
+        or (word is not None and title.end() == word.end())
+        for title in lexicon.title_pattern.finditer(text, max(0, noun.start() - 60), noun.end())
+    ):
+        return None
+    end = noun.end()
+    for _ in range(2):
+        gap = _GAP.match(text, end)
+        adjective = None if gap is None else _WORD.match(text, gap.end())
+        bare = "" if adjective is None else _bare(adjective.group())
+        if not (bare.startswith("ال") and bare.endswith(_NISBA)):
+            break
+        end = adjective.end()  # type: ignore[union-attr]
+    return noun.start(), end, label
+
+
+def suggest_collective_groups(
+    text: str, lexicon: lexicons.Lexicon | None = None
+) -> list[dict[str, Any]]:
+    """Suggestions for collective mentions of actors, which the guidelines want marked
+    ("jihadists", "troops", "security forces", "transitional authorities", "a security
+    source", الحكومة، المؤسسة العسكرية): the nouns of ``lexicon/groups.txt`` that stand alone
+    as plural mentions, or after a modifier, with the label the noun or its modifier gives.
+    Never part of a longer word ("rebel-held", "anti-government") or of a capitalised name."""
+    lexicon = lexicon or lexicons.load()
+    groups = lexicons.load_groups()
+    spans: list[tuple[int, int, str]] = []
+    for noun in groups.noun_pattern.finditer(text):  # type: ignore[attr-defined]
+        found = groups.noun(noun.group())
+        if found is None or _joined(text, noun.start(), noun.end()):
+            continue
+        label, alone = found
+        if _is_arabic(noun.group()):
+            span = _arabic_group(text, noun, label, lexicon) if alone else None
+        else:
+            span = _english_group(text, noun, label, alone, lexicon)
+        if span is not None:
+            spans.append(span)
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    return _without_overlaps([_entity(GROUP_PREFIX, "group", text, *span) for span in spans])
 
 
 DETERMINERS = frozenset("the a an his her their its our".split())
