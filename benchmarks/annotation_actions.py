@@ -255,6 +255,7 @@ PAGE_VIEW = """async () => {
   const focused = suggestions.find((li) => li.classList.contains("is-focused"));
   return {
     words: words.words.map((w) => [w.start, w.end, words.withoutPossessive(w)]),
+    text: words.points.join(""),
     open: suggestions.map((li) => li.dataset.suggestionId),
     focused: focused ? focused.dataset.suggestionId : null,
     entities,
@@ -356,7 +357,10 @@ SPAN_BOX = """([start, end]) => {
   const a = first.getClientRects()[0];
   const rects = last.getClientRects();
   const b = rects[rects.length - 1];
-  const rtl = getComputedStyle(startNode.parentElement).direction === "rtl" || a.left > b.right;
+  // Right to left when the text runs so, or when the last character sits left of the first
+  // on the same line (a span over a line wrap ends left of where it starts in any script).
+  const rtl = getComputedStyle(startNode.parentElement).direction === "rtl"
+    || (Math.abs(a.top - b.top) < 1 && a.left > b.right);
   return {x1: rtl ? a.right - 1 : a.left + 1, y1: a.top + a.height / 2,
           x2: rtl ? b.left + 1 : b.right - 1, y2: b.top + b.height / 2};
 }"""
@@ -377,6 +381,7 @@ class Item:
     actions: float = 0.0
     ok: bool = True
     steps: list[str] = field(default_factory=list)
+    what: str = ""  # the item's words, for --steps
 
 
 class PlanError(Exception):
@@ -501,7 +506,8 @@ class Annotator:
         }
         for suggestion_id in self.suggestions:
             self.shown[kind_of(suggestion_id)] += 1
-        self.view_words = self.view()["words"]
+        view = self.view()
+        self.view_words, self.view_text = view["words"], view["text"]
         self.tables = self.page.evaluate(CURSOR_TABLES, {})
         self.cursor = self.anchor = None
 
@@ -521,6 +527,12 @@ class Annotator:
         raise PlanError(f"no word starts at {start}")
 
     def _word_ending(self, end: int) -> int:
+        # Words stop before punctuation; a selection that opens a bracket takes the closing
+        # one right after its last word along (text.js balanceBrackets).
+        while end > 0 and self.view_text[end - 1] in ")]}":
+            if end in {e for _s, e, _b in self.view_words}:
+                break
+            end -= 1
         for index, (_start, word_end, bare) in enumerate(self.view_words):
             if end in (word_end, bare):
                 return index
@@ -595,7 +607,7 @@ class Annotator:
         gold_set = {tuple(e) for e in gold.entities}
         exact = [s for s in open_entities if (s["start"], s["end"], s["label"]) in gold_set]
         items = {
-            e: Item("entity", gold.set, "by hand")
+            e: Item("entity", gold.set, "by hand", what=gold.text[e[0] : e[1]])
             for e in sorted(gold.entities, key=lambda e: (e[0], -e[1]))
         }
         self.made.extend(items.values())
@@ -702,7 +714,12 @@ class Annotator:
             s["kind"] == "cue" and (s["start"], s["end"]) == quote.cue
             for s in self.suggestions.values()
         )
-        item = Item("quote", gold.set, "suggested cue" if cue_suggested else "cue by hand")
+        item = Item(
+            "quote",
+            gold.set,
+            "suggested cue" if cue_suggested else "cue by hand",
+            what=gold.text[quote.content[0] : quote.content[1]][:30],
+        )
         self.items = [item]
         self.made.append(item)
         from_cue = self._cue_proposing(quote.content) if self.mode == "keyboard" else None
@@ -825,8 +842,14 @@ class Annotator:
 
     def stance(self, gold: GoldParagraph, stance: GoldStance) -> None:
         """From its quote when it is selected (or, with the mouse, one click selects it):
-        S, target, polarity; otherwise from its holder, then the quote step."""
-        item = Item("stance", gold.set, "quote exists" if gold.quotes else "no quote")
+        S, target, polarity; otherwise from its holder, then the quote step if the page asks
+        (or Q on the stance, if not and it has a quote)."""
+        item = Item(
+            "stance",
+            gold.set,
+            "quote exists" if stance.quote is not None else "no quote",
+            what=gold.text[stance.target[0] : stance.target[1]][:30],
+        )
         self.items = [item]
         self.made.append(item)
         view = self.view()
@@ -894,16 +917,29 @@ class Annotator:
             else:
                 raise PlanError(f"no way to the target {stance.target}")
         self.press(POLARITY_KEYS[stance.polarity])
-        if not from_quote and gold.quotes:
-            # The quote that expresses it is asked for.
-            if stance.quote is None:
+        if from_quote:
+            return
+        # The quote is asked for only when one is said by the holder or names it, the first
+        # focused (modes.js choosePolarity); else Q on the stance, still selected, asks.
+        asked = self.page.locator("#workspace").get_attribute("data-mode") == "stance-quote"
+        if stance.quote is None:
+            if asked:
                 self.press("Escape")
-            elif self.mode == "mouse":
-                self.click_text(gold.quotes[stance.quote].content[0], "quote")
-            else:
-                order = self.view()["quotes"]
-                self.tab_to(order, None, order[stance.quote], "Tab", "Shift+Tab")
-                self.press("Enter")
+            return
+        if not asked:
+            self.press("q")
+        view = self.view()
+        order = view["quotes"]
+        contents = [list(q.content) for q in gold.quotes[: len(order)]]
+        focused = view["candidateFocus"]
+        current = order[contents.index(focused)] if focused in contents else None
+        if current == order[stance.quote]:
+            self.press("Enter")
+        elif self.mode == "mouse":
+            self.click_text(gold.quotes[stance.quote].content[0], "quote")
+        else:
+            self.tab_to(order, current, order[stance.quote], "Tab", "Shift+Tab")
+            self.press("Enter")
 
     # -- one paragraph
 
@@ -1157,7 +1193,8 @@ def main() -> int:
         if args.steps:
             for item in items:
                 print(
-                    f"   {item.layer:<7}{item.case:<14}{item.actions:5.2f}  {' '.join(item.steps)}"
+                    f"   {item.layer:<7}{item.case:<14}{item.actions:5.2f}  {item.what[:30]:<31}"
+                    f"{' '.join(item.steps)}"
                 )
     return 0
 

@@ -2,6 +2,7 @@
 
 import { proposeContent } from "./clauses.js";
 import { proposeSpeakerAndCue, speakerTiers, stanceTargets } from "./proposals.js";
+import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
 import { showMessage } from "./view.js";
 
@@ -24,12 +25,19 @@ export function createModes({ state, changed, render, selectSpan }) {
   /**
    * Q: the selected words become a quote's content; then its speaker is asked for. With no
    * words selected but a reporting verb focused (Tab), what was said next to that verb is
-   * taken as the content (clauses.js proposeContent) and the verb as the cue.
+   * taken as the content (clauses.js proposeContent) and the verb as the cue. With neither,
+   * on a selected stance, the quote that expresses it is asked for again (askStanceQuote).
    */
   function startQuote() {
     if (state.readOnly) return;
     const focused = state.suggestion(state.focusedSuggestion);
     const fromCue = !state.selection && focused && focused.kind === "cue" ? focused : null;
+    const stance = state.selectedItem("stance");
+    if (stance && !state.selection && !fromCue && state.annotation.quotes.length) {
+      askStanceQuote(stance);
+      render();
+      return;
+    }
     const cues = state.openSuggestions().filter((s) => s.kind === "cue");
     let span = null;
     if (state.selection) span = state.selection.quoted ?? state.selection; // with the marks dragged over
@@ -175,6 +183,21 @@ export function createModes({ state, changed, render, selectSpan }) {
     }
   }
 
+  /** The quotes that may express ``stance``: said by its holder or naming it (state.js). */
+  const relatedQuotes = (stance) => {
+    const a = state.annotation;
+    return quotesRelatedTo(a.entity(stance.holder), a.quotes, a.entities);
+  };
+
+  /**
+   * The quote expressing ``stance`` is asked for, the first related quote (in text order)
+   * focused so that Enter takes it; Tab still goes through every quote, N answers none.
+   */
+  function askStanceQuote(stance, related = relatedQuotes(stance)) {
+    enter({ kind: "stance-quote", stanceId: stance.id });
+    if (related.length) state.candidateIndex = state.candidates().findIndex((c) => c.id === related[0].id);
+  }
+
   function finishQuote(quote) {
     state.mode = null;
     state.selection = null;
@@ -185,7 +208,9 @@ export function createModes({ state, changed, render, selectSpan }) {
   /**
    * +, - or =: the stance is made, its target the one chosen, or (pressed while the target is
    * asked for) the focused candidate or the selected words. A stance made from a quote is
-   * expressed by that quote; otherwise the quote expressing it is asked for, if there are any.
+   * expressed by that quote; otherwise the quote expressing it is asked for only when a quote
+   * is said by its holder or names it (no key spent on a question with no likely answer):
+   * Q on the selected stance asks anyway.
    */
   function choosePolarity(polarity) {
     const m = state.mode;
@@ -202,11 +227,15 @@ export function createModes({ state, changed, render, selectSpan }) {
     }
     const stance = state.annotation.addStance(m.holder, target, polarity);
     state.selected = { kind: "stance", id: stance.id };
-    if (m.quote) {
-      stance.quote = m.quote;
-      state.mode = null;
-    } else if (state.annotation.quotes.length) enter({ kind: "stance-quote", stanceId: stance.id });
-    else state.mode = null;
+    state.mode = null;
+    if (m.quote) stance.quote = m.quote;
+    else {
+      const related = relatedQuotes(stance);
+      if (related.length) askStanceQuote(stance, related);
+      else if (state.annotation.quotes.length) {
+        showMessage(`Stance ${stance.id} made with no quote: no quote is said by its holder or names it. Q links one.`);
+      }
+    }
     changed();
   }
 

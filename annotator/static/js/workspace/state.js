@@ -7,6 +7,25 @@ import { CodePointText } from "./text.js";
 
 const entityCandidate = (e) => ({ kind: "entity", id: e.id, start: e.start, end: e.end });
 
+/**
+ * The quotes that may express a stance held by ``holder`` (an entity), in text order: the
+ * ones it said (it is their speaker) and the ones whose content names it (guidelines §2:
+ * Meqdad says "Syria and the PLO are determined to fight terrorism", which expresses Syria's
+ * stance). Another mention linked to the same actor counts as the holder. The page asks for
+ * a stance's quote only when there is one: otherwise the question would cost a key for nothing.
+ */
+export function quotesRelatedTo(holder, quotes, entities) {
+  if (!holder) return [];
+  const isHolder = (e) => Boolean(e) && (e.id === holder.id || (Boolean(holder.actor) && e.actor === holder.actor));
+  const mentions = entities.filter(isHolder);
+  if (!mentions.some((e) => e.id === holder.id)) mentions.push(holder);
+  const speakers = new Map(entities.map((e) => [e.id, e]));
+  return quotes
+    .filter((q) => isHolder(speakers.get(q.speaker))
+      || mentions.some((e) => e.start >= q.content.start && e.end <= q.content.end))
+    .sort((a, b) => a.content.start - b.content.start || a.content.end - b.content.end);
+}
+
 export class WorkspaceState {
   /**
    * The state of the page from the server's two answers (GET /api/labels, GET
