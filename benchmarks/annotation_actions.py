@@ -897,8 +897,14 @@ class Annotator:
         )
         focus = order.index(view["candidateFocus"]) if view["candidateFocus"] in order else -1
         target = list(stance.target)
-        # Tab goes forward through the targets, from the focused one (or before the first).
-        tabs = (order.index(target) - focus) % len(order) if target in order else None
+        # Tab goes forward through the targets, Shift+Tab back, from the focused one (from
+        # none, Tab to the first and Shift+Tab to the last: keyboard.js handleModeKey).
+        tab_key, tabs = "Tab", None
+        if target in order:
+            t, n = order.index(target), len(order)
+            ahead = (t - focus) % n
+            behind = (focus - t) % n if focus >= 0 else n - t
+            tab_key, tabs = ("Tab", ahead) if ahead <= behind else ("Shift+Tab", behind)
         if focus >= 0 and order[focus] == target:
             pass  # the focused target: the polarity key takes it
         elif stance.target_is_entity and self.mode == "mouse":
@@ -911,7 +917,7 @@ class Annotator:
             )
             if tabs is not None and (select_plan is None or tabs < len(select_plan)):
                 for _ in range(tabs):
-                    self.press("Tab")
+                    self.press(tab_key)
             elif select_plan is not None:
                 self.select_words(stance.target)
             else:

@@ -61,3 +61,23 @@ test("the cursor jumps by clause and the selection grows to the next punctuation
   assert.equal(clauseEndWord(text, word("that")), word("talks"));
   assert.equal(clauseEndWord(text, word("failed")), word("badly"));
 });
+
+test("noun phrases open after 'that' and at a quote's start, and never end on 'and' or a preposition", async () => {
+  const { nounPhrases } = await import("../../annotator/static/js/workspace/clauses.js");
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const phrasesOf = (s, options) => {
+    const text = new CodePointText(s);
+    return nounPhrases(text, 0, text.length, options).map((p) => text.slice(p.start, p.end));
+  };
+  const told = "Moussa Diallo told AFP that dialogue with JNIM was the only way out.";
+  assert.deepEqual(phrasesOf(told), ["dialogue with JNIM", "the only way out"]);
+  const deal = phrasesOf("The EMC rejected the 2016 peace deal and has since expanded.");
+  assert.ok(deal.includes("the 2016 peace deal"), deal);
+  assert.ok(deal.every((p) => !/ and$/.test(p)), deal);
+  // What a quote says: its first words open a phrase too, one word alone is none.
+  assert.deepEqual(phrasesOf("dialogue with JNIM was the only way out", { fromStart: true }),
+    ["dialogue with JNIM", "the only way out"]);
+  assert.deepEqual(phrasesOf("talks are over", { fromStart: true }), []);
+  assert.deepEqual(phrasesOf("Talks with the rebels will resume", { fromStart: true }),
+    ["Talks with the rebels", "the rebels"]);
+});

@@ -157,25 +157,39 @@ const PHRASE_STOP = new Set([
   "because", "but", "therefore", "after", "before", "if",
 ]);
 const PHRASE_WORDS = 12;
+// Words a noun phrase never ends on: "the 2016 peace deal and has since …" is "the 2016 peace deal".
+const PHRASE_TAIL = new Set(["and", "or", "nor", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "into"]);
 
 /**
  * The noun phrases in ``[from, to)`` a stance may target, cheaply: from each determiner ("the",
- * "a", "their" …) to the end of its clause, stopping before a verb such as "are" or a word
- * opening another clause ("which", "while"), at most twelve words: "the withdrawal of armed
- * groups without their weapons", "a unified position for the Palestinian forces in Syria".
- * Returns [{start, end}] in reading order.
+ * "a", "their" …), each word right after "that", and (``fromStart``: the range is what a quote
+ * says) the range's first word, to the end of its clause, stopping before a verb such as "are"
+ * or a word opening another clause ("which", "while"), at most twelve words and never ending
+ * on "and" or a preposition: "the withdrawal of armed groups without their weapons", "a
+ * unified position for the Palestinian forces in Syria", "… told AFP that dialogue with JNIM
+ * was …" gives "dialogue with JNIM". One word alone is no phrase. Returns [{start, end}] in
+ * reading order, each span once.
  */
-export function nounPhrases(text, from, to) {
+export function nounPhrases(text, from, to, { fromStart = false } = {}) {
   const words = text.words.filter((w) => w.start >= from && w.end <= to);
   const lower = (w) => text.slice(w.start, w.end).toLowerCase();
   const breaks = (a, b) => text.points.slice(a.end, b.start).some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
+  const opens = (k) => DETERMINERS.has(lower(words[k]))
+    || (k > 0 && lower(words[k - 1]) === "that" && !breaks(words[k - 1], words[k]))
+    || (k === 0 && fromStart);
   const found = [];
+  const seen = new Set();
   words.forEach((word, k) => {
-    if (!DETERMINERS.has(lower(word))) return;
+    if (!opens(k) || PHRASE_STOP.has(lower(word))) return;
     let last = k;
     while (last + 1 < words.length && last - k + 1 < PHRASE_WORDS && !breaks(words[last], words[last + 1])
       && !PHRASE_STOP.has(lower(words[last + 1]))) last += 1;
-    if (last > k) found.push({ start: word.start, end: text.withoutPossessive(words[last]) });
+    while (last > k && PHRASE_TAIL.has(lower(words[last]))) last -= 1;
+    const span = { start: word.start, end: text.withoutPossessive(words[last]) };
+    if (last > k && !seen.has(`${span.start}-${span.end}`)) {
+      seen.add(`${span.start}-${span.end}`);
+      found.push(span);
+    }
   });
   return found;
 }

@@ -124,7 +124,7 @@ export function stanceTargets(text, entities, { holder, content = null }) {
     && !(held && p.start < held.end && held.start < p.end);
   if (content) {
     const inside = (e) => e.start >= content.start && e.end <= content.end;
-    const phrases = nounPhrases(text, content.start, content.end).filter(notAnEntity);
+    const phrases = nounPhrases(text, content.start, content.end, { fromStart: true }).filter(notAnEntity);
     return [
       ...others.filter(inside).sort(byStart).map(entity),
       ...phrases.map(phrase),
