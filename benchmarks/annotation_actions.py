@@ -75,6 +75,9 @@ from annotator.suggestions.outcomes import Outcome, outcomes_by_kind  # noqa: E4
 
 GOLD_FILE = Path(__file__).resolve().parent / "data" / "annotation_gold.json"
 UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
+# Written from the guidelines alone by someone who never saw the rules, and measured once
+# before anything was changed for them (docs/annotation_actions.md).
+HELD_OUT = Path(__file__).resolve().parent / "data" / "heldout"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "benchmark password 15"  # noqa: S105 (a throwaway account on a temporary database)
 ENTITY_KEYS = {
@@ -214,7 +217,7 @@ def make_app(folder: Path) -> tuple[Any, dict[tuple[str, str], tuple[str, str]]]
         upgrade_to_head(get_engine())
         session = get_session()
         seed_default_labels(session)
-        outcome = import_paths(session, [ROOT / "seeds", UNSEEN])
+        outcome = import_paths(session, [ROOT / "seeds", UNSEEN, HELD_OUT])
         assert not outcome.rejected, outcome.rejected
         create_user(session, "annotator15", "annotator", PASSWORD)
         session.commit()
@@ -928,14 +931,23 @@ class Annotator:
         # The quote is asked for only when one is said by the holder or names it, the first
         # focused (modes.js choosePolarity); else Q on the stance, still selected, asks.
         asked = self.page.locator("#workspace").get_attribute("data-mode") == "stance-quote"
+        # The one quote naming the holder is linked without a step: "(in q2)" on the row.
+        selected_row = self.page.locator("#stance-list button.item.is-selected")
+        row = " ".join(selected_row.all_text_contents())
+        linked = row.rsplit("(in ", 1)[1].rstrip(")") if not asked and "(in " in row else None
+        order = self.view()["quotes"]
         if stance.quote is None:
             if asked:
                 self.press("Escape")
+            elif linked is not None:
+                self.press("q")  # asks again; N links none
+                self.press("n")
+            return
+        if linked is not None and linked == order[stance.quote]:
             return
         if not asked:
             self.press("q")
         view = self.view()
-        order = view["quotes"]
         contents = [list(q.content) for q in gold.quotes[: len(order)]]
         focused = view["candidateFocus"]
         current = order[contents.index(focused)] if focused in contents else None
@@ -1137,7 +1149,7 @@ def report(
     )
     print("   columns: items, mean actions per item, max")
     header = (
-        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}  "
+        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}{'held out':>16}  "
         f"{'target (items within)':<22}baseline"
     )
     print(header)
@@ -1148,6 +1160,7 @@ def report(
             chosen = [i for i in mine if case is None or i.case == case]
             seeds = [i for i in chosen if i.set == "seeds"]
             unseen = [i for i in chosen if i.set == "unseen"]
+            held_out = [i for i in chosen if i.set == "heldout"]
             target = target_for(layer, mode, case)
             verdict = ""
             if (
@@ -1161,7 +1174,7 @@ def report(
             baseline = BASELINE.get((layer, mode), "") if case is None else ""
             print(
                 f"{layer:<8}{case or 'all':<15}{summary(chosen):>16}{summary(seeds):>16}"
-                f"{summary(unseen):>16}  {verdict:<22}{baseline}"
+                f"{summary(unseen):>16}{summary(held_out):>16}  {verdict:<22}{baseline}"
             )
     for item in failed:
         print(f"   not counted ({item.layer}, {item.set}): {' '.join(item.steps)}")

@@ -19,8 +19,8 @@ CONTENT = (
 
 
 def _meqdad_quoted(page: Page, db: Session, stances: list[dict[str, Any]]) -> str:
-    """Seed 001's Meqdad paragraph with his quote q1 made, "SANA" (named outside the quote)
-    and ``stances``; opened in the page. Returns the paragraph's id."""
+    """Seed 001's Meqdad paragraph with his quote q1 made, "SANA" (named outside the quote),
+    "Syria" (named inside it) and ``stances``; opened in the page. Returns the paragraph's id."""
     paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
     text = db.get(Paragraph, paragraph_id).text
 
@@ -39,6 +39,7 @@ def _meqdad_quoted(page: Page, db: Session, stances: list[dict[str, Any]]) -> st
                 {"id": "e1", **span("terrorism"), "label": "ARMED_GROUP", "actor": None},
                 {"id": "e2", **span("Meqdad"), "label": "PERSON", "actor": None},
                 {"id": "e3", **span("Syrian Arab News Agency"), "label": "MEDIA", "actor": None},
+                {"id": "e4", **span("Syria"), "label": "STATE_ACTOR", "actor": None},
             ],
             "stances": stances,
             "quotes": [
@@ -127,3 +128,21 @@ def test_q_on_a_selected_stance_asks_for_its_quote_again(annotator: Page, db: Se
     expect(page.locator("#stance-list")).not_to_contain_text("(in q1)")
     expect(page.locator("#save-state")).to_have_text("Saved (version 3)", timeout=8000)
     assert _server_annotation(page, paragraph_id)["annotation"]["stances"][0]["quote"] is None
+
+
+def test_a_stance_whose_holder_the_quote_names_is_linked_to_it_at_once(
+    annotator: Page, db: Session
+) -> None:
+    """“Syria and the PLO are determined to fight terrorism …,” said Meqdad: a stance held by
+    "Syria", named inside q1 and in no other quote, is linked to q1 without a step (guidelines
+    §2), and the line says so."""
+    page = annotator
+    paragraph_id = _meqdad_quoted(page, db, [])
+    page.locator("#entity-list button.item", has_text="Syria").first.click()
+    page.keyboard.press("s")
+    page.locator(".seg.candidate", has_text="terrorism").first.click()
+    page.keyboard.press("-")
+    expect(page.locator("#mode-line")).to_contain_text("in q1, the quote that names its holder")
+    expect(page.locator("#workspace")).not_to_have_attribute("data-mode", "stance-quote")
+    (stance,) = _saved_stances(page, paragraph_id)
+    assert stance["holder"] == "e4" and stance["quote"] == "q1"

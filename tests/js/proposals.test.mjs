@@ -126,3 +126,30 @@ test("the cue proposed is the one that introduces the content, not the nearest",
   // Arabic: قال … إن introduces what follows.
   assert.equal(propose("القصف توقف"), qala);
 });
+
+test("the words set off right before the cue are passed over for the name before them", () => {
+  // The entity proposed as the speaker of ``contentWords`` said with ``cueWord``.
+  const propose = (text, cueWord, contentWords, entityWords) => {
+    const points = Array.from(text);
+    const span = (w) => {
+      const start = Array.from(text.slice(0, text.indexOf(w))).length;
+      return { start, end: start + Array.from(w).length };
+    };
+    const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, ...span(w) }));
+    const cue = { id: "c1", kind: "cue", ...span(cueWord) };
+    const slice = (a, b) => points.slice(a, b).join("");
+    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { slice });
+    return entities.find((e) => e.id === speaker);
+  };
+  const aa = "The Arakan Army (AA) said on Monday it had captured a naval base 🚢 near Kyaukphyu.";
+  const chosen = propose(aa, "said", "it had captured a naval base 🚢 near Kyaukphyu",
+    [["Arakan Army", "ARMED_GROUP"], ["AA", "ARMED_GROUP"], ["Kyaukphyu", "LOCATION"]]);
+  assert.equal(chosen.id, "e1", "Arakan Army, not the bracketed AA");
+  const drc = "The Congolese government, which has refused to negotiate directly with the M23, says the rebels are a proxy of Rwanda.";
+  const gov = propose(drc, "says", "the rebels are a proxy of Rwanda",
+    [["Congolese government", "STATE_ACTOR"], ["M23", "ARMED_GROUP"], ["Rwanda", "STATE_ACTOR"]]);
+  assert.equal(gov.id, "e1", "the government, not the M23 inside the which-clause");
+  // With no name before the aside, what is inside it still speaks.
+  const alone = "(AA) said it had captured the base.";
+  assert.equal(propose(alone, "said", "it had captured the base", [["AA", "ARMED_GROUP"]]).id, "e1");
+});

@@ -231,7 +231,14 @@ export function createModes({ state, changed, render, selectSpan }) {
     if (m.quote) stance.quote = m.quote;
     else {
       const related = relatedQuotes(stance);
-      if (related.length) askStanceQuote(stance, related);
+      const holder = state.annotation.entity(stance.holder);
+      const namedIn = (q) => holder && holder.start >= q.content.start && holder.end <= q.content.end;
+      if (related.length === 1 && namedIn(related[0])) {
+        // The one quote that names the holder expresses its stance (guidelines §2: "Syria and
+        // the PLO are determined to fight terrorism," said Meqdad): linked without asking.
+        stance.quote = related[0].id;
+        showMessage(`Stance ${stance.id} made, in ${related[0].id}, the quote that names its holder. Q links another.`);
+      } else if (related.length) askStanceQuote(stance, related);
       else if (state.annotation.quotes.length) {
         showMessage(`Stance ${stance.id} made with no quote: no quote is said by its holder or names it. Q links one.`);
       }

@@ -66,9 +66,31 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const tiers = options.tiers || speakerTiers();
   const given = options.cue && outside(options.cue, content) ? options.cue : null;
   const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, options.slice);
-  const candidates = entities.filter((e) => outside(e, content));
+  let candidates = entities.filter((e) => outside(e, content));
+  // The words set off right before the cue are not who speaks when a name stands before
+  // them: "The Arakan Army (AA) said", "The government, which refused to talk to the M23, says".
+  const aside = cue && options.slice ? asideBefore(cue, options.slice) : null;
+  if (aside) {
+    const within = (e) => e.start >= aside.start && e.end <= aside.end;
+    if (candidates.some((e) => e.end <= aside.start)) candidates = candidates.filter((e) => !within(e));
+  }
   const speaker = nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
+}
+
+// An aside that ends right before a cue: brackets, or a relative clause between commas.
+const BRACKETED_ASIDE = /\([^()]*\)\s*$/u;
+const RELATIVE_ASIDE = /,\s*(?:which|who|whose|whom|where)\b[^,.;:!?]*,\s*$/iu;
+const LONGEST_ASIDE = 200; // code points looked back from the cue
+
+/** The aside ({start, end}, code points) that ends right before ``cue``, or null. */
+export function asideBefore(cue, slice) {
+  const from = Math.max(0, cue.start - LONGEST_ASIDE);
+  const before = slice(from, cue.start);
+  const match = BRACKETED_ASIDE.exec(before) || RELATIVE_ASIDE.exec(before);
+  if (!match) return null;
+  const start = from + Array.from(before.slice(0, match.index)).length;
+  return { start, end: cue.start };
 }
 
 // Text between a cue and the content it introduces: "told reporters in Port Sudan that ",
