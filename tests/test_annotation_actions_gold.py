@@ -1,5 +1,5 @@
 """The gold of the actions benchmark (benchmarks/annotation_actions.py) still fits its
-articles: if a seed or an unseen article changed, the benchmark would fail to find its
+articles: if a seed, an unseen or a held-out article changed, the benchmark would fail to find its
 paragraphs or spans instead of measuring, and this says which."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def _paragraph_texts(module: ModuleType) -> dict[tuple[str, str], tuple[str, str
 
     wanted = json.loads(module.GOLD_FILE.read_text(encoding="utf-8"))["paragraphs"]
     found = {}
-    for folder in (ROOT / "seeds", module.UNSEEN):
+    for folder in (ROOT / "seeds", module.UNSEEN, module.HELD_OUT):
         for path in sorted(folder.glob("*.txt")):
             article = parse_txt(path.read_bytes(), path.name)
             for n, paragraph in enumerate(article.paragraphs):
@@ -48,8 +48,8 @@ def test_every_gold_span_is_found_on_whole_words() -> None:
     (a drag and the word cursor select whole words only), and refers to gold entities."""
     module = _benchmark()
     paragraphs = module.read_gold(_paragraph_texts(module))
-    assert len(paragraphs) == 10
-    assert {p.set for p in paragraphs} == {"seeds", "unseen"}
+    assert len(paragraphs) == 22
+    assert {p.set for p in paragraphs} == {"seeds", "unseen", "heldout"}
     edge = re.compile(r"\w")
     for paragraph in paragraphs:
         text = paragraph.text
@@ -58,6 +58,9 @@ def test_every_gold_span_is_found_on_whole_words() -> None:
         spans += [q.content for q in paragraph.quotes] + [q.cue for q in paragraph.quotes if q.cue]
         spans += [s.target for s in paragraph.stances]
         for start, end in spans:
+            # A selection takes the bracket that closes one it opens ("… Central (EMC)").
+            while text[end - 1] in ")]}" and "([{"[")]}".index(text[end - 1])] in text[start:end]:
+                end -= 1
             assert edge.match(text[start]) and edge.match(text[end - 1]), text[start:end]
             assert start == 0 or not edge.match(text[start - 1]), text[start:end]
             assert end == len(text) or not edge.match(text[end]), text[start:end]

@@ -136,14 +136,13 @@ def test_label_all_three_layers_with_mouse_and_keyboard_then_reload(
     expect(page.locator("#quote-list")).to_contain_text("“Meqdad” · said")
     expect(page.locator("#quote-list")).to_contain_text("· DIRECT")
 
-    # The stance: select the holder "Syria" ([ and ] walk the entities), S, target, -, quote.
+    # The stance: select the holder "Syria" ([ and ] walk the entities), S, target, -; the
+    # one quote that names "Syria" is linked at once (guidelines §2).
     page.locator("#entity-list button.item", has_text="Syria · State actor").click()
     page.keyboard.press("s")
     page.locator(".seg.candidate", has_text="terrorism").first.click()
     page.keyboard.press("-")
-    expect(page.locator("#mode-line")).to_contain_text("quote that expresses it")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    expect(page.locator("#mode-line")).to_contain_text("in q1, the quote that names its holder")
     expect(page.locator("#stance-list")).to_contain_text("“Syria” OPPOSE “terrorism” (in q1)")
 
     # Submit with the keyboard: the page moves on to the next paragraph of the queue.

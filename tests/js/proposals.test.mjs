@@ -153,3 +153,22 @@ test("the words set off right before the cue are passed over for the name before
   const alone = "(AA) said it had captured the base.";
   assert.equal(propose(alone, "said", "it had captured the base", [["AA", "ARMED_GROUP"]]).id, "e1");
 });
+
+test("the speaker is looked for in the cue's sentence first: a person in the next one is not it", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const s = "The Arakan Army (AA) said on Monday it had captured a naval base. The loss is a setback for Senior General Min Aung Hlaing.";
+  const text = new CodePointText(s);
+  const span = (w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
+  const entities = [
+    { id: "e1", label: "ARMED_GROUP", ...span("Arakan Army") },
+    { id: "e2", label: "ARMED_GROUP", ...span("AA") },
+    { id: "e3", label: "PERSON", ...span("Min Aung Hlaing") },
+  ];
+  const cue = { id: "c1", kind: "cue", ...span("said") };
+  const options = { slice: (a, b) => text.slice(a, b), text };
+  const content = span("it had captured a naval base");
+  assert.equal(proposeSpeakerAndCue(entities, [cue], content, options).speaker, "e1");
+  // Nobody in the sentence: the nearest person anywhere, as before.
+  const alone = entities.filter((e) => e.id === "e3");
+  assert.equal(proposeSpeakerAndCue(alone, [cue], content, options).speaker, "e3");
+});

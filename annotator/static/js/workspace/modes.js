@@ -56,6 +56,7 @@ export function createModes({ state, changed, render, selectSpan }) {
       tiers,
       cue: fromCue,
       slice: (from, to) => state.text.slice(from, to),
+      text: state.text,
     });
     startSpeakerMode(quote.id, proposal);
     changed();

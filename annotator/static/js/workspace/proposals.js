@@ -59,7 +59,8 @@ function nearestSpeaker(candidates, span, tiers) {
  * (or, without a cue, the content) outside the content, else the nearest entity of another
  * type that can speak (``options.tiers``, see speakerTiers), else any entity outside it: "said
  * Khaled Abdel Majid, head of the Front" proposes Khaled, not the nearer Front.
- * ``entities`` are the annotation's, ``cues`` the open cue suggestions.
+ * ``entities`` are the annotation's, ``cues`` the open cue suggestions; with ``options.text``
+ * (the paragraph's CodePointText) only the cue's sentence is searched while it names anyone.
  * Returns {speaker: entity id | null, cue: suggestion | null}.
  */
 export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
@@ -67,6 +68,14 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const given = options.cue && outside(options.cue, content) ? options.cue : null;
   const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, options.slice);
   let candidates = entities.filter((e) => outside(e, content));
+  // Who speaks stands in the sentence of the cue (or of the content, without one) when anyone
+  // does: a person in the next sentence is not the speaker of "The Arakan Army said …".
+  if (options.text) {
+    const at = cue || content;
+    const sentence = { start: sentenceStart(options.text, at.start), end: sentenceEnd(options.text, at.end) };
+    const near = candidates.filter((e) => e.start >= sentence.start && e.end <= sentence.end);
+    if (near.length) candidates = near;
+  }
   // The words set off right before the cue are not who speaks when a name stands before
   // them: "The Arakan Army (AA) said", "The government, which refused to talk to the M23, says".
   const aside = cue && options.slice ? asideBefore(cue, options.slice) : null;
