@@ -172,3 +172,17 @@ test("the speaker is looked for in the cue's sentence first: a person in the nex
   const alone = entities.filter((e) => e.id === "e3");
   assert.equal(proposeSpeakerAndCue(alone, [cue], content, options).speaker, "e3");
 });
+
+test("the addressee inside the cue never speaks: 'He later told MRTV that …' looks back to the person", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const s = "Spokesman Zaw Min Tun said: \"Kyaukphyu has not fallen.\" He later told MRTV that the army held the port.";
+  const text = new CodePointText(s);
+  const span = (w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
+  const entities = [
+    { id: "e1", label: "PERSON", ...span("Zaw Min Tun") },
+    { id: "e2", label: "MEDIA", ...span("MRTV") },
+  ];
+  const cue = { id: "c1", kind: "cue", ...span("told MRTV") };
+  const options = { slice: (a, b) => text.slice(a, b), text };
+  assert.equal(proposeSpeakerAndCue(entities, [cue], span("the army held the port"), options).speaker, "e1");
+});

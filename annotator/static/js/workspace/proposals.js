@@ -67,7 +67,8 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const tiers = options.tiers || speakerTiers();
   const given = options.cue && outside(options.cue, content) ? options.cue : null;
   const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, options.slice);
-  let candidates = entities.filter((e) => outside(e, content));
+  // Not the words said, nor the addressee the cue takes in ("told MRTV").
+  let candidates = entities.filter((e) => outside(e, content) && !(cue && e.start >= cue.start && e.end <= cue.end));
   // Who speaks stands in the sentence of the cue (or of the content, without one) when anyone
   // does: a person in the next sentence is not the speaker of "The Arakan Army said …".
   if (options.text) {
