@@ -11,7 +11,7 @@ const MODE_HELP = {
   "quote-cue": "Quote: click the reporting verb (dotted), or select the cue words (Shift+→ widens them) and press Enter. N: no cue. Esc: stop here.",
   "stance-target": "Stance: click the target entity (Tab, Enter), or select words naming the target and press Enter; or press + - = for the focused target at once. Esc: cancel.",
   "stance-polarity": "Stance: press + (support), - (oppose) or = (neutral).",
-  "stance-quote": "Stance: click the quote that expresses it (Tab, Enter), or N for none.",
+  "stance-quote": "Stance: the quote that expresses it? Enter takes the outlined one; Tab or a click picks another, N none.",
 };
 
 /**
