@@ -207,3 +207,38 @@ def test_registry_and_learned_together_offer_one_suggestion_per_span(parts: list
     for suggestion in merged:
         if (suggestion["start"], suggestion["end"]) in learned_spans:
             assert suggestion["source"] == "learned"
+
+
+def test_a_learned_word_gives_way_to_a_longer_rule_phrase_of_its_label() -> None:
+    """ "government" learned STATE_ACTOR from one paragraph must not cut the named phrase
+    "Congolese government" down to its last word in the next; a learned text the rules'
+    phrase does not hold whole, or holds with another label, keeps its place."""
+    from annotator.suggestions.rules import suggest_by_rules
+    from annotator.suggestions.service import _with_rules
+
+    text = "The Congolese government says the rebels are a proxy of Rwanda."
+
+    def learned(words: str, label: str) -> dict[str, object]:
+        start = text.index(words)
+        return {
+            "id": f"sug-l-{start}",
+            "source": "learned",
+            "kind": "entity",
+            "start": start,
+            "end": start + len(words),
+            "text": words,
+            "label": label,
+            "actor": None,
+        }
+
+    def offered(*learned_ones: dict[str, object]) -> dict[str, str]:
+        merged = _with_rules(list(learned_ones), lambda taken: suggest_by_rules(text, [], taken))
+        return {text[s["start"] : s["end"]]: s["source"] for s in merged}
+
+    assert offered(learned("government", "STATE_ACTOR"))["Congolese government"] == "phrase"
+    assert "government" not in offered(learned("government", "STATE_ACTOR"))
+    # Another label: the team's label stands, and the rule phrase is not offered over it.
+    assert offered(learned("government", "ORGANIZATION")) == {
+        "government": "learned",
+        "rebels": "group",
+    }

@@ -190,3 +190,18 @@ def test_rule_suggestions_never_overlap_and_lie_on_word_boundaries(parts: list[s
         assert _on_word_boundaries(text, start, end), suggestion
     spans = sorted((s["start"], s["end"]) for s in found)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_those_who_attack_are_offered_as_an_armed_group() -> None:
+    """ "the terrorists", "the attackers" name an actor (guidelines §1), as "jihadists" do;
+    the adjective "terrorist" and a word inside a longer one do not."""
+    from annotator.suggestions.rules import suggest_collective_groups
+
+    def offered(text: str) -> list[tuple[str, str]]:
+        return [(text[s["start"] : s["end"]], s["label"]) for s in suggest_collective_groups(text)]
+
+    assert offered("We will drive the terrorists out of Rakhine.") == [
+        ("terrorists", "ARMED_GROUP")
+    ]
+    assert offered("The attackers fled on motorbikes.") == [("attackers", "ARMED_GROUP")]
+    assert offered("It was a terrorist attack on counter-terrorists units.") == []

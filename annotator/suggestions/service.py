@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +98,35 @@ def _with_learned(
     return result
 
 
+def _with_rules(
+    offered: list[dict[str, Any]],
+    rules: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """``offered`` with the rules' suggestions (``rules(taken)`` offers none overlapping
+    ``taken``). A learned text inside a longer rule phrase of the same label gives way to it,
+    as the longer span wins between registry and learned: "government", learned from one
+    paragraph, does not cut "Congolese government" down in the next."""
+
+    def displaced(learned: dict[str, Any], phrases: list[dict[str, Any]]) -> bool:
+        return any(
+            p["label"] == learned["label"]
+            and p["start"] <= learned["start"]
+            and learned["end"] <= p["end"]
+            and p["end"] - p["start"] > learned["end"] - learned["start"]
+            for p in phrases
+        )
+
+    learned = [s for s in offered if s["source"] == "learned"]
+    others = [s for s in offered if s["source"] != "learned"]
+    if not learned:
+        return others + rules(others)
+    # What the rules would offer if learned texts did not count; a learned text keeps its
+    # place unless one of those phrases holds it whole, with its label.
+    phrases = rules(others)
+    kept = [s for s in learned if not displaced(s, phrases)]
+    return others + kept + rules(others + kept)
+
+
 def suggestions_for(
     session: Session, paragraph: Paragraph
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -162,7 +192,9 @@ def suggestions_for(
                 entity["actor_name"] = names.get(entity["actor"])
     matched_cues = suggest_cues(text)
     organisations = alias_matcher(session).organisations()
-    entities += suggest_by_rules(text, matched_cues, entities, organisations)
+    entities = _with_rules(
+        entities, lambda taken: suggest_by_rules(text, matched_cues, taken, organisations)
+    )
     entities.sort(key=lambda s: (s["start"], -s["end"]))
     # A pre-annotation's cue wins the words it covers ("told" imported, "told AFP" matched).
     cues += [c for c in matched_cues if not any(_overlaps(c, taken) for taken in cues)]

@@ -103,3 +103,11 @@ test("emoji, digits and words with case are not caseless; a letter without case 
   assert.deepEqual(names("“We lost everything 😢 but we will rebuild,” said Amira Osman of the Khartoum Emergency Response Room."),
     ["Amira Osman", "Khartoum Emergency Response Room"]);
 });
+
+test("a sentence's 'The' or 'A' is no part of the name after it", () => {
+  assert.deepEqual(names("The Arakan Army (AA) said it had taken the base. A Red Cross team left."),
+    ["Arakan Army", "AA", "Red Cross"]);
+  assert.deepEqual(names("The Deputy Foreign Minister Faisal Meqdad spoke."), ["Faisal Meqdad"]);
+  // Mid-sentence, "The" is capitalised only inside a name: it stays ("rebels of The Base").
+  assert.deepEqual(names("Rebels joined forces with The Base in 2019."), ["The Base"]);
+});

@@ -11,6 +11,7 @@ const HAS_CASE = /[\p{Lu}\p{Ll}\p{Lt}]/u;
 const MARKS = /[\p{M}\u0640]/gu; // diacritics, and the tatweel that only stretches a word
 const CASELESS_RUN = 4; // words a caseless name has at most (a longer part is no name)
 const LONGEST_TITLE = 4; // words of the longest title phrase (a Chinese word may be two segments)
+const ARTICLES = /^(the|a|an)$/iu; // capitalised only at a sentence's start
 
 /** Whether ``word`` is written in a script without capitals (a letter, and no cased letter). */
 export function caseless(word) {
@@ -84,14 +85,17 @@ function casedRuns(text, lists) {
     if (joinedAfter(text, last) && lists.headNouns.has(word(next))) end = next;
     // A title inside: the title words up to the last of its heads are no name, the words
     // before it are one ("Ukraine's Defence Minister Rustem Umerov": "Ukraine's", "Rustem Umerov").
-    let first = k;
+    // A sentence's "The" or "A" is no part of the name ("The Arakan Army said": "Arakan Army").
+    const startsSentence = sentenceStart(text, words[k].start) === words[k].start;
+    const opening = startsSentence && ARTICLES.test(word(k)) && k < last ? k + 1 : k;
+    let first = opening;
     const title = (j) => lists.titles.has(word(j).toLowerCase());
-    for (let j = k; j <= last; j += 1) {
+    for (let j = opening; j <= last; j += 1) {
       if (!title(j)) continue;
       let head = -1;
       for (let h = j; h <= last && title(h); h += 1) if (lists.titleHeads.has(word(h).toLowerCase())) head = h;
       if (head === -1) break;
-      if (j > k) runs.push([k, j - 1]); // a name before a title is one, even a sentence's first word
+      if (j > opening) runs.push([opening, j - 1]); // a name before a title is one, even a sentence's first word
       first = head + 1;
       break;
     }
