@@ -102,10 +102,10 @@ def _with_rules(
     offered: list[dict[str, Any]],
     rules: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
-    """``offered`` with the rules' suggestions (``rules(taken)`` offers none overlapping
-    ``taken``). A learned text inside a longer rule phrase of the same label gives way to it,
-    as the longer span wins between registry and learned: "government", learned from one
-    paragraph, does not cut "Congolese government" down in the next."""
+    """``offered`` with the rules' suggestions (``rules(taken)``, called once, offers none
+    overlapping ``taken``). A learned text inside a longer rule phrase of the same label
+    gives way to it, as the longer span wins between registry and learned: "government",
+    learned from one paragraph, does not cut "Congolese government" down in the next."""
 
     def displaced(learned: dict[str, Any], phrases: list[dict[str, Any]]) -> bool:
         return any(
@@ -118,13 +118,12 @@ def _with_rules(
 
     learned = [s for s in offered if s["source"] == "learned"]
     others = [s for s in offered if s["source"] != "learned"]
-    if not learned:
-        return others + rules(others)
-    # What the rules would offer if learned texts did not count; a learned text keeps its
-    # place unless one of those phrases holds it whole, with its label.
+    # What the rules offer where no learned text counts; a learned text keeps its place
+    # unless one of those phrases holds it whole, with its label, and then the phrases over
+    # a kept learned text go.
     phrases = rules(others)
     kept = [s for s in learned if not displaced(s, phrases)]
-    return others + kept + rules(others + kept)
+    return others + kept + [p for p in phrases if not any(_overlaps(p, s) for s in kept)]
 
 
 def suggestions_for(
