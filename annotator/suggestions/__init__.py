@@ -3,6 +3,7 @@
 ``lexicon`` data files), what the team's saves teach (``learning``), and what a paragraph is
 offered (``service``); ``kinds`` and ``outcomes`` tell the kinds apart and count their fate."""
 
+from .lexicon import words_for_the_page as lexicon_words
 from .matching import ENTITY_LABEL_FOR_ACTOR_TYPE, AliasEntry, AliasMatcher, suggest_cues
 from .service import alias_matcher, suggestions_for
 
@@ -11,6 +12,7 @@ __all__ = [
     "AliasEntry",
     "AliasMatcher",
     "alias_matcher",
+    "lexicon_words",
     "suggest_cues",
     "suggestions_for",
 ]

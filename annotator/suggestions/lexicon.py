@@ -233,3 +233,15 @@ def load_groups() -> Groups:
     _GROUP_CACHE.clear()
     _GROUP_CACHE[stamp] = groups
     return groups
+
+
+def words_for_the_page() -> dict[str, list[str]]:
+    """The cues, titles and collective nouns naming a group (not the PERSON ones: "source",
+    "official") in force, as plain lists for the workspace (``GET /api/lexicon``): W and B
+    find names after the same words the rules read, an admin's files included."""
+    lexicon, groups = load(), load_groups()
+    return {
+        "cues": sorted({*lexicon.verbs, *lexicon.addressed, *lexicon.sources}),
+        "titles": sorted(set(lexicon.titles)),
+        "collective_nouns": sorted(n for n, label in groups.nouns().items() if label != "PERSON"),
+    }

@@ -26,7 +26,7 @@ from ..extensions import get_session
 from ..models import Paragraph, User
 from ..queue import memberships, next_paragraph_id, progress
 from ..registry import actors_by_key
-from ..suggestions import suggestions_for
+from ..suggestions import lexicon_words, suggestions_for
 from .errors import NOT_AN_OBJECT, body_object, found, refused, save_answer
 from .policy import Access, allow
 
@@ -62,6 +62,15 @@ def labels() -> Response:
     """The label configuration (entity types, polarities, quote types, in display order) and
     the limits a payload must keep."""
     return jsonify(**label_configuration(get_session()), limits=payload_limits())
+
+
+@bp.get("/api/lexicon")
+@allow(Access.USER)
+def lexicon() -> Response:
+    """The words the suggestion rules read, with an admin's additions and removals (the
+    ``ANNOTATOR_*_LEXICON`` files): the workspace's W and B read the same cues, titles and
+    collective nouns, so an admin's list reaches them too."""
+    return jsonify(**lexicon_words())
 
 
 @bp.get("/api/paragraphs/<paragraph_id>")

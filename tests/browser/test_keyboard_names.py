@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
@@ -86,3 +87,30 @@ def test_after_words_labelled_by_hand_enter_takes_the_next_suggestion(
     saved = _saved_entities(page, paragraph_id)
     assert saved.get("Palestinian factions") == "ARMED_GROUP"
     assert saved.get("IS") == "ARMED_GROUP"
+
+
+def test_an_admins_title_reaches_w(
+    annotator: Page, app: Flask, db: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title an admin adds (ANNOTATOR_TITLE_LEXICON) is read by W as by the suggestion
+    rules: "Ombudsman Carlos Camargo" selects the name without the title."""
+    from annotator.suggestions import lexicon
+
+    titles = tmp_path / "titles.txt"
+    titles.write_text("Ombudsman\n", encoding="utf-8")
+    monkeypatch.setenv(lexicon.TITLE_SETTING, str(titles))
+    article = tmp_path / "cauca_ombudsman.txt"
+    article.write_text(
+        "Displacement in Cauca\n\nAndean Desk\n\n"
+        "Ombudsman Carlos Camargo told reporters that 600 people had fled Argelia.\n",
+        encoding="utf-8",
+    )
+    with app.app_context():
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [article])
+        assert not report.rejected, [o.message for o in report.rejected]
+    page = annotator
+    _open(page, _paragraph_id(db, article.name, "Ombudsman Carlos"))
+    page.keyboard.press("w")
+    expect(page.locator("#mode-line")).to_contain_text("“Carlos Camargo”")

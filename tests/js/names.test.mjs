@@ -8,9 +8,8 @@ import { test } from "node:test";
 import { bare, caseless, nameRun, nameRuns, prepareNameWords } from "../../annotator/static/js/workspace/names.js";
 import { CodePointText } from "../../annotator/static/js/workspace/text.js";
 
-const LISTS = prepareNameWords(JSON.parse(readFileSync(
-  new URL("../../annotator/static/js/workspace/name_words.json", import.meta.url), "utf8",
-)));
+const WORDS = readFileSync(new URL("../../annotator/static/js/workspace/name_words.json", import.meta.url), "utf8");
+const LISTS = prepareNameWords(JSON.parse(WORDS));
 
 /** The names W stops on in ``sentence``, as text. */
 function names(sentence, lists = LISTS) {
@@ -110,4 +109,18 @@ test("a sentence's 'The' or 'A' is no part of the name after it", () => {
   assert.deepEqual(names("The Deputy Foreign Minister Faisal Meqdad spoke."), ["Faisal Meqdad"]);
   // Mid-sentence, "The" is capitalised only inside a name: it stays ("rebels of The Base").
   assert.deepEqual(names("Rebels joined forces with The Base in 2019."), ["The Base"]);
+});
+
+test("the suggestion rules' words are merged in: an admin's title, collective noun and Arabic cue", () => {
+  const sentence = "Ombudsman Carlos Camargo said Malian maquisards had left.";
+  assert.deepEqual(names(sentence), ["Ombudsman Carlos Camargo", "Malian"]);
+  const lexicon = { titles: ["Ombudsman", "Lt."], collective_nouns: ["maquisards", "armed men"], cues: ["زعم"] };
+  const merged = prepareNameWords(JSON.parse(WORDS), lexicon);
+  assert.deepEqual(names(sentence, merged), ["Carlos Camargo", "Malian maquisards"]);
+  assert.ok(merged.titles.has("lt") && merged.titleHeads.has("ombudsman"));
+  assert.ok(!merged.headNouns.has("armed men"), "a head noun is one word");
+  // An Arabic cue the lists lacked ("claimed") now anchors the name after it.
+  const arabic = "زعم سامي خليل أن القصف توقف";
+  assert.deepEqual(names(arabic), []);
+  assert.deepEqual(names(arabic, merged), ["سامي خليل"]);
 });

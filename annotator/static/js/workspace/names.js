@@ -25,21 +25,37 @@ export function bare(word) {
 
 /**
  * The lists of name_words.json as sets, the caseless languages merged (their scripts do not
- * overlap), so that looking a word up is cheap. An empty or missing ``data`` gives empty
- * lists: W and B then find capitalised runs only.
+ * overlap), so that looking a word up is cheap; with ``lexicon`` (GET /api/lexicon: the
+ * cues, titles and collective nouns the suggestion rules read, an admin's additions
+ * included) merged in: a one-word title in a script with capitals ("spokesman") is a title
+ * that ends one, a one-word collective noun ("fighters") a head noun, and cues and titles in
+ * scripts without capitals are what they are in name_words.json. An empty or missing
+ * ``data`` and ``lexicon`` give empty lists: W and B then find capitalised runs only.
  */
-export function prepareNameWords(data = {}) {
+export function prepareNameWords(data = {}, lexicon = {}) {
   const cased = data.cased || {};
-  const set = (list) => new Set((list || []).map((w) => bare(w).toLowerCase()));
+  const key = (w) => bare(w).toLowerCase().replace(/\s+/gu, " ").trim();
+  const set = (list) => new Set((list || []).map(key));
   const languages = Object.values(data.caseless || {});
-  const all = (key) => set(languages.flatMap((language) => language[key] || []));
+  const all = (k) => set(languages.flatMap((language) => language[k] || []));
+  const oneWord = (w) => !/\s/u.test(w.trim());
+  const inScriptWithCapitals = (w) => !caseless(w);
+  const lexiconTitles = (lexicon.titles || []);
+  const casedTitles = lexiconTitles.filter((w) => inScriptWithCapitals(w) && oneWord(w)).map((w) => w.replace(/\.$/u, ""));
+  const caselessTitles = lexiconTitles.filter(caseless);
+  const caselessCues = (lexicon.cues || []).filter(caseless);
+  const nouns = (lexicon.collective_nouns || []).filter((w) => inScriptWithCapitals(w) && oneWord(w));
   const titles = all("titles");
+  for (const phrase of caselessTitles) titles.add(key(phrase));
+  const cues = all("cues");
+  for (const cue of caselessCues) cues.add(key(cue));
+  const union = (a, b) => new Set([...a, ...set(b)]);
   return {
-    titles: set(cased.titles),
-    titleHeads: set(cased.title_heads),
-    headNouns: set(cased.head_nouns),
+    titles: union(set(cased.titles), casedTitles),
+    titleHeads: union(set(cased.title_heads), casedTitles),
+    headNouns: union(set(cased.head_nouns), nouns),
     stop: all("stop"),
-    cues: all("cues"),
+    cues,
     phrases: titles,
     heads: all("heads"),
     articles: languages.flatMap((language) => language.articles || []).map(bare),
