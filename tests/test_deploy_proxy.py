@@ -344,7 +344,14 @@ def test_slowloris_freezes_gunicorn_alone_but_not_the_site_behind_nginx(site: Si
     assert (_answer_time(direct, None, FEW_SECONDS) or FEW_SECONDS) < FEW_SECONDS
 
     def gunicorn_alone() -> None:
-        assert _answer_time(direct, None, FEW_SECONDS) is None, "answered: no slowloris?"
+        # The control: the attack does freeze gunicorn. On a busy machine its workers may
+        # not have taken every slow connection yet when the first probe comes (one CI run on
+        # PostgreSQL saw an answer in 34 ms), so the freeze gets three probes to show.
+        for _ in range(3):
+            if _answer_time(direct, None, FEW_SECONDS) is None:
+                return
+            time.sleep(1)
+        raise AssertionError("answered all three probes: no slowloris?")
 
     _under_slowloris(site.gunicorn_port, None, gunicorn_alone)
     assert _answer_time(direct, None, 30) is not None  # free again once they are gone
