@@ -67,8 +67,20 @@ class LiveServer:
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._in_flight = 0
+        self._idle = threading.Condition()
 
     def _wsgi(self, environ: dict, start_response: Callable) -> Iterator[bytes]:  # type: ignore[type-arg]
+        with self._idle:
+            self._in_flight += 1
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def _answer(self, environ: dict, start_response: Callable) -> Iterator[bytes]:  # type: ignore[type-arg]
         path = environ.get("PATH_INFO", "")
         if (
             self.refuse_saves
@@ -94,6 +106,14 @@ class LiveServer:
     def __exit__(self, *_exc: object) -> None:
         self._server.shutdown()
         self._thread.join(timeout=5)
+        # Requests still in flight (a late autosave, an actor search) finish before the app's
+        # engine is disposed: a thread that checked a connection out and gave it back after
+        # the dispose left it to be garbage-collected open, and psycopg's ResourceWarning then
+        # failed whichever PostgreSQL test ran next. (Werkzeug's request threads are daemons,
+        # which socketserver does not keep to join: the answers in flight are counted here.)
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=10)
+        self._server.socket.close()
 
 
 @pytest.fixture
