@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { proposeSpeakerAndCue, quoteTargets, speakerTiers } from "../../annotator/static/js/workspace/proposals.js";
+import { CodePointText } from "../../annotator/static/js/workspace/text.js";
 
 const TEXT = "“Syria and the PLO fight terrorism,” said Meqdad, the minister, in Damascus.";
 const at = (words, from = 0) => ({ start: TEXT.indexOf(words, from), end: TEXT.indexOf(words, from) + words.length });
@@ -103,8 +104,7 @@ test("the cue proposed is the one that introduces the content, not the nearest",
   const text =
     "Majdalani told AFP that both parties had “agreed on a unified position,” adding that talks go on. " +
     "“Never with them,” al-Burhan told reporters, according to SUNA. وقال المتحدث إن القصف توقف";
-  const points = Array.from(text);
-  const slice = (from, to) => points.slice(from, to).join("");
+  const paragraph = new CodePointText(text);
   const find = (words, from = 0) => {
     const unit = text.indexOf(words, from);
     const start = Array.from(text.slice(0, unit)).length;
@@ -115,7 +115,7 @@ test("the cue proposed is the one that introduces the content, not the nearest",
     cue("told AFP"), cue("adding"), cue("told reporters"), cue("according to"), cue("قال"),
   ];
   const all = [told, adding, toldReporters, according, qala];
-  const propose = (content, options = { slice }) => proposeSpeakerAndCue([], all, find(content), options).cue;
+  const propose = (content, options = { text: paragraph }) => proposeSpeakerAndCue([], all, find(content), options).cue;
   // "adding" is nearer, but it introduces the next words ("adding that …"): "told AFP that".
   assert.equal(propose("both parties had “agreed on a unified position,”"), told);
   // Without the text to read, the nearest, as before.
@@ -130,15 +130,13 @@ test("the cue proposed is the one that introduces the content, not the nearest",
 test("the words set off right before the cue are passed over for the name before them", () => {
   // The entity proposed as the speaker of ``contentWords`` said with ``cueWord``.
   const propose = (text, cueWord, contentWords, entityWords) => {
-    const points = Array.from(text);
     const span = (w) => {
       const start = Array.from(text.slice(0, text.indexOf(w))).length;
       return { start, end: start + Array.from(w).length };
     };
     const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, ...span(w) }));
     const cue = { id: "c1", kind: "cue", ...span(cueWord) };
-    const slice = (a, b) => points.slice(a, b).join("");
-    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { slice });
+    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { text: new CodePointText(text) });
     return entities.find((e) => e.id === speaker);
   };
   const aa = "The Arakan Army (AA) said on Monday it had captured a naval base 🚢 near Kyaukphyu.";
@@ -155,7 +153,6 @@ test("the words set off right before the cue are passed over for the name before
 });
 
 test("the speaker is looked for in the cue's sentence first: a person in the next one is not it", async () => {
-  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
   const s = "The Arakan Army (AA) said on Monday it had captured a naval base. The loss is a setback for Senior General Min Aung Hlaing.";
   const text = new CodePointText(s);
   const span = (w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
@@ -165,7 +162,7 @@ test("the speaker is looked for in the cue's sentence first: a person in the nex
     { id: "e3", label: "PERSON", ...span("Min Aung Hlaing") },
   ];
   const cue = { id: "c1", kind: "cue", ...span("said") };
-  const options = { slice: (a, b) => text.slice(a, b), text };
+  const options = { text };
   const content = span("it had captured a naval base");
   assert.equal(proposeSpeakerAndCue(entities, [cue], content, options).speaker, "e1");
   // Nobody in the sentence: the nearest person anywhere, as before.
@@ -174,7 +171,6 @@ test("the speaker is looked for in the cue's sentence first: a person in the nex
 });
 
 test("the addressee inside the cue never speaks: 'He later told MRTV that …' looks back to the person", async () => {
-  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
   const s = "Spokesman Zaw Min Tun said: \"Kyaukphyu has not fallen.\" He later told MRTV that the army held the port.";
   const text = new CodePointText(s);
   const span = (w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
@@ -183,6 +179,6 @@ test("the addressee inside the cue never speaks: 'He later told MRTV that …' l
     { id: "e2", label: "MEDIA", ...span("MRTV") },
   ];
   const cue = { id: "c1", kind: "cue", ...span("told MRTV") };
-  const options = { slice: (a, b) => text.slice(a, b), text };
+  const options = { text };
   assert.equal(proposeSpeakerAndCue(entities, [cue], span("the army held the port"), options).speaker, "e1");
 });

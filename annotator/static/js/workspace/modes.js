@@ -55,7 +55,6 @@ export function createModes({ state, changed, render, selectSpan }) {
     const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, {
       tiers,
       cue: fromCue,
-      slice: (from, to) => state.text.slice(from, to),
       text: state.text,
     });
     startSpeakerMode(quote.id, proposal);

@@ -54,19 +54,21 @@ function nearestSpeaker(candidates, span, tiers) {
 /**
  * The speaker and cue proposed for a quote whose content is ``content`` ({start, end}):
  * the cue, ``options.cue`` when given (the cue the quote was made from), else the suggested
- * reporting verb that introduces the content (see proposeCue; ``options.slice(start, end)``
- * reads the paragraph); the speaker, the person nearest that cue
+ * reporting verb that introduces the content (see proposeCue); the speaker, the person nearest that cue
  * (or, without a cue, the content) outside the content, else the nearest entity of another
  * type that can speak (``options.tiers``, see speakerTiers), else any entity outside it: "said
  * Khaled Abdel Majid, head of the Front" proposes Khaled, not the nearer Front.
- * ``entities`` are the annotation's, ``cues`` the open cue suggestions; with ``options.text``
- * (the paragraph's CodePointText) only the cue's sentence is searched while it names anyone.
+ * ``entities`` are the annotation's, ``cues`` the open cue suggestions. ``options.text`` (the
+ * paragraph's CodePointText) lets the proposal read the words: the cue that introduces the
+ * content, the cue's sentence searched first, an aside before the cue passed over; without
+ * it, the nearest cue and speaker.
  * Returns {speaker: entity id | null, cue: suggestion | null}.
  */
 export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const tiers = options.tiers || speakerTiers();
+  const slice = options.text ? (from, to) => options.text.slice(from, to) : null;
   const given = options.cue && outside(options.cue, content) ? options.cue : null;
-  const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, options.slice);
+  const cue = given || proposeCue(cues.filter((c) => outside(c, content)), content, slice);
   // Not the words said, nor the addressee the cue takes in ("told MRTV").
   let candidates = entities.filter((e) => outside(e, content) && !(cue && e.start >= cue.start && e.end <= cue.end));
   // Who speaks stands in the sentence of the cue (or of the content, without one) when anyone
@@ -79,7 +81,7 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   }
   // The words set off right before the cue are not who speaks when a name stands before
   // them: "The Arakan Army (AA) said", "The government, which refused to talk to the M23, says".
-  const aside = cue && options.slice ? asideBefore(cue, options.slice) : null;
+  const aside = cue && slice ? asideBefore(cue, slice) : null;
   if (aside) {
     const within = (e) => e.start >= aside.start && e.end <= aside.end;
     if (candidates.some((e) => e.end <= aside.start)) candidates = candidates.filter((e) => !within(e));
