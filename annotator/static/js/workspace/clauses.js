@@ -149,34 +149,76 @@ export function sentenceEnd(text, at) {
 }
 
 // Words that open a noun phrase, and words a noun phrase stops before (verbs, conjunctions
-// and pronouns that open a new clause).
+// and pronouns that open a new clause; in Arabic, which has no separate article, also the
+// prepositions and relative pronouns that open an adjunct after a construct: "بوجود أي سلاح
+// خارج إطار المؤسسة العسكرية | في سنجار").
 const DETERMINERS = new Set(["the", "a", "an", "their", "its", "his", "her", "our", "this", "these", "those"]);
 const PHRASE_STOP = new Set([
   "is", "are", "was", "were", "be", "been", "has", "have", "had", "would", "will", "could", "should", "can",
   "may", "might", "must", "did", "does", "do", "said", "says", "which", "who", "that", "while", "when",
   "because", "but", "therefore", "after", "before", "if",
+  "في", "مع", "منذ", "خلال", "عند", "حتى", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي",
+  "أن", "إن", "بأن", "لأن", "كما", "بينما", "حيث", "لكن", "ثم",
 ]);
 const PHRASE_WORDS = 12;
 // Words a noun phrase never ends on: "the 2016 peace deal and has since …" is "the 2016 peace deal".
-const PHRASE_TAIL = new Set(["and", "or", "nor", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "into"]);
+const PHRASE_TAIL = new Set([
+  "and", "or", "nor", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "into",
+  "و", "أو", "من", "على", "إلى", "عن",
+]);
+// Words after which a phrase opens: "told AFP that dialogue with JNIM …", "أكد أن الحكومة …".
+const THAT_OPENS = new Set(["that", "أن", "إن", "بأن"]);
+// Words between a holder and its verb: auxiliaries, negations, adverbs, a relative pronoun
+// ("The government, which has refused to …", "الدولة لن تسمح …").
+const VERB_GROUP = new Set([
+  "which", "who", "has", "have", "had", "is", "are", "was", "were", "be", "been", "would", "will", "could",
+  "should", "can", "may", "might", "must", "did", "does", "do", "not", "never", "also", "still", "again",
+  "already", "now", "لن", "لا", "لم", "ما", "قد", "لقد", "سوف", "كان", "كانت", "يزال", "تزال",
+]);
+
+/** Whether ``word`` (any case) is an article or a possessive that opens a noun phrase. */
+export function isDeterminer(word) {
+  return DETERMINERS.has(word.toLowerCase());
+}
+
+/**
+ * The code point where the object of ``holder``'s verb starts ({start, end}, an entity), or
+ * null: past the auxiliaries, negations and adverbs after the holder, its verb (one word), and
+ * an infinitive's "to": "the M23 wanted | direct talks with the government", "The government,
+ * which has refused to | negotiate directly with the M23", "الدولة لن تسمح | بوجود أي سلاح",
+ * "الحكومة ملتزمة | بتطبيق الاتفاق". A cheap reading of the words, not a parse: it proposes
+ * where the target likely starts, and Tab and the word cursor remain for the rest. Only
+ * words before ``to`` (code points) are read.
+ */
+export function verbObjectStart(text, holder, to) {
+  const words = text.words.filter((w) => w.start >= holder.end && w.end <= to);
+  const lower = (k) => text.slice(words[k].start, words[k].end).toLowerCase();
+  let k = 0;
+  while (k < words.length && (VERB_GROUP.has(lower(k)) || /^\p{L}{3,}ly$/u.test(lower(k)))) k += 1;
+  k += 1; // the verb
+  if (k < words.length && lower(k) === "to") k += 1;
+  return k < words.length ? words[k].start : null;
+}
 
 /**
  * The noun phrases in ``[from, to)`` a stance may target, cheaply: from each determiner ("the",
- * "a", "their" …), each word right after "that", and (``fromStart``: the range is what a quote
- * says) the range's first word, to the end of its clause, stopping before a verb such as "are"
- * or a word opening another clause ("which", "while"), at most twelve words and never ending
+ * "a", "their" …), each word right after "that" (أن، إن), each code point in ``opensAt``
+ * (verbObjectStart), and (``fromStart``: the range is what a quote says) the range's first
+ * word, to the end of its clause, stopping before a verb such as "are" or a word opening
+ * another clause ("which", "while"; Arabic "في", "الذي"), at most twelve words and never ending
  * on "and" or a preposition: "the withdrawal of armed groups without their weapons", "a
  * unified position for the Palestinian forces in Syria", "… told AFP that dialogue with JNIM
  * was …" gives "dialogue with JNIM". One word alone is no phrase. Returns [{start, end}] in
  * reading order, each span once.
  */
-export function nounPhrases(text, from, to, { fromStart = false } = {}) {
+export function nounPhrases(text, from, to, { fromStart = false, opensAt = [] } = {}) {
   const words = text.words.filter((w) => w.start >= from && w.end <= to);
   const lower = (w) => text.slice(w.start, w.end).toLowerCase();
   const breaks = (a, b) => text.points.slice(a.end, b.start).some((ch) => CLAUSE_END.has(ch) || OPENING.has(ch) || CLOSING.has(ch));
   const opens = (k) => DETERMINERS.has(lower(words[k]))
-    || (k > 0 && lower(words[k - 1]) === "that" && !breaks(words[k - 1], words[k]))
-    || (k === 0 && fromStart);
+    || (k > 0 && THAT_OPENS.has(lower(words[k - 1])) && !breaks(words[k - 1], words[k]))
+    || (k === 0 && fromStart)
+    || opensAt.includes(words[k].start);
   const found = [];
   const seen = new Set();
   words.forEach((word, k) => {

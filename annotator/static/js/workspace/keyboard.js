@@ -144,7 +144,8 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
         return true;
       case "s":
       case "S":
-        act.startStance();
+        // Shift+S on a quote: the stance of the actor the quote names (its subject).
+        act.startStance(shift);
         return true;
       case "a":
       case "A":

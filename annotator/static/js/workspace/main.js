@@ -187,7 +187,8 @@ export function start(state, hooks = {}) {
   document.addEventListener("mouseup", selection.onMouseUp);
   document.addEventListener("keydown", keyboard.onKeyDown);
   $("quote-button").addEventListener("click", modes.startQuote);
-  $("stance-button").addEventListener("click", modes.startStance);
+  $("stance-button").addEventListener("click", () => modes.startStance(false));
+  $("stance-subject-button").addEventListener("click", () => modes.startStance(true));
   $("submit-button").addEventListener("click", () => finish.finish("submitted"));
   $("skip-button").addEventListener("click", () => finish.finish("skipped"));
   $("flag-button").addEventListener("click", finish.openFlagDialog);

@@ -95,21 +95,28 @@ export function createModes({ state, changed, render, selectSpan }) {
   /**
    * S: the selected entity holds a stance, or, with a quote selected, the quote's speaker
    * holds one that the quote expresses, its entities offered as targets (the first focused).
+   * Shift+S (``bySubject``) on a quote: the stance is held by the first actor the quote's
+   * content names, its subject as a rule (guidelines §2: "“Syria and the PLO are determined to
+   * fight terrorism,” said Meqdad" is Syria's stance), what follows it offered first.
    * The target is asked for next; a polarity key then makes the stance at once.
    */
-  function startStance() {
+  function startStance(bySubject = false) {
     if (state.readOnly) return;
     const quote = state.selectedItem("quote");
     if (quote) {
-      if (!quote.speaker) {
-        showMessage(`Quote ${quote.id} has no speaker to hold a stance: give it one first, or select the holder entity and press S.`);
+      const holder = bySubject ? quoteSubject(quote) : quote.speaker;
+      if (!holder) {
+        showMessage(bySubject
+          ? `What quote ${quote.id} says names no actor to hold a stance: select the holder entity and press S.`
+          : `Quote ${quote.id} has no speaker to hold a stance: give it one first, or select the holder entity and press S.`);
         return;
       }
-      const targets = stanceTargets(state.text, state.annotation.entities, { holder: quote.speaker, content: quote.content });
-      enter({ kind: "stance-target", holder: quote.speaker, quote: quote.id, targets });
+      const targets = stanceTargets(state.text, state.annotation.entities, { holder, content: quote.content });
+      enter({ kind: "stance-target", holder, quote: quote.id, targets });
       const first = targets[0];
       if (first && first.start >= quote.content.start && first.end <= quote.content.end) state.candidateIndex = 0;
       state.selection = null;
+      if (bySubject) showMessage(`Stance held by ${state.text.slice(...spanOf(holder))}, named in ${quote.id}: pick the target.`);
       render();
       return;
     }
@@ -182,6 +189,20 @@ export function createModes({ state, changed, render, selectSpan }) {
       changed();
     }
   }
+
+  /** The first entity inside ``quote``'s content that can hold a stance (not a place), or null. */
+  function quoteSubject(quote) {
+    const actor = (e) => tiers.some((tier) => tier.has(e.label));
+    const named = state.annotation.entities
+      .filter((e) => e.start >= quote.content.start && e.end <= quote.content.end && actor(e))
+      .sort((a, b) => a.start - b.start || b.end - a.end);
+    return named.length ? named[0].id : null;
+  }
+
+  const spanOf = (id) => {
+    const e = state.annotation.entity(id);
+    return [e.start, e.end];
+  };
 
   /** The quotes that may express ``stance``: said by its holder or naming it (state.js). */
   const relatedQuotes = (stance) => {

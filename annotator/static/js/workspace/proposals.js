@@ -1,7 +1,7 @@
 // What the page proposes while a quote or a stance is made, so that Enter (or one polarity
 // key) confirms it: a quote's speaker and cue, a stance's targets inside a quote. Pure.
 
-import { nounPhrases, sentenceEnd, sentenceStart } from "./clauses.js";
+import { isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart } from "./clauses.js";
 
 // Entity types that name places or times, never someone who speaks (matched on the label's key,
 // so an admin's own "REGION" or "EVENT_DATE" is left out as well).
@@ -143,21 +143,26 @@ const byStart = (a, b) => a.start - b.start || b.end - a.end;
 
 /**
  * What Tab offers as a stance's target, most likely first, as candidates {kind: "entity" |
- * "phrase", id, start, end}: from a quote (``content``), the entities inside it, then its noun
- * phrases (clauses.js nounPhrases), then the other entities; from a holder entity alone, the
- * entities and the noun phrases of the holder's sentence in reading order from the holder on.
- * Never the holder. ``text`` is a CodePointText, ``entities`` the annotation's.
+ * "phrase", id, start, end}. From a quote (``content``) said by the holder: the entities inside
+ * it, then its noun phrases (clauses.js nounPhrases), then the other entities. From a quote
+ * that names the holder (its subject, Shift+S), or from a holder entity alone (the noun phrases
+ * of its sentence): what follows the holder in reading order first, the object of its verb
+ * among them (clauses.js verbObjectStart: "the M23 wanted direct talks …"), then what comes
+ * before it, then (from a quote) the entities outside it. Never the holder, nor a phrase that
+ * is only an article before an entity ("the PLO": the entity is offered). ``text`` is a
+ * CodePointText, ``entities`` the annotation's.
  */
 export function stanceTargets(text, entities, { holder, content = null }) {
   const entity = (e) => ({ kind: "entity", id: e.id, start: e.start, end: e.end });
   const phrase = (p) => ({ kind: "phrase", id: `${p.start}-${p.end}`, start: p.start, end: p.end });
   const others = entities.filter((e) => e.id !== holder);
   const held = entities.find((e) => e.id === holder);
+  const articleBefore = (p, e) => e.end === p.end && e.start > p.start && isDeterminer(text.slice(p.start, e.start).trim());
   // Not an entity's words again, and never words holding the holder ("the Syrian regime agreed").
-  const notAnEntity = (p) => !entities.some((e) => e.start === p.start && e.end === p.end)
+  const notAnEntity = (p) => !entities.some((e) => (e.start === p.start && e.end === p.end) || articleBefore(p, e))
     && !(held && p.start < held.end && held.start < p.end);
-  if (content) {
-    const inside = (e) => e.start >= content.start && e.end <= content.end;
+  const inside = (e) => content && e.start >= content.start && e.end <= content.end;
+  if (content && !(held && inside(held))) {
     const phrases = nounPhrases(text, content.start, content.end, { fromStart: true }).filter(notAnEntity);
     return [
       ...others.filter(inside).sort(byStart).map(entity),
@@ -166,8 +171,15 @@ export function stanceTargets(text, entities, { holder, content = null }) {
     ];
   }
   if (!held) return others.map(entity);
-  const phrases = nounPhrases(text, sentenceStart(text, held.start), sentenceEnd(text, held.end)).filter(notAnEntity);
-  const all = [...others.map(entity), ...phrases.map(phrase)].sort(byStart);
+  const range = content || { start: sentenceStart(text, held.start), end: sentenceEnd(text, held.end) };
+  const object = verbObjectStart(text, held, range.end);
+  const phrases = nounPhrases(text, range.start, range.end, {
+    fromStart: Boolean(content),
+    opensAt: object === null ? [] : [object],
+  }).filter(notAnEntity);
+  const near = content ? others.filter(inside) : others;
+  const all = [...near.map(entity), ...phrases.map(phrase)].sort(byStart);
   const after = (c) => c.start >= held.end;
-  return [...all.filter(after), ...all.filter((c) => !after(c))];
+  const rest = content ? others.filter((e) => !inside(e)).sort(byStart).map(entity) : [];
+  return [...all.filter(after), ...all.filter((c) => !after(c)), ...rest];
 }

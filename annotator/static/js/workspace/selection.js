@@ -79,10 +79,26 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
     else select({ kind: "entity", id: option.item.id });
   }
 
+  /**
+   * During a step, the candidate Tab is on becomes the selection that Shift and an arrow then
+   * widen or narrow at its end: a proposed phrase one word too long ("بتطبيق اتفاق سنجار
+   * الموقع") is one Shift+Left from the target, and a focused cue ("told") one Shift+Right
+   * from "told AFP".
+   */
+  function takeFocusedCandidate() {
+    // Only where selected words answer the step: a stance's target, a quote's cue.
+    if (!state.mode || !["stance-target", "quote-cue"].includes(state.mode.kind) || state.candidateIndex < 0) return;
+    const candidate = state.candidates()[state.candidateIndex];
+    if (!candidate) return;
+    state.anchorWord = state.text.wordIndexAt(candidate.start);
+    state.cursorWord = state.text.wordIndexAt(Math.max(candidate.start, candidate.end - 1));
+  }
+
   /** Left and right arrows: the word cursor moves one word; with Shift the selection grows. */
   function moveCursor(step, extend) {
     const words = state.text.words;
     if (!words.length) return;
+    if (extend) takeFocusedCandidate();
     if (state.cursorWord === null) state.cursorWord = step > 0 ? -1 : words.length;
     setCursor(state.cursorWord + step, extend);
   }
@@ -117,6 +133,7 @@ export function createSelection({ state, textBox, render, choose, acceptSuggesti
   function jumpClause(step, extend) {
     const text = state.text;
     if (!text.words.length) return;
+    if (extend) takeFocusedCandidate();
     const at = state.cursorWord ?? (step > 0 ? -1 : text.words.length);
     let index;
     if (extend) index = step > 0 ? clauseEndWord(text, at) : previousClauseWord(text, at);

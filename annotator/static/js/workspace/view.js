@@ -73,7 +73,7 @@ export function readComment() {
 
 /** Disable every control that would change the annotation (reading someone else's). */
 export function disableEditing() {
-  for (const id of ["comment", "submit-button", "skip-button", "flag-button", "quote-button", "stance-button", "accept-all"]) {
+  for (const id of ["comment", "submit-button", "skip-button", "flag-button", "quote-button", "stance-button", "stance-subject-button", "accept-all"]) {
     $(id).disabled = true;
   }
   for (const button of document.querySelectorAll(".label-button")) button.disabled = true;
