@@ -1255,7 +1255,8 @@ def report(
     )
     print("   columns: items, mean actions per item, max")
     header = (
-        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}{'held out':>16}{'held out 2':>16}  "
+        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}{'held out':>16}"
+        f"{'held out 2':>16}  "
         f"{'target (items within)':<22}baseline"
     )
     print(header)
