@@ -81,3 +81,41 @@ test("noun phrases open after 'that' and at a quote's start, and never end on 'a
   assert.deepEqual(phrasesOf("Talks with the rebels will resume", { fromStart: true }),
     ["Talks with the rebels", "the rebels"]);
 });
+
+test("the object of a holder's verb starts past auxiliaries, negations, the verb and 'to'", async () => {
+  const { verbObjectStart } = await import("../../annotator/static/js/workspace/clauses.js");
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const objectAfter = (s, holder) => {
+    const text = new CodePointText(s);
+    const start = Array.from(s.slice(0, s.indexOf(holder))).length;
+    const at = verbObjectStart(text, { start, end: start + Array.from(holder).length }, text.length);
+    return at === null ? null : text.slice(at, text.length);
+  };
+  assert.equal(objectAfter("He said the M23 wanted direct talks with the government.", "M23"),
+    "direct talks with the government.");
+  assert.equal(objectAfter("The government, which has refused to negotiate directly with the M23, says", "government"),
+    "negotiate directly with the M23, says");
+  assert.equal(objectAfter("The army has repeatedly rejected a truce.", "army"), "a truce.");
+  assert.equal(objectAfter("الدولة لن تسمح بوجود أي سلاح", "الدولة"), "بوجود أي سلاح");
+  assert.equal(objectAfter("الحكومة ملتزمة بتطبيق الاتفاق", "الحكومة"), "بتطبيق الاتفاق");
+  // Nothing after the verb: no object.
+  assert.equal(objectAfter("The rebels retreated", "rebels"), null);
+});
+
+test("Arabic noun phrases open after أن and where asked, and stop before an adjunct", async () => {
+  const { nounPhrases } = await import("../../annotator/static/js/workspace/clauses.js");
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const s = "أكد المتحدث أن الحكومة ملتزمة بتطبيق اتفاق سنجار الموقع مع حكومة الإقليم عام 2020";
+  const text = new CodePointText(s);
+  const at = (words) => Array.from(s.slice(0, s.indexOf(words))).length;
+  const phrases = nounPhrases(text, 0, text.length, { opensAt: [at("بتطبيق")] }).map((p) => text.slice(p.start, p.end));
+  assert.deepEqual(phrases, ["الحكومة ملتزمة بتطبيق اتفاق سنجار الموقع", "بتطبيق اتفاق سنجار الموقع"]);
+  // "في" opens an adjunct; a phrase never ends on "من".
+  const other = new CodePointText("لن تسمح بوجود أي سلاح خارج إطار المؤسسة في سنجار");
+  const from = Array.from("لن تسمح ").length;
+  assert.deepEqual(nounPhrases(other, 0, other.length, { opensAt: [from] }).map((p) => other.slice(p.start, p.end)),
+    ["بوجود أي سلاح خارج إطار المؤسسة"]);
+  const tail = new CodePointText("طالبوا بانسحاب القوات من");
+  assert.deepEqual(nounPhrases(tail, 0, tail.length, { opensAt: [Array.from("طالبوا ").length] })
+    .map((p) => tail.slice(p.start, p.end)), ["بانسحاب القوات"]);
+});

@@ -182,3 +182,23 @@ test("the addressee inside the cue never speaks: 'He later told MRTV that …' l
   const options = { text };
   assert.equal(proposeSpeakerAndCue(entities, [cue], span("the army held the port"), options).speaker, "e1");
 });
+
+test("a stance held by a quote's subject: what follows the holder first, its verb's object first of all", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const { stanceTargets } = await import("../../annotator/static/js/workspace/proposals.js");
+  const raw = "He added that the M23 wanted direct talks with the government and would leave Uvira, said Nangaa.";
+  const text = new CodePointText(raw);
+  const span = (words) => ({ start: raw.indexOf(words), end: raw.indexOf(words) + words.length });
+  const entities = [
+    { id: "e1", ...span("M23"), label: "ARMED_GROUP" },
+    { id: "e2", ...span("government"), label: "STATE_ACTOR" },
+    { id: "e3", ...span("Uvira"), label: "LOCATION" },
+    { id: "e4", ...span("Nangaa"), label: "PERSON" },
+  ];
+  const content = span("the M23 wanted direct talks with the government and would leave Uvira");
+  const targets = stanceTargets(text, entities, { holder: "e1", content }).map((c) => text.slice(c.start, c.end));
+  assert.deepEqual(targets, ["direct talks with the government", "government", "Uvira", "Nangaa"]);
+  // Held by the speaker (outside the quote): the quote's entities come first, as before.
+  const bySpeaker = stanceTargets(text, entities, { holder: "e4", content }).map((c) => text.slice(c.start, c.end));
+  assert.deepEqual(bySpeaker.slice(0, 3), ["M23", "government", "Uvira"]);
+});

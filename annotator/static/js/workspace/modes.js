@@ -112,11 +112,10 @@ export function createModes({ state, changed, render, selectSpan }) {
         return;
       }
       const targets = stanceTargets(state.text, state.annotation.entities, { holder, content: quote.content });
-      enter({ kind: "stance-target", holder, quote: quote.id, targets });
+      enter({ kind: "stance-target", holder, holderText: wordsOf(holder), quote: quote.id, targets });
       const first = targets[0];
       if (first && first.start >= quote.content.start && first.end <= quote.content.end) state.candidateIndex = 0;
       state.selection = null;
-      if (bySubject) showMessage(`Stance held by ${state.text.slice(...spanOf(holder))}, named in ${quote.id}: pick the target.`);
       render();
       return;
     }
@@ -125,7 +124,10 @@ export function createModes({ state, changed, render, selectSpan }) {
       return;
     }
     const holder = state.selected.id;
-    enter({ kind: "stance-target", holder, targets: stanceTargets(state.text, state.annotation.entities, { holder }) });
+    enter({
+      kind: "stance-target", holder, holderText: wordsOf(holder),
+      targets: stanceTargets(state.text, state.annotation.entities, { holder }),
+    });
     state.selection = null;
     render();
   }
@@ -199,9 +201,10 @@ export function createModes({ state, changed, render, selectSpan }) {
     return named.length ? named[0].id : null;
   }
 
-  const spanOf = (id) => {
+  /** The words of entity ``id`` (the mode line names the holder). */
+  const wordsOf = (id) => {
     const e = state.annotation.entity(id);
-    return [e.start, e.end];
+    return e ? state.text.slice(e.start, e.end) : "";
   };
 
   /** The quotes that may express ``stance``: said by its holder or naming it (state.js). */

@@ -79,13 +79,21 @@ export function disableEditing() {
   for (const button of document.querySelectorAll(".label-button")) button.disabled = true;
 }
 
+/** What the keys do in ``mode``'s step; a stance's target step names who holds it. */
+export function modeHelp(mode) {
+  const help = MODE_HELP[mode.kind === "quote-speaker" && mode.proposedCue ? "quote-proposed" : mode.kind];
+  if (mode.kind !== "stance-target" || !mode.holderText) return help;
+  const where = mode.quote ? `, in ${mode.quote}` : "";
+  return `Stance held by “${shorten(mode.holderText, 40)}”${where}: ${help.replace(/^Stance: /, "")}`;
+}
+
 /**
  * The line under the paragraph says what the keys do now: the step of the quote or stance
  * being made, or what the selected words can become; otherwise the last message stays.
  */
 export function renderModeLine(root, { mode, selectedText, labelKeys: keys }) {
   const line = $("mode-line");
-  if (mode) line.textContent = MODE_HELP[mode.kind === "quote-speaker" && mode.proposedCue ? "quote-proposed" : mode.kind];
+  if (mode) line.textContent = modeHelp(mode);
   else if (selectedText !== null) line.textContent = `Selected “${shorten(selectedText, 50)}”: press ${keys} to label it, Q to make it a quote (Ctrl+Shift+→ widens it to the next punctuation mark).`;
   else if (!line.dataset.message) line.textContent = "";
   if (mode || selectedText !== null) delete line.dataset.message;

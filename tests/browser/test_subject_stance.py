@@ -1,0 +1,170 @@
+"""In a real browser: Shift+S on a selected quote starts a stance held by the first actor the
+quote names (guidelines §2: "“Syria and the PLO are determined to fight terrorism,” said
+Meqdad" is Syria's stance), with the object of the holder's verb focused as the target, in
+Arabic too; and Shift with an arrow narrows the focused target at its end."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy.orm import Session
+
+from annotator.extensions import get_session
+from annotator.models import Paragraph
+
+from .test_stance_quote import _meqdad_quoted
+from .test_workspace import _open, _paragraph_id, _put_from_page, _server_annotation
+
+IRAQ = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "unseen" / "iraq_sinjar_ar.txt"
+FIRST_SAID = "الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار"
+THEN_SAID = "الحكومة ملتزمة بتطبيق اتفاق سنجار الموقع مع حكومة إقليم كردستان عام 2020"
+
+
+def _iraq_quoted(page: Page, app: Flask, db: Session) -> tuple[str, str]:
+    """The Sinjar paragraph (Arabic) with its actors and the spokesman's two quotes made;
+    opened in the page. Returns the paragraph's id and text."""
+    with app.app_context():
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [IRAQ])
+        assert not report.rejected, [o.message for o in report.rejected]
+    paragraph_id = _paragraph_id(db, IRAQ.name, "من جهته")
+    text = db.get(Paragraph, paragraph_id).text
+
+    def span(words: str) -> dict[str, int]:
+        start = text.index(words)
+        return {"start": start, "end": start + len(words)}
+
+    entities = [
+        ("e1", "حازم العبيدي", "PERSON"),
+        ("e2", "الدولة", "STATE_ACTOR"),
+        ("e3", "المؤسسة العسكرية", "STATE_ACTOR"),
+        ("e4", "الحكومة", "STATE_ACTOR"),
+        ("e5", "حكومة إقليم كردستان", "STATE_ACTOR"),
+    ]
+    _open(page, paragraph_id)
+    _put_from_page(
+        page,
+        paragraph_id,
+        {
+            "version": 0,
+            "status": "draft",
+            "entities": [
+                {"id": key, **span(words), "label": label, "actor": None}
+                for key, words, label in entities
+            ],
+            "stances": [],
+            "quotes": [
+                {
+                    "id": "q1",
+                    "speaker": "e1",
+                    "cue": span("أكد"),
+                    "content": span(FIRST_SAID),
+                    "type": "DIRECT",
+                },
+                {
+                    "id": "q2",
+                    "speaker": "e1",
+                    "cue": span("مضيفا"),
+                    "content": span(THEN_SAID),
+                    "type": "INDIRECT",
+                },
+            ],
+        },
+    )
+    _open(page, paragraph_id)
+    return paragraph_id, text
+
+
+def _saved_stances(page: Page, paragraph_id: str, text: str) -> list[tuple[str, str, str, Any]]:
+    """The saved stances as (holder words, target words, polarity, quote)."""
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    data = _server_annotation(page, paragraph_id)["annotation"]
+    words = {e["id"]: text[e["start"] : e["end"]] for e in data["entities"]}
+
+    def target(value: Any) -> str:
+        return words[value] if isinstance(value, str) else text[value["start"] : value["end"]]
+
+    return [
+        (words[s["holder"]], target(s["target"]), s["polarity"], s["quote"])
+        for s in data["stances"]
+    ]
+
+
+def test_shift_s_on_an_arabic_quote_takes_its_subject_and_the_object_of_its_verb(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """"الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار", said the spokesman:
+    Shift+S holds the stance by الدولة, and what it will not allow is focused, up to the
+    adjunct "في سنجار": one polarity key makes the stance, in that quote."""
+    page = annotator
+    paragraph_id, text = _iraq_quoted(page, app, db)
+    page.locator("#quote-list button.item[data-id='q1']").click()
+    page.keyboard.press("Shift+S")
+    expect(page.locator("#mode-line")).to_contain_text("Stance held by “الدولة”, in q1")
+    page.keyboard.press("-")
+    assert _saved_stances(page, paragraph_id, text) == [
+        ("الدولة", "بوجود أي سلاح خارج إطار المؤسسة العسكرية", "OPPOSE", "q1")
+    ]
+
+
+def test_shift_and_an_arrow_narrow_the_focused_target(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """The focused target "بتطبيق اتفاق سنجار الموقع" is one word too long: Shift+Left (the
+    word before, in reading order) narrows it, and the polarity key takes the words."""
+    page = annotator
+    paragraph_id, text = _iraq_quoted(page, app, db)
+    page.locator("#quote-list button.item[data-id='q2']").click()
+    page.keyboard.press("Shift+S")
+    focused = page.locator(".seg.candidate-focus")
+    expect(focused).to_have_text(re.compile(r"^\s*بتطبيق اتفاق سنجار الموقع\s*$"))
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("+")
+    assert _saved_stances(page, paragraph_id, text) == [
+        ("الحكومة", "بتطبيق اتفاق سنجار", "SUPPORT", "q2")
+    ]
+
+
+def test_shift_s_holds_by_the_first_actor_named_and_s_still_by_the_speaker(
+    annotator: Page, db: Session
+) -> None:
+    """On Meqdad's quote, Shift+S makes Syria's stance (named first in it; "terrorism" clicked
+    as the target), and S Meqdad's, both expressed by the quote; a quote that names no actor
+    says so and starts nothing."""
+    page = annotator
+    paragraph_id = _meqdad_quoted(page, db, [])
+    text = db.get(Paragraph, paragraph_id).text
+    quote_row = page.locator("#quote-list button.item[data-id='q1']")
+    quote_row.click()
+    page.keyboard.press("Shift+S")
+    page.locator(".seg.candidate", has_text="terrorism").first.click()
+    page.keyboard.press("-")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    quote_row.click()
+    page.keyboard.press("s")
+    page.locator(".seg.candidate", has_text="terrorism").first.click()
+    page.keyboard.press("-")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 3)", timeout=8000)
+    data = _server_annotation(page, paragraph_id)["annotation"]
+    words = {e["id"]: text[e["start"] : e["end"]] for e in data["entities"]}
+    made = [(words[s["holder"]], words[s["target"]], s["quote"]) for s in data["stances"]]
+    assert made == [("Syria", "terrorism", "q1"), ("Meqdad", "terrorism", "q1")]
+
+
+def test_shift_s_on_a_quote_naming_no_actor_says_so(annotator: Page, db: Session) -> None:
+    """Only "terrorism" is inside the quote and it is deleted first: nothing is started, and
+    the message says to select the holder."""
+    page = annotator
+    _meqdad_quoted(page, db, [])
+    for entity in ("Syria", "terrorism"):
+        page.locator("#entity-list button.item", has_text=re.compile(f"^{entity}")).first.click()
+        page.keyboard.press("Delete")
+    page.locator("#quote-list button.item[data-id='q1']").click()
+    page.keyboard.press("Shift+S")
+    expect(page.locator("#mode-line")).to_contain_text("names no actor to hold a stance")
+    expect(page.locator("#workspace")).not_to_have_attribute("data-mode", "stance-target")
