@@ -98,7 +98,7 @@ def _saved_stances(page: Page, paragraph_id: str, text: str) -> list[tuple[str, 
 def test_shift_s_on_an_arabic_quote_takes_its_subject_and_the_object_of_its_verb(
     annotator: Page, app: Flask, db: Session
 ) -> None:
-    """"الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار", said the spokesman:
+    """ "الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار", said the spokesman:
     Shift+S holds the stance by الدولة, and what it will not allow is focused, up to the
     adjunct "في سنجار": one polarity key makes the stance, in that quote."""
     page = annotator
