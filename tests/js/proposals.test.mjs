@@ -202,3 +202,36 @@ test("a stance held by a quote's subject: what follows the holder first, its ver
   const bySpeaker = stanceTargets(text, entities, { holder: "e4", content }).map((c) => text.slice(c.start, c.end));
   assert.deepEqual(bySpeaker.slice(0, 3), ["M23", "government", "Uvira"]);
 });
+
+test("a participle cue carries on its sentence's subject; a nickname set off by commas is passed over", () => {
+  const propose = (text, cueWord, contentWords, entityWords) => {
+    const span = (w) => {
+      const start = Array.from(text.slice(0, text.indexOf(w))).length;
+      return { start, end: start + Array.from(w).length };
+    };
+    const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, ...span(w) }));
+    const cue = { id: "c1", kind: "cue", ...span(cueWord) };
+    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { text: new CodePointText(text) });
+    const index = entities.findIndex((e) => e.id === speaker);
+    return index === -1 ? null : entityWords[index][0]; // the words of the proposed speaker
+  };
+  const claim = "The Islamic State group claimed the raid through its Amaq news agency late on Friday, saying its fighters had killed dozens.";
+  assert.equal(propose(claim, "saying", "its fighters had killed dozens",
+    [["Islamic State", "ARMED_GROUP"], ["Amaq news agency", "MEDIA"]]), "Islamic State");
+  // Not a participle: the nearest, as before.
+  const said = "The Islamic State group claimed the raid and its Amaq news agency said its fighters had killed dozens.";
+  assert.equal(propose(said, "said", "its fighters had killed dozens",
+    [["Islamic State", "ARMED_GROUP"], ["Amaq news agency", "MEDIA"]]), "Amaq news agency");
+  const ar = "أكد المتحدث باسم وزارة الدفاع اللواء حازم العبيدي أن الوضع مستقر، مضيفا أن الحكومة ملتزمة بالاتفاق";
+  assert.equal(propose(ar, "مضيفا", "الحكومة ملتزمة بالاتفاق",
+    [["وزارة الدفاع", "STATE_ACTOR"], ["حازم العبيدي", "PERSON"], ["الحكومة", "STATE_ACTOR"]]), "حازم العبيدي");
+  const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
+  assert.equal(propose(nick, "said", "the coalition was ready to talk",
+    [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");
+});
+
+test("participles: English -ing and Arabic forms in ا or ة carry on; finite verbs do not", async () => {
+  const { carriesOn } = await import("../../annotator/static/js/workspace/proposals.js");
+  for (const cue of ["saying", "adding", "Adding that", "مضيفا", "مؤكدةً", "قالوا"]) assert.ok(carriesOn(cue), cue);
+  for (const cue of ["said", "told AFP", "according to", "قال", "قالت", "أكد", "king"]) assert.ok(!carriesOn(cue), cue);
+});

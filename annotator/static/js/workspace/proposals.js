@@ -86,13 +86,38 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
     const within = (e) => e.start >= aside.start && e.end <= aside.end;
     if (candidates.some((e) => e.end <= aside.start)) candidates = candidates.filter((e) => !within(e));
   }
-  const speaker = nearestSpeaker(candidates, cue || content, tiers);
+  // A participle carries on its sentence's subject ("The Islamic State group claimed the raid
+  // through its Amaq news agency, saying …", "…، مضيفا أن"): the first who can speak before it.
+  const carried = cue && slice && carriesOn(slice(cue.start, cue.end))
+    ? firstSpeaker(candidates.filter((e) => e.end <= cue.start && (!options.text || e.start >= sentenceStart(options.text, cue.start))), tiers)
+    : null;
+  const speaker = carried || nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
 }
 
-// An aside that ends right before a cue: brackets, or a relative clause between commas.
+/** Whether cue words open with a participle: English "-ing" ("saying", "adding"), or an
+ * Arabic form ending in ا or ة (مضيفا، مؤكدة; also قالوا, written after its subject). */
+export function carriesOn(cueWords) {
+  const first = cueWords.trim().split(/\s+/u)[0] || "";
+  const bare = first.replace(/[\u064b-\u065f\u0670\u0640]/gu, "");
+  // "according to" names a source that follows it.
+  if (first.toLowerCase() === "according") return false;
+  return /^\p{Script=Latin}{3,}ing$/iu.test(first) || /^\p{Script=Arabic}{3,}[اة]$/u.test(bare);
+}
+
+/** The first of ``candidates`` in the text in the first tier that has one, else null. */
+function firstSpeaker(candidates, tiers) {
+  for (const tier of tiers) {
+    const found = candidates.filter((e) => tier.has(e.label)).sort((a, b) => a.start - b.start);
+    if (found.length) return found[0];
+  }
+  return null;
+}
+
+// An aside that ends right before a cue: brackets, or a relative clause or a nickname
+// (", known as “Ti Lapli”,") between commas.
 const BRACKETED_ASIDE = /\([^()]*\)\s*$/u;
-const RELATIVE_ASIDE = /,\s*(?:which|who|whose|whom|where)\b[^,.;:!?]*,\s*$/iu;
+const RELATIVE_ASIDE = /,\s*(?:which|who|whose|whom|where|(?:also\s+)?(?:known|called|dubbed|nicknamed)\b)[^,.;:!?]*,\s*$/iu;
 const LONGEST_ASIDE = 200; // code points looked back from the cue
 
 /** The aside ({start, end}, code points) that ends right before ``cue``, or null. */
