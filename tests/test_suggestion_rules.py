@@ -72,6 +72,18 @@ def test_arabic_cues_are_offered_without_their_joined_conjunction() -> None:
     assert all(text[c["start"] : c["end"]] == c["text"] for c in suggest_cues(text))
 
 
+def test_warnings_and_calls_are_cues_in_english_and_arabic() -> None:
+    """A warning and a call report what someone said as much as "said" does: "warned that",
+    "urged", حذرت and دعت (also joined to و), the adverbial محذرا; never inside a longer
+    word (دعاء "a prayer", حذرين "cautious")."""
+    text = (
+        "The UN warned that the truce was fragile and urged both sides to talk. "
+        "وحذرت الأمم المتحدة من التصعيد، ودعت الأطراف إلى الحوار، محذرا من انهيار الهدنة. "
+        "دعاء حذرين"
+    )
+    assert [c["text"] for c in suggest_cues(text)] == ["warned", "urged", "حذرت", "دعت", "محذرا"]
+
+
 def test_an_admin_extends_the_lexicon_with_files_of_their_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
