@@ -17,7 +17,7 @@ from annotator.extensions import get_session
 from annotator.models import Paragraph
 
 from .test_stance_quote import _meqdad_quoted
-from .test_workspace import _open, _paragraph_id, _put_from_page, _server_annotation
+from .test_workspace import _open, _paragraph_id, _save_first_draft, _server_annotation
 
 IRAQ = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "unseen" / "iraq_sinjar_ar.txt"
 FIRST_SAID = "الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار"
@@ -47,34 +47,29 @@ def _iraq_quoted(page: Page, app: Flask, db: Session) -> tuple[str, str]:
         ("e5", "حكومة إقليم كردستان", "STATE_ACTOR"),
     ]
     _open(page, paragraph_id)
-    _put_from_page(
+    _save_first_draft(
         page,
         paragraph_id,
-        {
-            "version": 0,
-            "status": "draft",
-            "entities": [
-                {"id": key, **span(words), "label": label, "actor": None}
-                for key, words, label in entities
-            ],
-            "stances": [],
-            "quotes": [
-                {
-                    "id": "q1",
-                    "speaker": "e1",
-                    "cue": span("أكد"),
-                    "content": span(FIRST_SAID),
-                    "type": "DIRECT",
-                },
-                {
-                    "id": "q2",
-                    "speaker": "e1",
-                    "cue": span("مضيفا"),
-                    "content": span(THEN_SAID),
-                    "type": "INDIRECT",
-                },
-            ],
-        },
+        [
+            {"id": key, **span(words), "label": label, "actor": None}
+            for key, words, label in entities
+        ],
+        quotes=[
+            {
+                "id": "q1",
+                "speaker": "e1",
+                "cue": span("أكد"),
+                "content": span(FIRST_SAID),
+                "type": "DIRECT",
+            },
+            {
+                "id": "q2",
+                "speaker": "e1",
+                "cue": span("مضيفا"),
+                "content": span(THEN_SAID),
+                "type": "INDIRECT",
+            },
+        ],
     )
     _open(page, paragraph_id)
     return paragraph_id, text

@@ -710,6 +710,24 @@ def test_a_conflict_lists_each_copys_items_and_merges_them_after_a_look(
     other.close()
 
 
+def _save_first_draft(
+    page: Page,
+    paragraph_id: str,
+    entities: list[dict[str, Any]],
+    quotes: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    stances: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> None:
+    """Save a paragraph's first draft (version 0) with these items, from inside the page."""
+    body = {
+        "version": 0,
+        "status": "draft",
+        "entities": list(entities),
+        "stances": list(stances),
+        "quotes": list(quotes),
+    }
+    _put_from_page(page, paragraph_id, body)
+
+
 def _put_from_page(page: Page, paragraph_id: str, body: dict[str, Any]) -> None:
     """Save ``body`` as the logged-in user, from inside the page (its CSRF token)."""
     status = page.evaluate(

@@ -127,18 +127,21 @@ test("the cue proposed is the one that introduces the content, not the nearest",
   assert.equal(propose("القصف توقف"), qala);
 });
 
-test("the words set off right before the cue are passed over for the name before them", () => {
-  // The entity proposed as the speaker of ``contentWords`` said with ``cueWord``.
-  const propose = (text, cueWord, contentWords, entityWords) => {
-    const span = (w) => {
-      const start = Array.from(text.slice(0, text.indexOf(w))).length;
-      return { start, end: start + Array.from(w).length };
-    };
-    const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, ...span(w) }));
-    const cue = { id: "c1", kind: "cue", ...span(cueWord) };
-    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { text: new CodePointText(text) });
-    return entities.find((e) => e.id === speaker);
+/** The entity (``{id, words}``; ids e1, e2 … in the order of ``entityWords``) proposed as the
+ * speaker of ``contentWords`` said with ``cueWord`` in ``text``, or undefined. */
+function proposedSpeaker(text, cueWord, contentWords, entityWords) {
+  const span = (w) => {
+    const start = Array.from(text.slice(0, text.indexOf(w))).length;
+    return { start, end: start + Array.from(w).length };
   };
+  const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, words: w, ...span(w) }));
+  const cue = { id: "c1", kind: "cue", ...span(cueWord) };
+  const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { text: new CodePointText(text) });
+  return entities.find((e) => e.id === speaker);
+}
+
+test("the words set off right before the cue are passed over for the name before them", () => {
+  const propose = proposedSpeaker;
   const aa = "The Arakan Army (AA) said on Monday it had captured a naval base 🚢 near Kyaukphyu.";
   const chosen = propose(aa, "said", "it had captured a naval base 🚢 near Kyaukphyu",
     [["Arakan Army", "ARMED_GROUP"], ["AA", "ARMED_GROUP"], ["Kyaukphyu", "LOCATION"]]);
@@ -204,17 +207,7 @@ test("a stance held by a quote's subject: what follows the holder first, its ver
 });
 
 test("a participle cue carries on its sentence's subject; a nickname set off by commas is passed over", () => {
-  const propose = (text, cueWord, contentWords, entityWords) => {
-    const span = (w) => {
-      const start = Array.from(text.slice(0, text.indexOf(w))).length;
-      return { start, end: start + Array.from(w).length };
-    };
-    const entities = entityWords.map(([w, label], k) => ({ id: `e${k + 1}`, label, ...span(w) }));
-    const cue = { id: "c1", kind: "cue", ...span(cueWord) };
-    const { speaker } = proposeSpeakerAndCue(entities, [cue], span(contentWords), { text: new CodePointText(text) });
-    const index = entities.findIndex((e) => e.id === speaker);
-    return index === -1 ? null : entityWords[index][0]; // the words of the proposed speaker
-  };
+  const propose = (...args) => proposedSpeaker(...args)?.words;
   const claim = "The Islamic State group claimed the raid through its Amaq news agency late on Friday, saying its fighters had killed dozens.";
   assert.equal(propose(claim, "saying", "its fighters had killed dozens",
     [["Islamic State", "ARMED_GROUP"], ["Amaq news agency", "MEDIA"]]), "Islamic State");
