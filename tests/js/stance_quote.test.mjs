@@ -53,3 +53,12 @@ test("the related quotes come in text order, whatever order they were made in", 
   const later = { id: "q5", speaker: "e3", content: { start: 70, end: 80 } };
   assert.deepEqual(ids(quotesRelatedTo(meqdad, [later, saidByMeqdad], entities)), ["q1", "q5"]);
 });
+
+test("a target that is words, not an entity, relates only the quotes that hold those words", () => {
+  const terrorism = { start: 42, end: 51 }; // inside Meqdad's words
+  const outside = { start: 84, end: 89 }; // after both quotes
+  assert.deepEqual(ids(quotesRelatedTo(meqdad, [saidByMeqdad, saidByHamas], entities, terrorism)), ["q1"]);
+  assert.deepEqual(quotesRelatedTo(meqdad, [saidByMeqdad, saidByHamas], entities, outside), []);
+  // An entity's id as the target: the quotes are found as before.
+  assert.deepEqual(ids(quotesRelatedTo(meqdad, [saidByMeqdad, saidByHamas], entities, "e4")), ["q1"]);
+});

@@ -207,10 +207,11 @@ export function createModes({ state, changed, render, selectSpan }) {
     return e ? state.text.slice(e.start, e.end) : "";
   };
 
-  /** The quotes that may express ``stance``: said by its holder or naming it (state.js). */
+  /** The quotes that may express ``stance``: said by its holder or naming it, and holding
+   * the words it targets (state.js). */
   const relatedQuotes = (stance) => {
     const a = state.annotation;
-    return quotesRelatedTo(a.entity(stance.holder), a.quotes, a.entities);
+    return quotesRelatedTo(a.entity(stance.holder), a.quotes, a.entities, stance.target);
   };
 
   /**

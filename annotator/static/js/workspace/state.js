@@ -11,16 +11,24 @@ const entityCandidate = (e) => ({ kind: "entity", id: e.id, start: e.start, end:
  * The quotes that may express a stance held by ``holder`` (an entity), in text order: the
  * ones it said (it is their speaker) and the ones whose content names it (guidelines §2:
  * Meqdad says "Syria and the PLO are determined to fight terrorism", which expresses Syria's
- * stance). Another mention linked to the same actor counts as the holder. The page asks for
- * a stance's quote only when there is one: otherwise the question would cost a key for nothing.
+ * stance). Another mention linked to the same actor counts as the holder. With ``target``
+ * the words a stance targets (not an entity's id), only the quotes that hold those words. The
+ * page asks for a stance's quote only when there is one: otherwise the question would cost a
+ * key for nothing.
  */
-export function quotesRelatedTo(holder, quotes, entities) {
+export function quotesRelatedTo(holder, quotes, entities, target = null) {
   if (!holder) return [];
+  // Words proposed as the target ({start, end}) are what a quote expressing the stance says:
+  // a quote that does not hold them does not express it ("The government, which has refused
+  // to negotiate directly with the M23, says the rebels are a proxy of Rwanda").
+  const holdsTarget = (q) => !target || typeof target === "string"
+    || (target.start >= q.content.start && target.end <= q.content.end);
   const isHolder = (e) => Boolean(e) && (e.id === holder.id || (Boolean(holder.actor) && e.actor === holder.actor));
   const mentions = entities.filter(isHolder);
   if (!mentions.some((e) => e.id === holder.id)) mentions.push(holder);
   const speakers = new Map(entities.map((e) => [e.id, e]));
   return quotes
+    .filter(holdsTarget)
     .filter((q) => isHolder(speakers.get(q.speaker))
       || mentions.some((e) => e.start >= q.content.start && e.end <= q.content.end))
     .sort((a, b) => a.content.start - b.content.start || a.content.end - b.content.end);
