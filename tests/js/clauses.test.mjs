@@ -38,6 +38,15 @@ test("after “that”: up to the sentence end, or a closing mark opened before 
   assert.equal(proposed(arabic, "قال"), "12 شخصا قتلوا في غارة على مخيم جباليا");
 });
 
+test("a participle right after a quotation goes on to what follows it, not back to the quotation", () => {
+  const arabic = "أكد العبيدي أن \"الدولة لن تسمح بوجود أي سلاح\"، مضيفا أن الحكومة ملتزمة بتطبيق الاتفاق.";
+  assert.equal(proposed(arabic, "مضيفا"), "الحكومة ملتزمة بتطبيق الاتفاق");
+  const english = "“We will not leave,” he said, adding that talks would resume on Monday.";
+  assert.equal(proposed(english, "adding"), "talks would resume on Monday");
+  // A finite verb after the quotation still takes the quotation.
+  assert.equal(proposed(english, "said"), "We will not leave");
+});
+
 test("a clause right after the verb stops before another cue (“, according to”)", () => {
   const text = "Ukraine's Defence Minister Rustem Umerov said Russian forces had shelled Kharkiv overnight, according to a statement.";
   assert.equal(proposed(text, "said", ["according to"]), "Russian forces had shelled Kharkiv overnight");

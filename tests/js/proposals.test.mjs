@@ -224,7 +224,7 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
 });
 
 test("participles: English -ing and Arabic forms in ا or ة carry on; finite verbs do not", async () => {
-  const { carriesOn } = await import("../../annotator/static/js/workspace/proposals.js");
+  const { carriesOn } = await import("../../annotator/static/js/workspace/clauses.js");
   for (const cue of ["saying", "adding", "Adding that", "مضيفا", "مؤكدةً", "قالوا"]) assert.ok(carriesOn(cue), cue);
   for (const cue of ["said", "told AFP", "according to", "قال", "قالت", "أكد", "king"]) assert.ok(!carriesOn(cue), cue);
 });

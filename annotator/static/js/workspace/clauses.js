@@ -69,10 +69,21 @@ function contentEnd(text, start, cues) {
   return text.length;
 }
 
+/** Whether cue words open with a participle: English "-ing" ("saying", "adding"), or an
+ * Arabic form ending in ا or ة (مضيفا، مؤكدة; also قالوا, written after its subject). */
+export function carriesOn(cueWords) {
+  const first = cueWords.trim().split(/\s+/u)[0] || "";
+  const bare = first.replace(/[\u064b-\u065f\u0670\u0640]/gu, "");
+  // "according to" names a source that follows it.
+  if (first.toLowerCase() === "according") return false;
+  return /^\p{Script=Latin}{3,}ing$/iu.test(first) || /^\p{Script=Arabic}{3,}[اة]$/u.test(bare);
+}
+
 /**
  * The content proposed for a quote whose reporting verb is ``cue`` ({start, end}), so that
  * Q on a focused cue makes the quote without selecting it word by word:
- * - the quoted words right before the verb (“…,” said X): inside the quotation marks;
+ * - the quoted words right before the verb (“…,” said X): inside the quotation marks, unless
+ *   the verb is a participle ("adding", مضيفا: see carriesOn);
  * - else the clause after "that"/إن a few words after the verb (told AFP that …), or the
  *   clause right after the verb (Umerov said Russian forces …), up to the sentence end, the
  *   closing quotation mark or a comma before another cue (", according to");
@@ -81,10 +92,11 @@ function contentEnd(text, start, cues) {
  */
 export function proposeContent(text, cue, cues = []) {
   const p = text.points;
-  // “…,” said X: the quotation right before the verb.
+  // “…,” said X: the quotation right before the verb; not before a participle, which goes
+  // on to what follows it ("…”، مضيفا أن …", "…,” adding that …").
   let i = cue.start - 1;
   while (i >= 0 && /[\s,.;:!?…،]/u.test(p[i])) i -= 1;
-  if (i >= 0 && CLOSING.has(p[i])) {
+  if (i >= 0 && CLOSING.has(p[i]) && !carriesOn(text.slice(cue.start, cue.end))) {
     for (let j = i - 1; j >= 0; j -= 1) {
       if (OPENING.has(p[j]) && !(p[j] === "”")) return trimmed(text, j + 1, i);
     }

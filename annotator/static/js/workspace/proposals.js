@@ -1,7 +1,7 @@
 // What the page proposes while a quote or a stance is made, so that Enter (or one polarity
 // key) confirms it: a quote's speaker and cue, a stance's targets inside a quote. Pure.
 
-import { isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart } from "./clauses.js";
+import { carriesOn, isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart } from "./clauses.js";
 
 // Entity types that name places or times, never someone who speaks (matched on the label's key,
 // so an admin's own "REGION" or "EVENT_DATE" is left out as well).
@@ -93,16 +93,6 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
     : null;
   const speaker = carried || nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
-}
-
-/** Whether cue words open with a participle: English "-ing" ("saying", "adding"), or an
- * Arabic form ending in ا or ة (مضيفا، مؤكدة; also قالوا, written after its subject). */
-export function carriesOn(cueWords) {
-  const first = cueWords.trim().split(/\s+/u)[0] || "";
-  const bare = first.replace(/[\u064b-\u065f\u0670\u0640]/gu, "");
-  // "according to" names a source that follows it.
-  if (first.toLowerCase() === "according") return false;
-  return /^\p{Script=Latin}{3,}ing$/iu.test(first) || /^\p{Script=Arabic}{3,}[اة]$/u.test(bare);
 }
 
 /** The first of ``candidates`` in the text in the first tier that has one, else null. */
