@@ -107,6 +107,12 @@ test("the object of a holder's verb starts past auxiliaries, negations, the verb
   assert.equal(objectAfter("The army has repeatedly rejected a truce.", "army"), "a truce.");
   assert.equal(objectAfter("الدولة لن تسمح بوجود أي سلاح", "الدولة"), "بوجود أي سلاح");
   assert.equal(objectAfter("الحكومة ملتزمة بتطبيق الاتفاق", "الحكومة"), "بتطبيق الاتفاق");
+  // Past an actor sharing the subject, with its article.
+  const s = "Syria and the PLO are determined to fight terrorism, which has reached the camps";
+  const text = new CodePointText(s);
+  const plo = { start: s.indexOf("PLO"), end: s.indexOf("PLO") + 3 };
+  assert.equal(text.slice(verbObjectStart(text, { start: 0, end: 5 }, text.length, [plo]), text.length),
+    "fight terrorism, which has reached the camps");
   // Nothing after the verb: no object.
   assert.equal(objectAfter("The rebels retreated", "rebels"), null);
 });

@@ -188,6 +188,8 @@ const VERB_GROUP = new Set([
   "already", "now", "لن", "لا", "لم", "ما", "قد", "لقد", "سوف", "كان", "كانت", "يزال", "تزال",
 ]);
 
+const COORDINATORS = new Set(["and", "or", "و", "أو"]);
+
 /** Whether ``word`` (any case) is an article or a possessive that opens a noun phrase. */
 export function isDeterminer(word) {
   return DETERMINERS.has(word.toLowerCase());
@@ -198,14 +200,23 @@ export function isDeterminer(word) {
  * null: past the auxiliaries, negations and adverbs after the holder, its verb (one word), and
  * an infinitive's "to": "the M23 wanted | direct talks with the government", "The government,
  * which has refused to | negotiate directly with the M23", "الدولة لن تسمح | بوجود أي سلاح",
- * "الحكومة ملتزمة | بتطبيق الاتفاق". A cheap reading of the words, not a parse: it proposes
- * where the target likely starts, and Tab and the word cursor remain for the rest. Only
- * words before ``to`` (code points) are read.
+ * "الحكومة ملتزمة | بتطبيق الاتفاق", past an actor sharing the subject ("Syria and the PLO
+ * are determined to | fight terrorism"; ``entities`` are the annotation's). A cheap reading
+ * of the words, not a parse: it proposes where the target likely starts, and Tab and the word
+ * cursor remain for the rest. Only words before ``to`` (code points) are read.
  */
-export function verbObjectStart(text, holder, to) {
+export function verbObjectStart(text, holder, to, entities = []) {
   const words = text.words.filter((w) => w.start >= holder.end && w.end <= to);
   const lower = (k) => text.slice(words[k].start, words[k].end).toLowerCase();
   let k = 0;
+  // A subject shared with another actor ("Syria and the PLO are determined to …"): past it.
+  if (k < words.length && COORDINATORS.has(lower(k))) {
+    k += 1;
+    if (k < words.length && DETERMINERS.has(lower(k))) k += 1;
+    const other = k < words.length ? entities.find((e) => e.start === words[k].start) : null;
+    if (other) while (k < words.length && words[k].start < other.end) k += 1;
+    else k += 1;
+  }
   while (k < words.length && (VERB_GROUP.has(lower(k)) || /^\p{L}{3,}ly$/u.test(lower(k)))) k += 1;
   k += 1; // the verb
   if (k < words.length && lower(k) === "to") k += 1;

@@ -187,7 +187,7 @@ export function stanceTargets(text, entities, { holder, content = null }) {
   }
   if (!held) return others.map(entity);
   const range = content || { start: sentenceStart(text, held.start), end: sentenceEnd(text, held.end) };
-  const object = verbObjectStart(text, held, range.end);
+  const object = verbObjectStart(text, held, range.end, entities);
   const phrases = nounPhrases(text, range.start, range.end, {
     fromStart: Boolean(content),
     opensAt: object === null ? [] : [object],
