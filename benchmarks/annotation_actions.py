@@ -269,6 +269,7 @@ PAGE_VIEW = """async () => {
     candidateFocus: spanOf("#paragraph-text .seg.candidate-focus"),
     proposed: spanOf("#paragraph-text .seg.proposed"),
     mode: document.getElementById("mode-line").textContent,
+    rtl: getComputedStyle(root).direction === "rtl",
   };
 }"""
 
@@ -413,6 +414,7 @@ class Annotator:
         self.mode = mode
         self.items: list[Item] = []
         self.cursor: int | None = None  # the word cursor, as selection.js keeps it
+        self.onward = "ArrowRight"  # the arrow that goes on in reading order
         self.anchor: int | None = None
         self.suggestions: dict[str, dict[str, Any]] = {}
         self.shown: Counter[str] = Counter()  # suggestions the page showed, per kind
@@ -489,14 +491,14 @@ class Annotator:
             ]
             return (run[0], run[1]) if run else None
         if ctrl and base in ("ArrowRight", "ArrowLeft"):
-            at = cursor if cursor is not None else (-1 if base == "ArrowRight" else n)
-            if base == "ArrowRight":
+            at = cursor if cursor is not None else (-1 if base == self.onward else n)
+            if base == self.onward:
                 index = tables["end" if shift else "next"][at + 1]
             else:
                 index = tables["previous"][at + 1]
             return None if index is None else put(index, shift)
         if base in ("ArrowRight", "ArrowLeft"):
-            step = 1 if base == "ArrowRight" else -1
+            step = 1 if base == self.onward else -1
             start = cursor if cursor is not None else (-1 if step > 0 else n)
             return put(start + step, shift)
         if base in ("Home", "End"):
@@ -524,6 +526,8 @@ class Annotator:
             self.shown[kind_of(suggestion_id)] += 1
         view = self.view()
         self.view_words, self.view_text = view["words"], view["text"]
+        # In right-to-left text the arrows go as they point: ← on in reading order.
+        self.onward = "ArrowLeft" if view["rtl"] else "ArrowRight"
         self.tables = self.page.evaluate(CURSOR_TABLES, {})
         self.cursor = self.anchor = None
 

@@ -110,15 +110,16 @@ def test_shift_s_on_an_arabic_quote_takes_its_subject_and_the_object_of_its_verb
 def test_shift_and_an_arrow_narrow_the_focused_target(
     annotator: Page, app: Flask, db: Session
 ) -> None:
-    """The focused target "بتطبيق اتفاق سنجار الموقع" is one word too long: Shift+Left (the
-    word before, in reading order) narrows it, and the polarity key takes the words."""
+    """The focused target "بتطبيق اتفاق سنجار الموقع" is one word too long: Shift+→ (in
+    right-to-left text, back in reading order: its end, on the left, moves right) narrows it,
+    and the polarity key takes the words."""
     page = annotator
     paragraph_id, text = _iraq_quoted(page, app, db)
     page.locator("#quote-list button.item[data-id='q2']").click()
     page.keyboard.press("Shift+S")
     focused = page.locator(".seg.candidate-focus")
     expect(focused).to_have_text(re.compile(r"^\s*بتطبيق اتفاق سنجار الموقع\s*$"))
-    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("+")
     assert _saved_stances(page, paragraph_id, text) == [
         ("الحكومة", "بتطبيق اتفاق سنجار", "SUPPORT", "q2")
@@ -163,3 +164,21 @@ def test_shift_s_on_a_quote_naming_no_actor_says_so(annotator: Page, db: Session
     page.keyboard.press("Shift+S")
     expect(page.locator("#mode-line")).to_contain_text("names no actor to hold a stance")
     expect(page.locator("#workspace")).not_to_have_attribute("data-mode", "stance-target")
+
+
+def test_in_arabic_the_arrows_go_the_way_they_point(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """In a right-to-left paragraph ← moves the word cursor on in reading order (leftwards on
+    screen) and → back, as an Arabic reader expects; Shift+← widens the selection leftwards."""
+    page = annotator
+    _iraq_quoted(page, app, db)
+    page.locator("#paragraph-text").focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#mode-line")).to_contain_text("Selected “من”")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#mode-line")).to_contain_text("Selected “جهته”")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#mode-line")).to_contain_text("Selected “من”")
+    page.keyboard.press("Shift+ArrowLeft")
+    expect(page.locator("#mode-line")).to_contain_text("Selected “من جهته”")

@@ -13,6 +13,10 @@ function inFormField(target) {
  * own Escape). ``act`` holds what keys do: the edits, the modes' steps, the cursor, finishing.
  */
 export function createKeyboard({ state, textBox, searchBox, act }) {
+  // The arrows move the word cursor the way they point on screen: in a right-to-left
+  // paragraph (dir="auto" found Arabic or Hebrew first), ← goes on in reading order.
+  const onward = () => (getComputedStyle(textBox).direction === "rtl" ? "ArrowLeft" : "ArrowRight");
+
   function onKeyDown(event) {
     if (event.key === "Escape" && event.target === searchBox) return; // the panel handles it
     if (inFormField(event.target)) return;
@@ -32,7 +36,7 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
     // to the next punctuation or quotation mark), from the paragraph only.
     if (ctrl && !event.altKey && (key === "ArrowRight" || key === "ArrowLeft") && !inFormField(event.target)) {
       event.preventDefault();
-      act.jumpClause(key === "ArrowRight" ? 1 : -1, event.shiftKey);
+      act.jumpClause(key === onward() ? 1 : -1, event.shiftKey);
       return;
     }
     // Tab moves between suggestions only from the paragraph; elsewhere it moves the focus.
@@ -90,7 +94,7 @@ export function createKeyboard({ state, textBox, searchBox, act }) {
       if (handled !== null) return handled;
     }
     if (key === "ArrowRight" || key === "ArrowLeft") {
-      act.moveCursor(key === "ArrowRight" ? 1 : -1, shift);
+      act.moveCursor(key === onward() ? 1 : -1, shift);
       return true;
     }
     if ((key === "Home" || key === "End") && state.text.words.length) {
