@@ -17,7 +17,13 @@ from annotator.extensions import get_session
 from annotator.models import Paragraph
 
 from .test_stance_quote import _meqdad_quoted
-from .test_workspace import _open, _paragraph_id, _save_first_draft, _server_annotation
+from .test_workspace import (
+    _open,
+    _paragraph_id,
+    _save_first_draft,
+    _server_annotation,
+    drag_select,
+)
 
 IRAQ = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "unseen" / "iraq_sinjar_ar.txt"
 FIRST_SAID = "الدولة لن تسمح بوجود أي سلاح خارج إطار المؤسسة العسكرية في سنجار"
@@ -182,3 +188,19 @@ def test_in_arabic_the_arrows_go_the_way_they_point(
     expect(page.locator("#mode-line")).to_contain_text("Selected “من”")
     page.keyboard.press("Shift+ArrowLeft")
     expect(page.locator("#mode-line")).to_contain_text("Selected “من جهته”")
+
+
+def test_a_target_that_takes_in_its_holder_is_refused_with_the_reason(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """Words selected over the holder itself ("الدولة لن تسمح") are no target of الدولة's
+    stance: the polarity key says why and makes nothing; the step stays for other words."""
+    page = annotator
+    paragraph_id, text = _iraq_quoted(page, app, db)
+    page.locator("#quote-list button.item[data-id='q1']").click()
+    page.keyboard.press("Shift+S")
+    drag_select(page, "الدولة لن تسمح")
+    page.keyboard.press("-")
+    expect(page.locator("#mode-line")).to_contain_text("The target takes in the holder “الدولة”")
+    expect(page.locator("#workspace")).to_have_attribute("data-mode", "stance-target")
+    assert _server_annotation(page, paragraph_id)["annotation"]["stances"] == []

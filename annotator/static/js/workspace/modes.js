@@ -180,6 +180,7 @@ export function createModes({ state, changed, render, selectSpan }) {
         showMessage("Pick a target entity or select the words naming the target first.");
         return;
       }
+      if (takesInHolder(target, m.holder)) return;
       state.mode = { kind: "stance-polarity", holder: m.holder, target, quote: m.quote };
       state.selection = null;
       render();
@@ -199,6 +200,15 @@ export function createModes({ state, changed, render, selectSpan }) {
       .filter((e) => e.start >= quote.content.start && e.end <= quote.content.end && actor(e))
       .sort((a, b) => a.start - b.start || b.end - a.end);
     return named.length ? named[0].id : null;
+  }
+
+  /** Whether the words ``target`` take in the holder's own (a proposition never holds the one
+   * whose stance it is: "الدولة لن تسمح بوجود"); if so the step stays and says why. */
+  function takesInHolder(target, holderId) {
+    const holder = state.annotation.entity(holderId);
+    if (typeof target === "string" || !holder || target.start >= holder.end || holder.start >= target.end) return false;
+    showMessage(`The target takes in the holder “${wordsOf(holderId)}”: select other words, or Tab to a target.`);
+    return true;
   }
 
   /** The words of entity ``id`` (the mode line names the holder). */
@@ -248,15 +258,16 @@ export function createModes({ state, changed, render, selectSpan }) {
         showMessage("Pick a target entity (Tab) or select the words naming the target first.");
         return;
       }
+      if (takesInHolder(target, m.holder)) return;
       state.selection = null;
     }
+    const holder = state.annotation.entity(m.holder);
     const stance = state.annotation.addStance(m.holder, target, polarity);
     state.selected = { kind: "stance", id: stance.id };
     state.mode = null;
     if (m.quote) stance.quote = m.quote;
     else {
       const related = relatedQuotes(stance);
-      const holder = state.annotation.entity(stance.holder);
       const namedIn = (q) => holder && holder.start >= q.content.start && holder.end <= q.content.end;
       if (related.length === 1 && namedIn(related[0])) {
         // The one quote that names the holder expresses its stance (guidelines §2: "Syria and
