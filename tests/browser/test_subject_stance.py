@@ -204,3 +204,20 @@ def test_a_target_that_takes_in_its_holder_is_refused_with_the_reason(
     expect(page.locator("#mode-line")).to_contain_text("The target takes in the holder “الدولة”")
     expect(page.locator("#workspace")).to_have_attribute("data-mode", "stance-target")
     assert _server_annotation(page, paragraph_id)["annotation"]["stances"] == []
+
+
+def test_the_mouse_alone_makes_a_subject_stance(annotator: Page, app: Flask, db: Session) -> None:
+    """The quote's row, the "Subject's stance" button, then a polarity button (shown only
+    while a stance is made): the focused object is taken, no key pressed."""
+    page = annotator
+    paragraph_id, text = _iraq_quoted(page, app, db)
+    polarities = page.locator("#polarity-buttons")
+    expect(polarities).to_be_hidden()
+    page.locator("#quote-list button.item[data-id='q1']").click()
+    page.locator("#stance-subject-button").click()
+    expect(polarities).to_be_visible()
+    polarities.locator("button[data-polarity='OPPOSE']").click()
+    expect(polarities).to_be_hidden()
+    assert _saved_stances(page, paragraph_id, text) == [
+        ("الدولة", "بوجود أي سلاح خارج إطار المؤسسة العسكرية", "OPPOSE", "q1")
+    ]

@@ -170,6 +170,7 @@ export function start(state, hooks = {}) {
 
   view.fillStatic({
     data: state.data, labels: state.labels, comment: state.annotation.comment, annotateUrl: page.annotateUrl, onLabel: editing.applyLabel,
+    onPolarity: modes.choosePolarity,
   });
   view.renderFlag(state.annotation);
   render();

@@ -249,6 +249,7 @@ export function createModes({ state, changed, render, selectSpan }) {
    */
   function choosePolarity(polarity) {
     const m = state.mode;
+    if (!m || (m.kind !== "stance-target" && m.kind !== "stance-polarity")) return;
     let target = m.target;
     if (m.kind === "stance-target") {
       const focused = state.candidateIndex >= 0 ? state.candidates()[state.candidateIndex] : null;

@@ -18,7 +18,7 @@ const MODE_HELP = {
  * Fill what does not change while the paragraph is open: progress (if any), the context paragraphs
  * and links to them, the label buttons (each calling ``onLabel(name)``) and the comment.
  */
-export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
+export function fillStatic({ data, labels, comment, annotateUrl, onLabel, onPolarity }) {
   const { progress, context } = data;
   if (progress) {
     $("progress").textContent = `${progress.done} / ${progress.total} done`;
@@ -48,6 +48,20 @@ export function fillStatic({ data, labels, comment, annotateUrl, onLabel }) {
     if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
     button.addEventListener("click", () => onLabel(label.name));
     buttons.appendChild(button);
+  }
+  // The polarities, shown while a stance is made, so that the mouse alone can finish one.
+  const polarities = $("polarity-buttons");
+  polarities.replaceChildren();
+  for (const label of offered(labels.polarities)) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "label-button";
+    button.dataset.polarity = label.name;
+    button.style.setProperty("--label-colour", label.colour);
+    button.textContent = label.hotkey ? `${label.hotkey} ${label.display_name}` : label.display_name;
+    if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
+    button.addEventListener("click", () => onPolarity(label.name));
+    polarities.appendChild(button);
   }
   setComment(comment);
   $("help-label-keys").textContent = labelKeys(labels.entity_types);
@@ -98,6 +112,7 @@ export function renderModeLine(root, { mode, selectedText, labelKeys: keys }) {
   else if (!line.dataset.message) line.textContent = "";
   if (mode || selectedText !== null) delete line.dataset.message;
   root.dataset.mode = mode ? mode.kind : "";
+  $("polarity-buttons").hidden = !(mode && (mode.kind === "stance-target" || mode.kind === "stance-polarity"));
 }
 
 /** A one-line message (what was done, or why nothing was) that stays until the next step. */
