@@ -221,3 +221,49 @@ def test_the_mouse_alone_makes_a_subject_stance(annotator: Page, app: Flask, db:
     assert _saved_stances(page, paragraph_id, text) == [
         ("الدولة", "بوجود أي سلاح خارج إطار المؤسسة العسكرية", "OPPOSE", "q1")
     ]
+
+
+MALI = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "unseen" / "sahel_mali.txt"
+
+
+def test_a_quotation_going_on_after_a_quote_takes_its_speaker_and_cue(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """“The situation in Boni is very tense …,” a security source told AFP on condition of
+    anonymity. “No supplies have reached the town for three weeks.”: the second quotation has
+    no verb of its own, so Q proposes the first one's speaker and cue, and Enter takes both."""
+    with app.app_context():
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [MALI])
+        assert not report.rejected, [o.message for o in report.rejected]
+    page = annotator
+    paragraph_id = _paragraph_id(db, MALI.name, "“The situation in Boni")
+    text = db.get(Paragraph, paragraph_id).text
+
+    def span(words: str) -> dict[str, int]:
+        start = text.index(words)
+        return {"start": start, "end": start + len(words)}
+
+    _open(page, paragraph_id)
+    _save_first_draft(
+        page,
+        paragraph_id,
+        [{"id": "e1", **span("security source"), "label": "PERSON", "actor": None}],
+    )
+    _open(page, paragraph_id)
+    # The first quote made in the page: its cue suggestion "told AFP" is taken, so no longer open.
+    drag_select(
+        page, "The situation in Boni is very tense. The jihadists have mined the access roads"
+    )
+    page.keyboard.press("q")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    drag_select(page, "No supplies have reached the town for three weeks")
+    page.keyboard.press("q")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 3)", timeout=8000)
+    quotes = _server_annotation(page, paragraph_id)["annotation"]["quotes"]
+    second = quotes[1]
+    assert second["speaker"] == "e1"
+    assert text[second["cue"]["start"] : second["cue"]["end"]] == "told AFP"

@@ -228,3 +228,31 @@ test("participles: English -ing and Arabic forms in ا or ة carry on; finite ve
   for (const cue of ["saying", "adding", "Adding that", "مضيفا", "مؤكدةً", "قالوا"]) assert.ok(carriesOn(cue), cue);
   for (const cue of ["said", "told AFP", "according to", "قال", "قالت", "أكد", "king"]) assert.ok(!carriesOn(cue), cue);
 });
+
+test("a quotation right after a quote, with no verb of its own, goes on with that quote", async () => {
+  const { continuedQuote } = await import("../../annotator/static/js/workspace/proposals.js");
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const s = "“The situation in Boni is very tense,” a security source told AFP on condition of anonymity. "
+    + "“No supplies have reached the town for three weeks.” Aid groups say the road is cut. “We wait.”";
+  const text = new CodePointText(s);
+  const span = (w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
+  const first = { id: "q1", speaker: "e1", cue: span("told AFP"), content: span("The situation in Boni is very tense") };
+  const supplies = span("No supplies have reached the town for three weeks");
+  assert.equal(continuedQuote([first], supplies, text), first);
+  // Too far from the first quote and its cue: no longer the same speech.
+  assert.equal(continuedQuote([first], span("We wait"), text), null);
+  // A quote without a cue has nothing to pass on; a quote after the content is not "before".
+  assert.equal(continuedQuote([{ ...first, cue: null }], supplies, text), null);
+  assert.equal(continuedQuote([first], span("The situation"), text), null);
+  // A new sentence with words of its own before the content: another speech.
+  const ar = "وقال خوري إن “الجيش ملتزم بالقرار”. ونقلت قناة الجديد عن مصدر أمني أن عناصر انسحبوا.";
+  const arText = new CodePointText(ar);
+  const at = (w) => ({ start: ar.indexOf(w), end: ar.indexOf(w) + w.length });
+  const said = { id: "q1", speaker: "e1", cue: at("قال"), content: at("الجيش ملتزم بالقرار") };
+  assert.equal(continuedQuote([said], at("عناصر انسحبوا"), arText), null);
+  // In the same sentence, after the attribution: the same speech.
+  const split = "“We will win,” the commander said on Monday in Kabul, “and we will rebuild.”";
+  const at2 = (w) => ({ start: split.indexOf(w), end: split.indexOf(w) + w.length });
+  const win = { id: "q1", speaker: "e1", cue: at2("said"), content: at2("We will win") };
+  assert.equal(continuedQuote([win], at2("and we will rebuild"), new CodePointText(split)), win);
+});

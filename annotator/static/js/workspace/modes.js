@@ -1,7 +1,7 @@
 // Quotes and stances, made in steps: speaker then cue for a quote; target, polarity, quote for a stance.
 
 import { proposeContent } from "./clauses.js";
-import { proposeSpeakerAndCue, speakerTiers, stanceTargets } from "./proposals.js";
+import { continuedQuote, proposeSpeakerAndCue, speakerTiers, stanceTargets } from "./proposals.js";
 import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
 import { showMessage } from "./view.js";
@@ -52,11 +52,18 @@ export function createModes({ state, changed, render, selectSpan }) {
     state.focusedSuggestion = null;
     state.selected = { kind: "quote", id: quote.id };
     // The speaker and the cue are proposed, so that Enter takes both.
-    const proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, {
+    let proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, {
       tiers,
       cue: fromCue,
       text: state.text,
     });
+    // A quotation with no reporting verb of its own right after a quote goes on with it:
+    // that quote's speaker and cue are proposed ("… told AFP. “No supplies …”").
+    const earlier = proposal.cue ? null : continuedQuote(state.annotation.quotes.filter((q) => q.id !== quote.id), quote.content, state.text);
+    if (earlier) {
+      const suggested = state.suggestions.find((s) => s.kind === "cue" && s.start === earlier.cue.start && s.end === earlier.cue.end);
+      proposal = { speaker: earlier.speaker ?? proposal.speaker, cue: suggested ?? { kind: "cue", ...earlier.cue } };
+    }
     startSpeakerMode(quote.id, proposal);
     changed();
   }
@@ -150,7 +157,7 @@ export function createModes({ state, changed, render, selectSpan }) {
       if (candidate && candidate.id === m.proposedSpeaker && m.proposedCue && !quote.cue) {
         // The proposed speaker (Enter, or a click on it) takes the proposed cue too: done.
         quote.cue = { start: m.proposedCue.start, end: m.proposedCue.end };
-        a.decide(m.proposedCue, "accepted");
+        if (m.proposedCue.id) a.decide(m.proposedCue, "accepted"); // not a cue selected by hand
         finishQuote(quote);
         return;
       }

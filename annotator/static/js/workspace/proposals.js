@@ -1,7 +1,9 @@
 // What the page proposes while a quote or a stance is made, so that Enter (or one polarity
 // key) confirms it: a quote's speaker and cue, a stance's targets inside a quote. Pure.
 
-import { carriesOn, isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart } from "./clauses.js";
+import {
+  carriesOn, endsSentence, isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart,
+} from "./clauses.js";
 
 // Entity types that name places or times, never someone who speaks (matched on the label's key,
 // so an admin's own "REGION" or "EVENT_DATE" is left out as well).
@@ -102,6 +104,36 @@ function firstSpeaker(candidates, tiers) {
     if (found.length) return found[0];
   }
   return null;
+}
+
+const MOST_AFTER_CUE = 80; // code points from a quote (or its cue) to the quotation it goes on with
+
+// What may stand between the end of a sentence (or of a quote's attribution) and a quotation
+// that goes on with it: spaces, a comma, opening quotation marks.
+const GOES_ON = /^[\s,،“"«„]*$/u;
+
+/**
+ * The quote that ``content`` ({start, end}) goes on with, or null: the last quote before it
+ * that has a cue, at most ``MOST_AFTER_CUE`` code points away, when the quotation opens with
+ * nothing of its own before it (“The situation is tense,” a source told AFP on condition of
+ * anonymity. “No supplies have reached the town.”), or in the same sentence: its speaker and
+ * cue say this part too.
+ * Not when words of a new sentence come first ("ونقلت قناة الجديد عن مصدر أمني أن …").
+ * ``text`` is the paragraph's CodePointText.
+ */
+export function continuedQuote(quotes, content, text) {
+  const before = quotes
+    .filter((q) => q.content.end <= content.start)
+    .sort((a, b) => b.content.end - a.content.end);
+  const last = before[0];
+  if (!last || !last.cue) return null;
+  const from = Math.max(last.content.end, last.cue.end);
+  if (from > content.start || content.start - from > MOST_AFTER_CUE) return null;
+  // In the same sentence ("“…,” he said on Monday, “…”") it goes on; after a sentence's end,
+  // only when nothing but the quotation opens the next one.
+  let own = null;
+  for (let i = from; i < content.start; i += 1) if (endsSentence(text, i)) own = i + 1;
+  return own === null || GOES_ON.test(text.slice(own, content.start)) ? last : null;
 }
 
 // An aside that ends right before a cue: brackets, or a relative clause or a nickname
