@@ -267,3 +267,54 @@ def test_a_quotation_going_on_after_a_quote_takes_its_speaker_and_cue(
     second = quotes[1]
     assert second["speaker"] == "e1"
     assert text[second["cue"]["start"] : second["cue"]["end"]] == "told AFP"
+
+
+HAITI = (
+    Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "heldout2" / "haiti_kenscoff.txt"
+)
+
+
+def test_he_said_takes_the_last_speaker_not_the_nearest_name(
+    annotator: Page, app: Flask, db: Session
+) -> None:
+    """“We are not the enemy of the people …,” he said: "he" is Ronald Saintil, who spoke last,
+    not "Ti Lapli", the name nearest the cue (his nickname, set off before his first words)."""
+    with app.app_context():
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [HAITI])
+        assert not report.rejected, [o.message for o in report.rejected]
+    page = annotator
+    paragraph_id = _paragraph_id(db, HAITI.name, "In a video")
+    text = db.get(Paragraph, paragraph_id).text
+
+    def span(words: str) -> dict[str, int]:
+        start = text.index(words)
+        return {"start": start, "end": start + len(words)}
+
+    said_first = "the coalition was ready to lay down its weapons"
+    _open(page, paragraph_id)
+    _save_first_draft(
+        page,
+        paragraph_id,
+        [
+            {"id": "e1", **span("Ronald Saintil"), "label": "PERSON", "actor": None},
+            {"id": "e2", **span("Ti Lapli"), "label": "PERSON", "actor": None},
+        ],
+        quotes=[
+            {
+                "id": "q1",
+                "speaker": "e1",
+                "cue": span("said"),
+                "content": span(said_first),
+                "type": "INDIRECT",
+            }
+        ],
+    )
+    _open(page, paragraph_id)
+    drag_select(page, "We are not the enemy of the people")
+    page.keyboard.press("q")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
+    second = _server_annotation(page, paragraph_id)["annotation"]["quotes"][1]
+    assert second["speaker"] == "e1"

@@ -256,3 +256,20 @@ test("a quotation right after a quote, with no verb of its own, goes on with tha
   const win = { id: "q1", speaker: "e1", cue: at2("said"), content: at2("We will win") };
   assert.equal(continuedQuote([win], at2("and we will rebuild"), new CodePointText(split)), win);
 });
+
+test("a cue said by a pronoun ('he said') takes the last speaker before, not the nearest name", async () => {
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const { lastSpeakerBefore, saidByPronoun } = await import("../../annotator/static/js/workspace/proposals.js");
+  const s = "Ronald Saintil, known as “Ti Lapli”, said the coalition was ready. “We are not the enemy,” he said. "
+    + "“Never,” said he. “No,” said Ti Lapli.";
+  const text = new CodePointText(s);
+  const at = (w, from = 0) => ({ start: s.indexOf(w, from), end: s.indexOf(w, from) + w.length });
+  assert.ok(saidByPronoun(text, at("said", s.indexOf("he said"))));
+  assert.ok(saidByPronoun(text, at("said", s.indexOf("said he"))));
+  assert.ok(!saidByPronoun(text, at("said")), "Ti Lapli”, said: a name, not a pronoun");
+  assert.ok(!saidByPronoun(text, at("said", s.indexOf("said Ti"))));
+  const first = { id: "q1", speaker: "e1", content: at("the coalition was ready") };
+  const later = { id: "q2", speaker: null, content: at("No") };
+  assert.equal(lastSpeakerBefore([first, later], at("We are not the enemy")), "e1");
+  assert.equal(lastSpeakerBefore([first], at("Ronald")), null);
+});

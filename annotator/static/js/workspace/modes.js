@@ -1,7 +1,9 @@
 // Quotes and stances, made in steps: speaker then cue for a quote; target, polarity, quote for a stance.
 
 import { proposeContent } from "./clauses.js";
-import { continuedQuote, proposeSpeakerAndCue, speakerTiers, stanceTargets } from "./proposals.js";
+import {
+  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, saidByPronoun, speakerTiers, stanceTargets,
+} from "./proposals.js";
 import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
 import { showMessage } from "./view.js";
@@ -63,6 +65,10 @@ export function createModes({ state, changed, render, selectSpan }) {
     if (earlier) {
       const suggested = state.suggestions.find((s) => s.kind === "cue" && s.start === earlier.cue.start && s.end === earlier.cue.end);
       proposal = { speaker: earlier.speaker ?? proposal.speaker, cue: suggested ?? { kind: "cue", ...earlier.cue } };
+    } else if (proposal.cue && saidByPronoun(state.text, proposal.cue)) {
+      // "…,” he said: the one who spoke last before, not the nearest name.
+      const others = state.annotation.quotes.filter((q) => q.id !== quote.id);
+      proposal = { ...proposal, speaker: lastSpeakerBefore(others, quote.content) ?? proposal.speaker };
     }
     startSpeakerMode(quote.id, proposal);
     changed();

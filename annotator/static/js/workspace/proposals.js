@@ -108,6 +108,29 @@ function firstSpeaker(candidates, tiers) {
 
 const MOST_AFTER_CUE = 80; // code points from a quote (or its cue) to the quotation it goes on with
 
+// Pronouns that stand for someone already named: "he said", "said she", "they told AFP".
+const PRONOUNS = new Set(["he", "she", "they", "we", "i"]);
+
+/**
+ * Whether a pronoun says ``cue`` (the word right before it, or right after a cue that comes
+ * first: "he said", "said he"), so that who speaks was named before, not next to the cue.
+ * ``text`` is the paragraph's CodePointText.
+ */
+export function saidByPronoun(text, cue) {
+  const before = text.words.filter((w) => w.end <= cue.start).at(-1);
+  const after = text.words.find((w) => w.start >= cue.end);
+  const isPronoun = (w) => Boolean(w) && PRONOUNS.has(text.slice(w.start, w.end).toLowerCase());
+  const next = (a, b) => !/[^\s]/u.test(text.slice(a, b)); // only spaces between
+  return (isPronoun(before) && next(before.end, cue.start)) || (isPronoun(after) && next(cue.end, after.start));
+}
+
+/** The speaker of the last quote before ``content`` that has one, or null. */
+export function lastSpeakerBefore(quotes, content) {
+  const before = quotes.filter((q) => q.speaker && q.content.end <= content.start);
+  before.sort((a, b) => b.content.end - a.content.end);
+  return before.length ? before[0].speaker : null;
+}
+
 // What may stand between the end of a sentence (or of a quote's attribution) and a quotation
 // that goes on with it: spaces, a comma, opening quotation marks.
 const GOES_ON = /^[\s,،“"«„]*$/u;
