@@ -219,3 +219,29 @@ def test_rule_suggestions_slice_to_their_text_and_never_overlap(parts: list[str]
             assert text[suggestion["start"] : suggestion["end"]] == suggestion["text"]
         spans = sorted((s["start"], s["end"]) for s in group)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation", "person"),
+    [
+        (
+            "أكد المتحدث باسم وزارة الدفاع العراقية اللواء حازم العبيدي أن الوضع مستقر",
+            "وزارة الدفاع العراقية",
+            "حازم العبيدي",
+        ),
+        (
+            "وقال المتحدث باسم وزارة الداخلية العميد خالد المحمد إن الطريق مفتوح",
+            "وزارة الداخلية",
+            "خالد المحمد",
+        ),
+    ],
+)
+def test_a_rank_after_an_arabic_ministry_opens_the_name_and_stays_out_of_the_ministry(
+    text: str, organisation: str, person: str
+) -> None:
+    """اللواء and العميد are ranks (titles), not words of the ministry before them: the
+    ministry is suggested without the rank, and the name after the rank as a PERSON."""
+    found = {(s["text"], s["label"]) for s in suggest_by_rules(text, suggest_cues(text))}
+    assert (organisation, "STATE_ACTOR") in found
+    assert (person, "PERSON") in found
+    assert not any(word in s for s, _label in found for word in ("اللواء", "العميد"))

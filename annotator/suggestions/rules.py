@@ -245,9 +245,13 @@ def _past_complement(text: str, at: int, most: int = 4) -> int:
     return at
 
 
-def _past_organisation(text: str, at: int) -> tuple[int, int] | None:
+def _past_organisation(
+    text: str, at: int, lexicon: lexicons.Lexicon | None = None
+) -> tuple[int, int] | None:
     """The organisation named at ``at`` (وزارة الصحة، حركة فتح، جيش الاحتلال) as (its end, where
-    what follows starts), or None when no organisation's head stands there."""
+    what follows starts), or None when no organisation's head stands there. A title of the
+    ``lexicon`` ends it: in "وزارة الدفاع العراقية اللواء حازم العبيدي" the rank اللواء opens
+    the name after it, it is no word of the ministry's."""
     word = _next_word(text, at)
     if word is None or _bare(word[0].group()) not in ARABIC_ORG_HEADS:
         return None
@@ -260,6 +264,8 @@ def _past_organisation(text: str, at: int) -> tuple[int, int] | None:
         complement = _next_word(text, after)
         if complement is None or not _bare(complement[0].group()).startswith("ال"):
             return end, after
+        if lexicon is not None and lexicon.title_pattern.match(text, complement[0].start()):
+            return end, after
         end, after = complement[0].end(), complement[1]
 
 
@@ -269,7 +275,7 @@ def _arabic_name_after_title(
     """The name after an Arabic title: past its complement (ال words, باسم) and an
     organisation named there (المتحدث باسم وزارة الصحة), one to three words."""
     i = _past_complement(text, at)
-    organisation = _past_organisation(text, i)
+    organisation = _past_organisation(text, i, lexicon)
     if organisation is not None:
         i = _past_complement(text, organisation[1])
     words = _arabic_words(text, i, lexicon, 3)
@@ -365,7 +371,7 @@ def _arabic_subject(text: str, at: int, lexicon: lexicons.Lexicon) -> tuple[int,
     three words, a PERSON when two or more and not starting with ال (قال فيصل المقداد)."""
     if lexicon.title_pattern.match(text, at):
         return None  # the title rule names him: قال المتحدث باسم ...
-    organisation = _past_organisation(text, at)
+    organisation = _past_organisation(text, at, lexicon)
     if organisation is not None:
         head = _bare(_WORD.match(text, at).group())  # type: ignore[union-attr]
         label = STATE_ACTOR if head in ARABIC_STATE_HEADS else ORGANIZATION
@@ -471,7 +477,7 @@ def _arabic_places(text: str, lexicon: lexicons.Lexicon) -> list[tuple[int, int,
     for match in _WORD.finditer(text):
         word = _bare(match.group())
         if word in ARABIC_STATE_HEADS:
-            organisation = _past_organisation(text, match.start())
+            organisation = _past_organisation(text, match.start(), lexicon)
             if organisation is not None and organisation[0] > match.end():
                 spans.append((match.start(), organisation[0], STATE_ACTOR))
             continue
