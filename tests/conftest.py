@@ -275,6 +275,28 @@ def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
 
 
+@pytest.fixture
+def admin_lexicon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """``admin_lexicon(cues=..., titles=..., groups=...)``: an admin's lexicon files with these
+    texts, named by ANNOTATOR_CUE_LEXICON, ANNOTATOR_TITLE_LEXICON and ANNOTATOR_GROUP_LEXICON
+    for the rest of the test (``monkeypatch.delenv`` drops one again)."""
+    from annotator.suggestions import lexicon
+
+    settings = {
+        "cues": lexicon.CUE_SETTING,
+        "titles": lexicon.TITLE_SETTING,
+        "groups": lexicon.GROUP_SETTING,
+    }
+
+    def write(**texts: str) -> None:
+        for kind, words in texts.items():
+            path = tmp_path / f"admin_{kind}.txt"
+            path.write_text(words, encoding="utf-8")
+            monkeypatch.setenv(settings[kind], str(path))
+
+    return write
+
+
 class Api:
     """A client that calls the API with a Bearer token, as a script would."""
 

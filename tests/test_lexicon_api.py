@@ -4,28 +4,18 @@ the workspace's W and B keys; only for users who are logged in."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
-
-from annotator.suggestions import lexicon
 
 
 def test_the_lexicon_follows_an_admins_files(
-    api_as: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    api_as: Callable, admin_lexicon: Callable[..., None]
 ) -> None:
     """An admin's title and collective noun are served, a removed cue is not, Arabic cues
     are there; the PERSON nouns ("source") are not, since W takes these after names."""
-    titles = tmp_path / "titles.txt"
-    titles.write_text("Ombudsman\n", encoding="utf-8")
-    groups = tmp_path / "groups.txt"
-    groups.write_text("[armed_group]\nmaquisards\n", encoding="utf-8")
-    cues = tmp_path / "cues.txt"
-    cues.write_text("[verbs]\n-said\n", encoding="utf-8")
-    monkeypatch.setenv(lexicon.TITLE_SETTING, str(titles))
-    monkeypatch.setenv(lexicon.GROUP_SETTING, str(groups))
-    monkeypatch.setenv(lexicon.CUE_SETTING, str(cues))
+    admin_lexicon(
+        titles="Ombudsman\n", groups="[armed_group]\nmaquisards\n", cues="[verbs]\n-said\n"
+    )
     answer = api_as("alice").get("/api/lexicon")
     assert answer.status_code == 200
     words = answer.get_json()

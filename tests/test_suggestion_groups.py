@@ -6,7 +6,7 @@ suggestions overlap and each lies on word boundaries."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -109,12 +109,12 @@ def test_a_collective_mention_never_displaces_another_rule() -> None:
     assert [(s["text"], kind_of(s["id"])) for s in lone] == [("jihadists", "group")]
 
 
-def test_an_admin_extends_the_group_nouns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_admin_extends_the_group_nouns(
+    admin_lexicon: Callable[..., None], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ANNOTATOR_GROUP_LEXICON names a file of the shipped form: nouns added by label,
     "-noun" removing a shipped one."""
-    extra = tmp_path / "groups.txt"
-    extra.write_text("[armed_group]\nmujahideen\n-gunmen\n", encoding="utf-8")
-    monkeypatch.setenv(lexicon.GROUP_SETTING, str(extra))
+    admin_lexicon(groups="[armed_group]\nmujahideen\n-gunmen\n")
     assert groups("mujahideen and gunmen") == [("mujahideen", "ARMED_GROUP")]
     monkeypatch.delenv(lexicon.GROUP_SETTING)
     assert groups("mujahideen and gunmen") == [("gunmen", "ARMED_GROUP")]

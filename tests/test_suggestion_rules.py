@@ -3,6 +3,7 @@ reporting cue, Arabic cues, and the lexicon an admin extends; every span slices 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,16 +86,13 @@ def test_warnings_and_calls_are_cues_in_english_and_arabic() -> None:
 
 
 def test_an_admin_extends_the_lexicon_with_files_of_their_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    admin_lexicon: Callable[..., None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ANNOTATOR_CUE_LEXICON and ANNOTATOR_TITLE_LEXICON name files that add entries and
     remove shipped ones ("-said"); a change of the file is read again."""
-    cues = tmp_path / "cues.txt"
-    cues.write_text("# ours\n[verbs]\ninsisted\n-said\n[sources]\nciting\n", encoding="utf-8")
-    titles = tmp_path / "titles.txt"
-    titles.write_text("Patriarch\n", encoding="utf-8")
-    monkeypatch.setenv(lexicon.CUE_SETTING, str(cues))
-    monkeypatch.setenv(lexicon.TITLE_SETTING, str(titles))
+    admin_lexicon(
+        cues="# ours\n[verbs]\ninsisted\n-said\n[sources]\nciting\n", titles="Patriarch\n"
+    )
     text = "Patriarch John Yazigi insisted, citing Reuters; Ali said no."
     assert [c["text"] for c in suggest_cues(text)] == ["insisted", "citing"]
     assert titled(text) == [("John Yazigi", "PERSON")]

@@ -13,9 +13,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from annotator.extensions import get_session
-
-from .test_workspace import _open, _paragraph_id, _server_annotation
+from .test_workspace import _import_article, _open, _paragraph_id, _server_annotation
 
 ARABIC = (
     Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "unseen" / "gaza_jabalia_ar.txt"
@@ -35,11 +33,7 @@ def test_arabic_names_are_labelled_in_two_keys_each(
 ) -> None:
     """قال المتحدث باسم وزارة الصحة أشرف القدرة …: W selects the ministry after the title, then
     the spokesman's name, then the camp, each whole; a label key labels it."""
-    with app.app_context():
-        from annotator.ingest import import_paths
-
-        report = import_paths(get_session(), [ARABIC])
-        assert not report.rejected, [o.message for o in report.rejected]
+    _import_article(app, ARABIC)
     page = annotator
     paragraph_id = _paragraph_id(db, ARABIC.name, "قال المتحدث")
     _open(page, paragraph_id)
@@ -105,11 +99,7 @@ def test_an_admins_title_reaches_w(
         "Ombudsman Carlos Camargo told reporters that 600 people had fled Argelia.\n",
         encoding="utf-8",
     )
-    with app.app_context():
-        from annotator.ingest import import_paths
-
-        report = import_paths(get_session(), [article])
-        assert not report.rejected, [o.message for o in report.rejected]
+    _import_article(app, article)
     page = annotator
     _open(page, _paragraph_id(db, article.name, "Ombudsman Carlos"))
     page.keyboard.press("w")

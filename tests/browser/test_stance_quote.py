@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from annotator.models import Paragraph
 
-from .test_workspace import MEQDAD, _open, _paragraph_id, _put_from_page, _server_annotation
+from .test_workspace import (
+    MEQDAD,
+    _open,
+    _paragraph_id,
+    _save_first_draft,
+    _server_annotation,
+    _spans_in,
+)
 
 CONTENT = (
     "Syria and the PLO are determined to fight terrorism, which has reached Palestinian "
@@ -23,35 +30,28 @@ def _meqdad_quoted(page: Page, db: Session, stances: list[dict[str, Any]]) -> st
     "Syria" (named inside it) and ``stances``; opened in the page. Returns the paragraph's id."""
     paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
     text = db.get(Paragraph, paragraph_id).text
-
-    def span(words: str) -> dict[str, int]:
-        start = text.index(words)
-        return {"start": start, "end": start + len(words)}
+    span = _spans_in(text)
 
     _open(page, paragraph_id)
-    _put_from_page(
+    _save_first_draft(
         page,
         paragraph_id,
-        {
-            "version": 0,
-            "status": "draft",
-            "entities": [
-                {"id": "e1", **span("terrorism"), "label": "ARMED_GROUP", "actor": None},
-                {"id": "e2", **span("Meqdad"), "label": "PERSON", "actor": None},
-                {"id": "e3", **span("Syrian Arab News Agency"), "label": "MEDIA", "actor": None},
-                {"id": "e4", **span("Syria"), "label": "STATE_ACTOR", "actor": None},
-            ],
-            "stances": stances,
-            "quotes": [
-                {
-                    "id": "q1",
-                    "speaker": "e2",
-                    "cue": span("said"),
-                    "content": span(CONTENT),
-                    "type": "DIRECT",
-                }
-            ],
-        },
+        [
+            {"id": "e1", **span("terrorism"), "label": "ARMED_GROUP", "actor": None},
+            {"id": "e2", **span("Meqdad"), "label": "PERSON", "actor": None},
+            {"id": "e3", **span("Syrian Arab News Agency"), "label": "MEDIA", "actor": None},
+            {"id": "e4", **span("Syria"), "label": "STATE_ACTOR", "actor": None},
+        ],
+        quotes=[
+            {
+                "id": "q1",
+                "speaker": "e2",
+                "cue": span("said"),
+                "content": span(CONTENT),
+                "type": "DIRECT",
+            }
+        ],
+        stances=stances,
     )
     _open(page, paragraph_id)
     return paragraph_id

@@ -13,15 +13,16 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from annotator.extensions import get_session
 from annotator.models import Paragraph
 
 from .test_stance_quote import _meqdad_quoted
 from .test_workspace import (
+    _import_article,
     _open,
     _paragraph_id,
     _save_first_draft,
     _server_annotation,
+    _spans_in,
     drag_select,
 )
 
@@ -33,17 +34,10 @@ THEN_SAID = "الحكومة ملتزمة بتطبيق اتفاق سنجار ال
 def _iraq_quoted(page: Page, app: Flask, db: Session) -> tuple[str, str]:
     """The Sinjar paragraph (Arabic) with its actors and the spokesman's two quotes made;
     opened in the page. Returns the paragraph's id and text."""
-    with app.app_context():
-        from annotator.ingest import import_paths
-
-        report = import_paths(get_session(), [IRAQ])
-        assert not report.rejected, [o.message for o in report.rejected]
+    _import_article(app, IRAQ)
     paragraph_id = _paragraph_id(db, IRAQ.name, "من جهته")
     text = db.get(Paragraph, paragraph_id).text
-
-    def span(words: str) -> dict[str, int]:
-        start = text.index(words)
-        return {"start": start, "end": start + len(words)}
+    span = _spans_in(text)
 
     entities = [
         ("e1", "حازم العبيدي", "PERSON"),
@@ -232,18 +226,11 @@ def test_a_quotation_going_on_after_a_quote_takes_its_speaker_and_cue(
     """“The situation in Boni is very tense …,” a security source told AFP on condition of
     anonymity. “No supplies have reached the town for three weeks.”: the second quotation has
     no verb of its own, so Q proposes the first one's speaker and cue, and Enter takes both."""
-    with app.app_context():
-        from annotator.ingest import import_paths
-
-        report = import_paths(get_session(), [MALI])
-        assert not report.rejected, [o.message for o in report.rejected]
+    _import_article(app, MALI)
     page = annotator
     paragraph_id = _paragraph_id(db, MALI.name, "“The situation in Boni")
     text = db.get(Paragraph, paragraph_id).text
-
-    def span(words: str) -> dict[str, int]:
-        start = text.index(words)
-        return {"start": start, "end": start + len(words)}
+    span = _spans_in(text)
 
     _open(page, paragraph_id)
     _save_first_draft(
@@ -279,18 +266,11 @@ def test_he_said_takes_the_last_speaker_not_the_nearest_name(
 ) -> None:
     """“We are not the enemy of the people …,” he said: "he" is Ronald Saintil, who spoke last,
     not "Ti Lapli", the name nearest the cue (his nickname, set off before his first words)."""
-    with app.app_context():
-        from annotator.ingest import import_paths
-
-        report = import_paths(get_session(), [HAITI])
-        assert not report.rejected, [o.message for o in report.rejected]
+    _import_article(app, HAITI)
     page = annotator
     paragraph_id = _paragraph_id(db, HAITI.name, "In a video")
     text = db.get(Paragraph, paragraph_id).text
-
-    def span(words: str) -> dict[str, int]:
-        start = text.index(words)
-        return {"start": start, "end": start + len(words)}
+    span = _spans_in(text)
 
     said_first = "the coalition was ready to lay down its weapons"
     _open(page, paragraph_id)

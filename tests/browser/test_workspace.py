@@ -4,7 +4,8 @@ every label survives a reload, a second tab and a dead network."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -710,12 +711,32 @@ def test_a_conflict_lists_each_copys_items_and_merges_them_after_a_look(
     other.close()
 
 
+def _import_article(app: Flask, path: Path) -> None:
+    """Import one article file besides the seeds, as an admin's upload would."""
+    with app.app_context():
+        from annotator.extensions import get_session
+        from annotator.ingest import import_paths
+
+        report = import_paths(get_session(), [path])
+        assert not report.rejected, [o.message for o in report.rejected]
+
+
+def _spans_in(text: str) -> Callable[[str], dict[str, int]]:
+    """``span(words)``: the first occurrence of ``words`` in ``text`` as {start, end}."""
+
+    def span(words: str) -> dict[str, int]:
+        start = text.index(words)
+        return {"start": start, "end": start + len(words)}
+
+    return span
+
+
 def _save_first_draft(
     page: Page,
     paragraph_id: str,
-    entities: list[dict[str, Any]],
-    quotes: list[dict[str, Any]] = (),  # type: ignore[assignment]
-    stances: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    entities: Sequence[dict[str, Any]],
+    quotes: Sequence[dict[str, Any]] = (),
+    stances: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Save a paragraph's first draft (version 0) with these items, from inside the page."""
     body = {

@@ -44,13 +44,19 @@ function nearest(items, span) {
   return best;
 }
 
-/** The nearest of ``candidates`` to ``span`` in the first tier that has one, else the nearest of all. */
-function nearestSpeaker(candidates, span, tiers) {
+/** ``pick`` (of a list: one of it or null) among ``candidates`` in the first tier that has
+ * one, else null. */
+function inFirstTier(candidates, tiers, pick) {
   for (const tier of tiers) {
-    const found = nearest(candidates.filter((e) => tier.has(e.label)), span);
+    const found = pick(candidates.filter((e) => tier.has(e.label)));
     if (found) return found;
   }
-  return nearest(candidates, span);
+  return null;
+}
+
+/** The nearest of ``candidates`` to ``span`` in the first tier that has one, else the nearest of all. */
+function nearestSpeaker(candidates, span, tiers) {
+  return inFirstTier(candidates, tiers, (list) => nearest(list, span)) || nearest(candidates, span);
 }
 
 /**
@@ -91,19 +97,18 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   // A participle carries on its sentence's subject ("The Islamic State group claimed the raid
   // through its Amaq news agency, saying …", "…، مضيفا أن"): the first who can speak before it.
   const carried = cue && slice && carriesOn(slice(cue.start, cue.end))
-    ? firstSpeaker(candidates.filter((e) => e.end <= cue.start && (!options.text || e.start >= sentenceStart(options.text, cue.start))), tiers)
+    ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
     : null;
   const speaker = carried || nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
 }
 
-/** The first of ``candidates`` in the text in the first tier that has one, else null. */
-function firstSpeaker(candidates, tiers) {
-  for (const tier of tiers) {
-    const found = candidates.filter((e) => tier.has(e.label)).sort((a, b) => a.start - b.start);
-    if (found.length) return found[0];
-  }
-  return null;
+/** The first of ``items`` in the text, or null. */
+const earliest = (items) => items.reduce((best, item) => (best === null || item.start < best.start ? item : best), null);
+
+/** The quotes whose content ends before ``content`` starts, the nearest first. */
+function quotesBefore(quotes, content) {
+  return quotes.filter((q) => q.content.end <= content.start).sort((a, b) => b.content.end - a.content.end);
 }
 
 const MOST_AFTER_CUE = 80; // code points from a quote (or its cue) to the quotation it goes on with
@@ -126,9 +131,8 @@ export function saidByPronoun(text, cue) {
 
 /** The speaker of the last quote before ``content`` that has one, or null. */
 export function lastSpeakerBefore(quotes, content) {
-  const before = quotes.filter((q) => q.speaker && q.content.end <= content.start);
-  before.sort((a, b) => b.content.end - a.content.end);
-  return before.length ? before[0].speaker : null;
+  const said = quotesBefore(quotes, content).find((q) => q.speaker);
+  return said ? said.speaker : null;
 }
 
 // What may stand between the end of a sentence (or of a quote's attribution) and a quotation
@@ -145,10 +149,7 @@ const GOES_ON = /^[\s,،“"«„]*$/u;
  * ``text`` is the paragraph's CodePointText.
  */
 export function continuedQuote(quotes, content, text) {
-  const before = quotes
-    .filter((q) => q.content.end <= content.start)
-    .sort((a, b) => b.content.end - a.content.end);
-  const last = before[0];
+  const last = quotesBefore(quotes, content)[0];
   if (!last || !last.cue) return null;
   const from = Math.max(last.content.end, last.cue.end);
   if (from > content.start || content.start - from > MOST_AFTER_CUE) return null;

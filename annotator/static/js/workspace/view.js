@@ -35,36 +35,30 @@ export function fillStatic({ data, labels, comment, annotateUrl, onLabel, onPola
       link.hidden = false;
     }
   }
-  const buttons = $("label-buttons");
-  buttons.replaceChildren();
-  for (const label of offered(labels.entity_types)) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "label-button";
-    button.dataset.label = label.name;
-    button.style.setProperty("--label-colour", label.colour);
-    button.textContent = label.hotkey ? `${label.hotkey} ${label.display_name}` : label.display_name;
-    button.title = label.description;
-    if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
-    button.addEventListener("click", () => onLabel(label.name));
-    buttons.appendChild(button);
-  }
+  $("label-buttons").replaceChildren(
+    ...offered(labels.entity_types).map((label) => labelButton(label, "label", onLabel)),
+  );
   // The polarities, shown while a stance is made, so that the mouse alone can finish one.
-  const polarities = $("polarity-buttons");
-  polarities.replaceChildren();
-  for (const label of offered(labels.polarities)) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "label-button";
-    button.dataset.polarity = label.name;
-    button.style.setProperty("--label-colour", label.colour);
-    button.textContent = label.hotkey ? `${label.hotkey} ${label.display_name}` : label.display_name;
-    if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
-    button.addEventListener("click", () => onPolarity(label.name));
-    polarities.appendChild(button);
-  }
+  $("polarity-buttons").replaceChildren(
+    ...offered(labels.polarities).map((label) => labelButton(label, "polarity", onPolarity)),
+  );
   setComment(comment);
   $("help-label-keys").textContent = labelKeys(labels.entity_types);
+}
+
+/** A button for ``label`` (an entity type or a polarity) in its colour, named with its hotkey,
+ * calling ``onClick(label.name)``; ``data-<dataKey>`` holds the name. */
+function labelButton(label, dataKey, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "label-button";
+  button.dataset[dataKey] = label.name;
+  button.style.setProperty("--label-colour", label.colour);
+  button.textContent = label.hotkey ? `${label.hotkey} ${label.display_name}` : label.display_name;
+  if (label.description) button.title = label.description;
+  if (label.hotkey) button.setAttribute("aria-keyshortcuts", label.hotkey);
+  button.addEventListener("click", () => onClick(label.name));
+  return button;
 }
 
 /** The keys of the entity types, as the help and the mode line name them: "1–6" for a run
