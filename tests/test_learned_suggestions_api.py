@@ -167,11 +167,12 @@ def test_a_learned_label_wins_the_span_of_a_registry_match(
 def test_arabic_cues_titles_and_speakers_are_offered(
     api_as: Callable[..., Api], paragraphs: list[str]
 ) -> None:
-    """In the Arabic paragraph قال and أكدت are cues and the minister's name is a PERSON."""
+    """In the Arabic paragraph وقال and وأكدت (whole words) are cues and the minister's name
+    is a PERSON."""
     body = _open(api_as("alice"), paragraphs[4])
     assert [(c["text"], c["source"]) for c in body["suggestions"]["cues"]] == [
-        ("قال", "cue"),
-        ("أكدت", "cue"),
+        ("وقال", "cue"),
+        ("وأكدت", "cue"),
     ]
     people = [(s["text"], s["label"], s["source"]) for s in body["suggestions"]["entities"]]
     assert ("فيصل المقداد", "PERSON", "title") in people

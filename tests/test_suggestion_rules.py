@@ -66,23 +66,24 @@ def test_the_speaker_next_to_a_cue_is_suggested(text: str, found: list[tuple[str
     assert subjects(text) == found
 
 
-def test_arabic_cues_are_offered_without_their_joined_conjunction() -> None:
-    """قال، أكد، أعلن... are cues; in وقال the cue is قال; مقال (an article) is not one."""
-    text = "وقال الوزير، وأكدت الوزارة. أعلن الجيش. نشر مقال"
-    assert [c["text"] for c in suggest_cues(text)] == ["قال", "أكدت", "أعلن"]
+def test_arabic_cues_joined_to_a_conjunction_are_offered_as_the_whole_word() -> None:
+    """قال، أكد، أعلن... are cues; وقال and فقال are offered whole, as a selection snaps to
+    them and as annotators marked them (guidelines §3); مقال (an article) is not one."""
+    text = "وقال الوزير، وأكدت الوزارة. أعلن الجيش. نشر مقال، فقال"
+    assert [c["text"] for c in suggest_cues(text)] == ["وقال", "وأكدت", "أعلن", "فقال"]
     assert all(text[c["start"] : c["end"]] == c["text"] for c in suggest_cues(text))
 
 
 def test_warnings_and_calls_are_cues_in_english_and_arabic() -> None:
     """A warning and a call report what someone said as much as "said" does: "warned that",
-    "urged", حذرت and دعت (also joined to و), the adverbial محذرا; never inside a longer
+    "urged", حذرت and دعت (also joined to و, then offered whole), the adverbial محذرا; never inside a longer
     word (دعاء "a prayer", حذرين "cautious")."""
     text = (
         "The UN warned that the truce was fragile and urged both sides to talk. "
         "وحذرت الأمم المتحدة من التصعيد، ودعت الأطراف إلى الحوار، محذرا من انهيار الهدنة. "
         "دعاء حذرين"
     )
-    assert [c["text"] for c in suggest_cues(text)] == ["warned", "urged", "حذرت", "دعت", "محذرا"]
+    assert [c["text"] for c in suggest_cues(text)] == ["warned", "urged", "وحذرت", "ودعت", "محذرا"]
 
 
 def test_an_admin_extends_the_lexicon_with_files_of_their_own(

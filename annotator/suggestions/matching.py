@@ -213,23 +213,33 @@ class AliasMatcher:
 def suggest_cues(text: str) -> list[dict[str, Any]]:
     """Reporting-cue suggestions (said, told, according to, قال, ...): the lexicon's
     (``lexicon.py``), which an admin may extend; an addressed verb's cue runs over the
-    addressee, as the guidelines want it ("told AFP", "told reporters")."""
+    addressee, as the guidelines want it ("told AFP", "told reporters"). An Arabic cue
+    written joined to و or ف is offered as the whole word (وقالت), as a selection snaps to
+    it and as tokenizers (spaCy's among them) cut it: a span inside a word aligns with no
+    token."""
     words = lexicon.load()
     found: list[dict[str, Any]] = []
     for m in words.cue_pattern.finditer(text):
         if found and m.start() < found[-1]["end"]:
             continue  # inside the addressee of the cue before ("told Said Ahmed")
-        end = m.end()
+        start, end = _with_joined_conjunction(text, m.start()), m.end()
         if words.is_addressed(m.group()):
             end = addressee_end(text, end) or end
         found.append(
             {
-                "id": f"{CUE_PREFIX}{m.start()}-{end}",
+                "id": f"{CUE_PREFIX}{start}-{end}",
                 "kind": "cue",
                 "source": "cue",
-                "start": m.start(),
+                "start": start,
                 "end": end,
-                "text": text[m.start() : end],
+                "text": text[start:end],
             }
         )
     return found
+
+
+def _with_joined_conjunction(text: str, start: int) -> int:
+    """Where the word of a cue starting at ``start`` begins: one code point earlier when a
+    و or ف written joined to it opens the word (the lexicon's pattern matches after a letter
+    only then), ``start`` otherwise."""
+    return start - 1 if start and text[start - 1] in "وف" else start

@@ -112,7 +112,7 @@ test("the cue proposed is the one that introduces the content, not the nearest",
   };
   const cue = (words, from) => ({ id: words, kind: "cue", ...find(words, from) });
   const [told, adding, toldReporters, according, qala] = [
-    cue("told AFP"), cue("adding"), cue("told reporters"), cue("according to"), cue("قال"),
+    cue("told AFP"), cue("adding"), cue("told reporters"), cue("according to"), cue("وقال"),
   ];
   const all = [told, adding, toldReporters, according, qala];
   const propose = (content, options = { text: paragraph }) => proposeSpeakerAndCue([], all, find(content), options).cue;
@@ -248,7 +248,7 @@ test("a quotation right after a quote, with no verb of its own, goes on with tha
   const ar = "وقال خوري إن “الجيش ملتزم بالقرار”. ونقلت قناة الجديد عن مصدر أمني أن عناصر انسحبوا.";
   const arText = new CodePointText(ar);
   const at = (w) => ({ start: ar.indexOf(w), end: ar.indexOf(w) + w.length });
-  const said = { id: "q1", speaker: "e1", cue: at("قال"), content: at("الجيش ملتزم بالقرار") };
+  const said = { id: "q1", speaker: "e1", cue: at("وقال"), content: at("الجيش ملتزم بالقرار") };
   assert.equal(continuedQuote([said], at("عناصر انسحبوا"), arText), null);
   // In the same sentence, after the attribution: the same speech.
   const split = "“We will win,” the commander said on Monday in Kabul, “and we will rebuild.”";
