@@ -308,12 +308,15 @@ CONTENT_FROM_CUE = """async ([cue, cues]) => {
 
 # What Tab offers as a stance's target, in order (proposals.js stanceTargets on the page's
 # text and entities): entities and noun phrases.
-STANCE_TARGETS = """async ([spans, holder, content]) => {
+STANCE_TARGETS = """async ([spans, holder, content, shared]) => {
   const text = await import(new URL("/static/js/workspace/text.js", location.href));
   const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
   const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
   const entities = Object.entries(spans).map(([id, [start, end]]) => ({id, start, end}));
-  const options = content ? {holder, content: {start: content[0], end: content[1]}} : {holder};
+  const sharedTargets = shared.map((x) => (typeof x === "string" ? x : {start: x[0], end: x[1]}));
+  const options = content
+    ? {holder, content: {start: content[0], end: content[1]}, shared: sharedTargets}
+    : {holder};
   return proposals.stanceTargets(t, entities, options).map((c) => [c.start, c.end]);
 }"""
 
@@ -903,20 +906,23 @@ class Annotator:
         view = self.view()
         from_quote = False
         start_key = "s"
+        # The stances made before this one from the same quote (quotes_and_stances makes a
+        # quote's stances in the gold's order, right after the quote).
+        at = next(i for i, s in enumerate(gold.stances) if s is stance)
+        earlier = [s for s in gold.stances[:at] if stance.quote is not None and s.quote == stance.quote]
         if stance.quote is not None:
             quote = gold.quotes[stance.quote]
             quote_id = view["quotes"][stance.quote]
-            # Shift+S on the quote: held by the first actor its content names (modes.js).
+            # Shift+S on the quote: held by the first actor its content names that holds no
+            # stance from it yet (proposals.js quoteSubject).
             named = sorted(
                 (e for e in gold.entities if e[0] >= quote.content[0] and e[1] <= quote.content[1]),
                 key=lambda e: (e[0], -e[1]),
             )
-            actors = [e[:2] for e in named if e[2] not in PLACES]
-            if (
-                quote.speaker != stance.holder
-                and actors
-                and tuple(actors[0]) == tuple(stance.holder)
-            ):
+            actors = [tuple(e[:2]) for e in named if e[2] not in PLACES]
+            held = {tuple(s.holder) for s in earlier}
+            subject = next((a for a in actors if a not in held), actors[0] if actors else None)
+            if quote.speaker != stance.holder and subject == tuple(stance.holder):
                 start_key = "Shift+S"
             if quote.speaker == stance.holder or start_key == "Shift+S":
                 if view["selected"] == {"kind": "quote", "id": quote_id}:
@@ -953,8 +959,13 @@ class Annotator:
         view = self.view()
         holder_id = self.entity_id(stance.holder)
         content = gold.quotes[stance.quote].content if from_quote else None
+        # From the quote, its earlier stances' targets come first (proposals.js stanceTargets).
+        shared = [
+            self.entity_id(s.target) if s.target_is_entity else list(s.target) for s in earlier
+        ]
         order = self.page.evaluate(
-            STANCE_TARGETS, [view["entities"], holder_id, list(content) if content else None]
+            STANCE_TARGETS,
+            [view["entities"], holder_id, list(content) if content else None, shared],
         )
         focus = order.index(view["candidateFocus"]) if view["candidateFocus"] in order else -1
         target = list(stance.target)

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from annotator.models import Paragraph
 
+from .test_stance_quote import CONTENT as MEQDAD_SAID
 from .test_stance_quote import _meqdad_quoted
 from .test_workspace import (
+    MEQDAD,
     _import_article,
     _open,
     _paragraph_id,
@@ -130,8 +132,8 @@ def test_shift_s_holds_by_the_first_actor_named_and_s_still_by_the_speaker(
     annotator: Page, db: Session
 ) -> None:
     """On Meqdad's quote, Shift+S makes Syria's stance (named first in it; "terrorism" clicked
-    as the target), and S Meqdad's, both expressed by the quote; a quote that names no actor
-    says so and starts nothing."""
+    as the target), and S Meqdad's, both expressed by the quote, with "terrorism" (the quote's
+    other stance's target) focused at once."""
     page = annotator
     paragraph_id = _meqdad_quoted(page, db, [])
     text = db.get(Paragraph, paragraph_id).text
@@ -143,7 +145,7 @@ def test_shift_s_holds_by_the_first_actor_named_and_s_still_by_the_speaker(
     expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
     quote_row.click()
     page.keyboard.press("s")
-    page.locator(".seg.candidate", has_text="terrorism").first.click()
+    expect(page.locator(".seg.candidate-focus")).to_have_text("terrorism")
     page.keyboard.press("-")
     expect(page.locator("#save-state")).to_have_text("Saved (version 3)", timeout=8000)
     data = _server_annotation(page, paragraph_id)["annotation"]
@@ -298,3 +300,46 @@ def test_he_said_takes_the_last_speaker_not_the_nearest_name(
     expect(page.locator("#save-state")).to_have_text("Saved (version 2)", timeout=8000)
     second = _server_annotation(page, paragraph_id)["annotation"]["quotes"][1]
     assert second["speaker"] == "e1"
+
+
+def test_shift_s_again_gives_the_next_actor_named_the_same_target_focused(
+    annotator: Page, db: Session
+) -> None:
+    """Guidelines §2: "Syria and the PLO are determined to fight terrorism" is Syria's stance
+    and the PLO's. With Syria's made, Shift+S on the quote again holds the stance by the PLO
+    with "terrorism" (Syria's target) focused: one polarity key makes the second stance."""
+    page = annotator
+    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    text = db.get(Paragraph, paragraph_id).text
+    span = _spans_in(text)
+    _open(page, paragraph_id)
+    entities = [("e1", "terrorism", "ARMED_GROUP"), ("e2", "Meqdad", "PERSON")]
+    entities += [("e3", "Syria", "STATE_ACTOR"), ("e4", "PLO", "ORGANIZATION")]
+    _save_first_draft(
+        page,
+        paragraph_id,
+        [
+            {"id": key, **span(words), "label": label, "actor": None}
+            for key, words, label in entities
+        ],
+        quotes=[
+            {
+                "id": "q1",
+                "speaker": "e2",
+                "cue": span("said"),
+                "content": span(MEQDAD_SAID),
+                "type": "DIRECT",
+            }
+        ],
+        stances=[{"id": "s1", "holder": "e3", "target": "e1", "polarity": "OPPOSE", "quote": "q1"}],
+    )
+    _open(page, paragraph_id)
+    page.locator("#quote-list button.item[data-id='q1']").click()
+    page.keyboard.press("Shift+S")
+    expect(page.locator("#mode-line")).to_contain_text("Stance held by “PLO”, in q1")
+    expect(page.locator(".seg.candidate-focus")).to_have_text("terrorism")
+    page.keyboard.press("-")
+    assert _saved_stances(page, paragraph_id, text) == [
+        ("Syria", "terrorism", "OPPOSE", "q1"),
+        ("PLO", "terrorism", "OPPOSE", "q1"),
+    ]

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { proposeSpeakerAndCue, quoteTargets, speakerTiers } from "../../annotator/static/js/workspace/proposals.js";
+import { proposeSpeakerAndCue, quoteSubject, speakerTiers, stanceTargets } from "../../annotator/static/js/workspace/proposals.js";
 import { CodePointText } from "../../annotator/static/js/workspace/text.js";
 
 const TEXT = "“Syria and the PLO fight terrorism,” said Meqdad, the minister, in Damascus.";
@@ -33,9 +33,35 @@ test("without a cue, the nearest person or organisation outside the content spea
   assert.deepEqual(proposeSpeakerAndCue([entity("e5", "Damascus", "LOCATION")], [], CONTENT), { speaker: "e5", cue: null });
 });
 
-test("a stance from a quote targets what the quote names first, in reading order", () => {
-  assert.deepEqual(quoteTargets(ENTITIES, CONTENT, "e4").map((e) => e.id), ["e1", "e2", "e3", "e5"]);
-  assert.deepEqual(quoteTargets(ENTITIES, CONTENT, "e1").map((e) => e.id), ["e2", "e3", "e4", "e5"]);
+test("Shift+S again on a quote: the next actor it names holds the stance, the first one's target offered first", () => {
+  const raw = "“Syria and the PLO are determined to fight terrorism in Yarmouk,” said Meqdad.";
+  const at = (words) => ({ start: raw.indexOf(words), end: raw.indexOf(words) + words.length });
+  const content = at("Syria and the PLO are determined to fight terrorism in Yarmouk");
+  const entities = [
+    { id: "e1", ...at("Syria"), label: "STATE_ACTOR" },
+    { id: "e2", ...at("PLO"), label: "ORGANIZATION" },
+    { id: "e3", ...at("terrorism"), label: "ARMED_GROUP" },
+    { id: "e4", ...at("Yarmouk"), label: "LOCATION" },
+    { id: "e5", ...at("Meqdad"), label: "PERSON" },
+  ];
+  const tiers = speakerTiers();
+  // Syria first; once Syria holds a stance from the quote, the PLO; once every actor does, Syria again.
+  assert.equal(quoteSubject(entities, content, tiers), "e1");
+  assert.equal(quoteSubject(entities, content, tiers, new Set(["e1"])), "e2");
+  assert.equal(quoteSubject(entities, content, tiers, new Set(["e1", "e2", "e3"])), "e1");
+  // A place is never the subject: a content naming only a place has none.
+  assert.equal(quoteSubject([entities[3]], content, tiers), null);
+  const text = new CodePointText(raw);
+  const words = (options) => stanceTargets(text, entities, { holder: "e2", content, ...options }).map((c) => raw.slice(c.start, c.end));
+  // Alone, the PLO's words propose their verb's object first …
+  assert.equal(words({})[0], "fight terrorism in Yarmouk");
+  // … but Syria's stance from the same quote targets "terrorism": that comes first, once.
+  const shared = words({ shared: ["e3"] });
+  assert.equal(shared[0], "terrorism");
+  assert.equal(shared.filter((w) => w === "terrorism").length, 1);
+  // A span target is shared as well; the holder itself never is.
+  assert.equal(words({ shared: [at("fight terrorism")] })[0], "fight terrorism");
+  assert.ok(!words({ shared: ["e2"] }).includes("PLO"));
 });
 
 test("with a cue, the person nearest it speaks before a nearer organisation, state or group", () => {

@@ -2,7 +2,7 @@
 
 import { proposeContent } from "./clauses.js";
 import {
-  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, saidByPronoun, speakerTiers, stanceTargets,
+  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, quoteSubject, saidByPronoun, speakerTiers, stanceTargets,
 } from "./proposals.js";
 import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
@@ -110,21 +110,28 @@ export function createModes({ state, changed, render, selectSpan }) {
    * holds one that the quote expresses, its entities offered as targets (the first focused).
    * Shift+S (``bySubject``) on a quote: the stance is held by the first actor the quote's
    * content names, its subject as a rule (guidelines §2: "“Syria and the PLO are determined to
-   * fight terrorism,” said Meqdad" is Syria's stance), what follows it offered first.
-   * The target is asked for next; a polarity key then makes the stance at once.
+   * fight terrorism,” said Meqdad" is Syria's stance), what follows it offered first; again,
+   * the next actor named (the PLO: proposals.js quoteSubject). From a quote, the targets of
+   * the stances it already expresses are offered first. The target is asked for next; a
+   * polarity key then makes the stance at once.
    */
   function startStance(bySubject = false) {
     if (state.readOnly) return;
     const quote = state.selectedItem("quote");
     if (quote) {
-      const holder = bySubject ? quoteSubject(quote) : quote.speaker;
+      const a = state.annotation;
+      const fromQuote = a.stances.filter((s) => s.quote === quote.id);
+      const holder = bySubject
+        ? quoteSubject(a.entities, quote.content, tiers, new Set(fromQuote.map((s) => s.holder)))
+        : quote.speaker;
       if (!holder) {
         showMessage(bySubject
           ? `What quote ${quote.id} says names no actor to hold a stance: select the holder entity and press S.`
           : `Quote ${quote.id} has no speaker to hold a stance: give it one first, or select the holder entity and press S.`);
         return;
       }
-      const targets = stanceTargets(state.text, state.annotation.entities, { holder, content: quote.content });
+      const shared = fromQuote.map((s) => s.target);
+      const targets = stanceTargets(state.text, a.entities, { holder, content: quote.content, shared });
       enter({ kind: "stance-target", holder, holderText: wordsOf(holder), quote: quote.id, targets });
       const first = targets[0];
       if (first && first.start >= quote.content.start && first.end <= quote.content.end) state.candidateIndex = 0;
@@ -207,14 +214,6 @@ export function createModes({ state, changed, render, selectSpan }) {
   }
 
   /** The first entity inside ``quote``'s content that can hold a stance (not a place), or null. */
-  function quoteSubject(quote) {
-    const actor = (e) => tiers.some((tier) => tier.has(e.label));
-    const named = state.annotation.entities
-      .filter((e) => e.start >= quote.content.start && e.end <= quote.content.end && actor(e))
-      .sort((a, b) => a.start - b.start || b.end - a.end);
-    return named.length ? named[0].id : null;
-  }
-
   /** Whether the words ``target`` take in the holder's own (a proposition never holds the one
    * whose stance it is: "الدولة لن تسمح بوجود"); if so the step stays and says why. */
   function takesInHolder(target, holderId) {

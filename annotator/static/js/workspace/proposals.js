@@ -199,18 +199,22 @@ function proposeCue(cues, content, slice) {
   return nearest(attributing, content) || nearest(cues, content);
 }
 
-/**
- * The entities a stance made from a quote may target, most likely first: those inside the
- * quote's content in reading order, then the rest; never the holder.
- */
-export function quoteTargets(entities, content, holder) {
-  const inside = (e) => e.start >= content.start && e.end <= content.end;
-  const order = (a, b) => a.start - b.start || b.end - a.end;
-  const others = entities.filter((e) => e.id !== holder);
-  return [...others.filter(inside).sort(order), ...others.filter((e) => !inside(e)).sort(order)];
-}
-
 const byStart = (a, b) => a.start - b.start || b.end - a.end;
+
+/**
+ * Who holds the stance a quote's words express when its speaker does not (Shift+S): the
+ * first actor (``tiers``: speakerTiers, so never a place) that the ``content`` names, its
+ * subject as a rule. Actors that already hold a stance from this quote (``held``, ids) are
+ * passed over, so that Shift+S again on "“Syria and the PLO are determined to fight
+ * terrorism”" gives the PLO once Syria's stance is made; when all hold one, the first again.
+ * Null when the content names no actor.
+ */
+export function quoteSubject(entities, content, tiers, held = new Set()) {
+  const actor = (e) => tiers.some((tier) => tier.has(e.label));
+  const named = entities.filter((e) => e.start >= content.start && e.end <= content.end && actor(e)).sort(byStart);
+  const subject = named.find((e) => !held.has(e.id)) || named[0];
+  return subject ? subject.id : null;
+}
 
 /**
  * What Tab offers as a stance's target, most likely first, as candidates {kind: "entity" |
@@ -220,12 +224,29 @@ const byStart = (a, b) => a.start - b.start || b.end - a.end;
  * of its sentence): what follows the holder in reading order first, the object of its verb
  * among them (clauses.js verbObjectStart: "the M23 wanted direct talks …"), then what comes
  * before it, then (from a quote) the entities outside it. Never the holder, nor a phrase that
- * is only an article before an entity ("the PLO": the entity is offered). ``text`` is a
- * CodePointText, ``entities`` the annotation's.
+ * is only an article before an entity ("the PLO": the entity is offered). Before all of
+ * these, ``shared``: the targets (entity ids or {start, end}) of the stances the same quote
+ * already expresses. ``text`` is a CodePointText, ``entities`` the annotation's.
  */
-export function stanceTargets(text, entities, { holder, content = null }) {
+export function stanceTargets(text, entities, { holder, content = null, shared = [] }) {
   const entity = (e) => ({ kind: "entity", id: e.id, start: e.start, end: e.end });
   const phrase = (p) => ({ kind: "phrase", id: `${p.start}-${p.end}`, start: p.start, end: p.end });
+  const proposed = proposedTargets(text, entities, { holder, content }, entity, phrase);
+  // What the quote's other stances target comes first: "Syria and the PLO are determined to
+  // fight terrorism" is one target for both holders.
+  const first = [];
+  for (const target of shared) {
+    const e = typeof target === "string" ? entities.find((x) => x.id === target) : null;
+    const candidate = e ? entity(e) : typeof target === "string" ? null : phrase(target);
+    if (!candidate || candidate.id === holder || first.some((c) => c.id === candidate.id)) continue;
+    first.push(candidate);
+  }
+  const same = (a, b) => a.start === b.start && a.end === b.end && a.kind === b.kind;
+  return [...first, ...proposed.filter((c) => !first.some((f) => same(f, c)))];
+}
+
+/** stanceTargets without ``shared``: what the words around the holder propose. */
+function proposedTargets(text, entities, { holder, content }, entity, phrase) {
   const others = entities.filter((e) => e.id !== holder);
   const held = entities.find((e) => e.id === holder);
   const articleBefore = (p, e) => e.end === p.end && e.start > p.start && isDeterminer(text.slice(p.start, e.start).trim());
