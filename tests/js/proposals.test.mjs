@@ -244,6 +244,13 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const ar = "أكد المتحدث باسم وزارة الدفاع اللواء حازم العبيدي أن الوضع مستقر، مضيفا أن الحكومة ملتزمة بالاتفاق";
   assert.equal(propose(ar, "مضيفا", "الحكومة ملتزمة بالاتفاق",
     [["وزارة الدفاع", "STATE_ACTOR"], ["حازم العبيدي", "PERSON"], ["الحكومة", "STATE_ACTOR"]]), "حازم العبيدي");
+  // An Arabic verb with no subject after it (a colon, a quotation mark, أن) carries on too;
+  // with its subject after it, that subject speaks.
+  const rsf = "نفت قوات الدعم السريع في بيان نشرته على منصة “إكس” استهداف المدنيين، وقالت: “قواتنا ترد على مصادر النيران”.";
+  const actors = [["قوات الدعم السريع", "ARMED_GROUP"], ["إكس", "MEDIA"]];
+  assert.equal(propose(rsf, "وقالت", "قواتنا ترد على مصادر النيران", actors), "قوات الدعم السريع");
+  const named = "نفت قوات الدعم السريع استهداف المدنيين، وقالت منصة إكس: “قواتنا ترد على مصادر النيران”.";
+  assert.equal(propose(named, "وقالت", "قواتنا ترد على مصادر النيران", actors), "إكس");
   const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
   assert.equal(propose(nick, "said", "the coalition was ready to talk",
     [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");
@@ -283,7 +290,7 @@ test("a quotation right after a quote, with no verb of its own, goes on with tha
   assert.equal(continuedQuote([win], at2("and we will rebuild"), new CodePointText(split)), win);
 });
 
-test("a cue said by a pronoun ('he said') takes the last speaker before, not the nearest name", async () => {
+test("a cue said by a pronoun ('he said') or 'the statement' takes the last speaker before, not the nearest name", async () => {
   const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
   const { lastSpeakerBefore, saidByPronoun } = await import("../../annotator/static/js/workspace/proposals.js");
   const s = "Ronald Saintil, known as “Ti Lapli”, said the coalition was ready. “We are not the enemy,” he said. "
@@ -294,6 +301,12 @@ test("a cue said by a pronoun ('he said') takes the last speaker before, not the
   assert.ok(saidByPronoun(text, at("said", s.indexOf("said he"))));
   assert.ok(!saidByPronoun(text, at("said")), "Ti Lapli”, said: a name, not a pronoun");
   assert.ok(!saidByPronoun(text, at("said", s.indexOf("said Ti"))));
+  // "The statement said", "واتهم البيان" (the statement accused): whoever issued it, named before.
+  const statement = "The army issued a statement. The statement said troops held the bridge.";
+  assert.ok(saidByPronoun(new CodePointText(statement), { start: statement.lastIndexOf("said"), end: statement.lastIndexOf("said") + 4 }));
+  const ar = "وقالت قوات الدعم السريع: “قواتنا ترد”. واتهم البيان الجيش السوداني باتخاذ النازحين دروعا";
+  assert.ok(saidByPronoun(new CodePointText(ar), { start: ar.indexOf("واتهم"), end: ar.indexOf("واتهم") + 5 }));
+  assert.ok(!saidByPronoun(new CodePointText(ar), { start: 0, end: 5 }), "وقالت قوات: a name after the verb");
   const first = { id: "q1", speaker: "e1", content: at("the coalition was ready") };
   const later = { id: "q2", speaker: null, content: at("No") };
   assert.equal(lastSpeakerBefore([first, later], at("We are not the enemy")), "e1");

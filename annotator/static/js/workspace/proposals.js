@@ -95,12 +95,25 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
     if (candidates.some((e) => e.end <= aside.start)) candidates = candidates.filter((e) => !within(e));
   }
   // A participle carries on its sentence's subject ("The Islamic State group claimed the raid
-  // through its Amaq news agency, saying …", "…، مضيفا أن"): the first who can speak before it.
-  const carried = cue && slice && carriesOn(slice(cue.start, cue.end))
+  // through its Amaq news agency, saying …", "…، مضيفا أن"), as does an Arabic verb with no
+  // subject after it ("نفت قوات الدعم السريع …، وقالت: “…”"): the first who can speak before it.
+  const carried = cue && slice && (carriesOn(slice(cue.start, cue.end)) || subjectDropped(cue, slice))
     ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
     : null;
   const speaker = carried || nearestSpeaker(candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
+}
+
+// Right after an Arabic verb, what shows that no subject follows it: a colon, a quotation
+// mark, or "that" (أن، إن، بأن).
+const NO_SUBJECT_AFTER = /^\s*(?::|[“"«]|(?:أن|إن|بأن)(?:\s|$))/u;
+
+/**
+ * Whether Arabic ``cue`` has no subject after it ("وقالت: “…”", "وأكد أن …"): Arabic puts the
+ * subject after the verb, so a verb without one carries on the subject named before it.
+ */
+export function subjectDropped(cue, slice) {
+  return /\p{Script=Arabic}/u.test(slice(cue.start, cue.end)) && NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 6));
 }
 
 /** The first of ``items`` in the text, or null. */
@@ -113,13 +126,14 @@ function quotesBefore(quotes, content) {
 
 const MOST_AFTER_CUE = 80; // code points from a quote (or its cue) to the quotation it goes on with
 
-// Pronouns that stand for someone already named: "he said", "said she", "they told AFP".
-const PRONOUNS = new Set(["he", "she", "they", "we", "i"]);
+// Words that stand for someone already named: pronouns ("he said", "said she", "they told
+// AFP") and their statement ("the statement said", "واتهم البيان": the statement accused).
+const PRONOUNS = new Set(["he", "she", "they", "we", "i", "statement", "البيان"]);
 
 /**
- * Whether a pronoun says ``cue`` (the word right before it, or right after a cue that comes
- * first: "he said", "said he"), so that who speaks was named before, not next to the cue.
- * ``text`` is the paragraph's CodePointText.
+ * Whether a pronoun, or "the statement", says ``cue`` (the word right before it, or right
+ * after a cue that comes first: "he said", "said he", "واتهم البيان"), so that who speaks was
+ * named before, not next to the cue. ``text`` is the paragraph's CodePointText.
  */
 export function saidByPronoun(text, cue) {
   const before = text.words.filter((w) => w.end <= cue.start).at(-1);
