@@ -151,6 +151,12 @@ test("the cue proposed is the one that introduces the content, not the nearest",
   assert.equal(propose("talks go on"), adding);
   // Arabic: قال … إن introduces what follows.
   assert.equal(propose("القصف توقف"), qala);
+  // A call: دعت … إلى «…» introduces its words; the nearer وحذرت after them does not say them.
+  const call = "دعت بعثة الأمم المتحدة في ليبيا إلى «وقف فوري لإطلاق النار»، وحذرت في بيان من التصعيد.";
+  const inCall = (w) => ({ start: call.indexOf(w), end: call.indexOf(w) + w.length });
+  const calls = [{ id: "c1", kind: "cue", ...inCall("دعت") }, { id: "c2", kind: "cue", ...inCall("وحذرت") }];
+  const options = { text: new CodePointText(call) };
+  assert.equal(proposeSpeakerAndCue([], calls, inCall("وقف فوري لإطلاق النار"), options).cue.id, "c1");
 });
 
 /** The entity (``{id, words}``; ids e1, e2 … in the order of ``entityWords``) proposed as the

@@ -191,9 +191,9 @@ export function asideBefore(cue, slice) {
 }
 
 // Text between a cue and the content it introduces: "told reporters in Port Sudan that ",
-// "said: ". A cue after the content followed by these introduces the next words instead
-// (", adding that …", "adding: “…").
-const INTRODUCES = /^[^.!?]*(?:\bthat|(?:^|\s)(?:أن|إن)|:)\s*[“"«]?\s*$/u;
+// "said: ", a call's "دعت البعثة إلى «". A cue after the content followed by these introduces
+// the next words instead (", adding that …", "adding: “…").
+const INTRODUCES = /^[^.!?]*(?:\bthat|(?:^|\s)(?:أن|إن|إلى)|:)\s*[“"«]?\s*$/u;
 const INTRODUCES_NEXT = /^\s*,?\s*(?:that\b|(?:أن|إن)(?:\s|$)|:)/u;
 const MOST_BETWEEN = 80; // code points from a cue to the content it introduces
 
