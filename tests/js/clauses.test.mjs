@@ -117,6 +117,31 @@ test("the object of a holder's verb starts past auxiliaries, negations, the verb
   assert.equal(objectAfter("The rebels retreated", "rebels"), null);
 });
 
+test("Arabic, verb first: the object follows the subject at once, past an adjunct naming an entity", async () => {
+  const { verbObjectStart, nounPhrases } = await import("../../annotator/static/js/workspace/clauses.js");
+  const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
+  const span = (s, w) => ({ start: s.indexOf(w), end: s.indexOf(w) + w.length });
+  const object = (s, holder, named = []) => {
+    const text = new CodePointText(s);
+    const at = verbObjectStart(text, span(s, holder), text.length, named.map((w) => span(s, w)));
+    return at === null ? null : text.slice(at, text.length);
+  };
+  assert.equal(object("في حين رحب المجلس الرئاسي بالدعوة", "المجلس الرئاسي"), "بالدعوة");
+  const sudan = "رفضت الحكومة السودانية في بورتسودان مقترحا أمريكيا لهدنة إنسانية";
+  assert.equal(object(sudan, "الحكومة السودانية", ["بورتسودان"]), "مقترحا أمريكيا لهدنة إنسانية");
+  // An adjunct naming no entity is not read past.
+  assert.equal(object("رفضت الحكومة في بيان مقترحا أمريكيا", "الحكومة"), "في بيان مقترحا أمريكيا");
+  // After "that" or a quotation mark the subject comes first: past its verb, as in English.
+  assert.equal(object("وأضاف أن الحكومة ملتزمة بتطبيق الاتفاق", "الحكومة"), "بتطبيق الاتفاق");
+  assert.equal(object("أكد أن «الدولة لن تسمح بوجود أي سلاح»", "الدولة"), "بوجود أي سلاح»");
+  // The object alone is a phrase even as one word (no other single word is).
+  const text = new CodePointText("في حين رحب المجلس الرئاسي بالدعوة، بينما");
+  const at = text.slice(0, text.length).indexOf("بالدعوة");
+  const words = (opensAt) => nounPhrases(text, 0, text.length, { opensAt }).map((p) => text.slice(p.start, p.end));
+  assert.deepEqual(words([at]), ["بالدعوة"]);
+  assert.deepEqual(words([]), []);
+});
+
 test("Arabic noun phrases open after أن and where asked, and stop before an adjunct", async () => {
   const { nounPhrases } = await import("../../annotator/static/js/workspace/clauses.js");
   const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");

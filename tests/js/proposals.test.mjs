@@ -318,3 +318,16 @@ test("a cue said by a pronoun ('he said') or 'the statement' takes the last spea
   assert.equal(lastSpeakerBefore([first, later], at("We are not the enemy")), "e1");
   assert.equal(lastSpeakerBefore([first], at("Ronald")), null);
 });
+
+test("Arabic, verb first: the holder's object is Tab's first target, before an adjunct's place", () => {
+  const raw = "على الصعيد السياسي، رفضت الحكومة السودانية في بورتسودان مقترحا أمريكيا لهدنة إنسانية مدتها ثلاثة أشهر في دارفور.";
+  const text = new CodePointText(raw);
+  const at = (w) => ({ start: raw.indexOf(w), end: raw.indexOf(w) + w.length });
+  const entities = [
+    { id: "e1", ...at("الحكومة السودانية"), label: "STATE_ACTOR" },
+    { id: "e2", ...at("بورتسودان"), label: "LOCATION" },
+    { id: "e3", ...at("دارفور"), label: "LOCATION" },
+  ];
+  const targets = stanceTargets(text, entities, { holder: "e1" }).map((c) => raw.slice(c.start, c.end));
+  assert.deepEqual(targets.slice(0, 2), ["مقترحا أمريكيا لهدنة إنسانية مدتها ثلاثة أشهر", "بورتسودان"]);
+});

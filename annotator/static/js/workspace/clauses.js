@@ -189,6 +189,12 @@ const VERB_GROUP = new Set([
 ]);
 
 const COORDINATORS = new Set(["and", "or", "و", "أو"]);
+// Arabic words that may stand right before a subject that does not follow its verb: "that",
+// prepositions and conjunctions ("أن الحكومة لن …", "في حين", "و").
+const NOT_A_VERB = new Set([
+  "أن", "إن", "بأن", "لأن", "في", "من", "على", "إلى", "عن", "مع", "و", "أو", "ثم", "بين", "حين", "بينما",
+]);
+const ARABIC = /\p{Script=Arabic}/u;
 
 /** Whether ``word`` (any case) is an article or a possessive that opens a noun phrase. */
 export function isDeterminer(word) {
@@ -204,10 +210,20 @@ export function isDeterminer(word) {
  * are determined to | fight terrorism"; ``entities`` are the annotation's). A cheap reading
  * of the words, not a parse: it proposes where the target likely starts, and Tab and the word
  * cursor remain for the rest. Only words before ``to`` (code points) are read.
+ * Arabic puts the verb first as a rule: a holder right after a word of its clause that is
+ * no "that", preposition or conjunction is the subject after its verb, and the object
+ * follows it at once, past an adjunct naming an entity: "رحب المجلس الرئاسي | بالدعوة",
+ * "رفضت الحكومة السودانية في بورتسودان | مقترحا أمريكيا".
  */
 export function verbObjectStart(text, holder, to, entities = []) {
   const words = text.words.filter((w) => w.start >= holder.end && w.end <= to);
   const lower = (k) => text.slice(words[k].start, words[k].end).toLowerCase();
+  if (afterItsVerb(text, holder)) {
+    let at = 0;
+    const named = at + 1 < words.length ? entities.find((e) => e.start === words[at + 1].start) : null;
+    if (named && NOT_A_VERB.has(lower(at))) while (at < words.length && words[at].start < named.end) at += 1;
+    return at < words.length ? words[at].start : null;
+  }
   let k = 0;
   // A subject shared with another actor ("Syria and the PLO are determined to …"): past it.
   if (k < words.length && COORDINATORS.has(lower(k))) {
@@ -223,6 +239,14 @@ export function verbObjectStart(text, holder, to, entities = []) {
   return k < words.length ? words[k].start : null;
 }
 
+/** Whether Arabic ``holder`` stands right after its verb (see verbObjectStart). */
+function afterItsVerb(text, holder) {
+  if (!ARABIC.test(text.slice(holder.start, holder.end))) return false;
+  const before = text.words.filter((w) => w.end <= holder.start).at(-1);
+  if (!before || /[^\s]/u.test(text.slice(before.end, holder.start))) return false;
+  return !NOT_A_VERB.has(text.slice(before.start, before.end));
+}
+
 /**
  * The noun phrases in ``[from, to)`` a stance may target, cheaply: from each determiner ("the",
  * "a", "their" …), each word right after "that" (أن، إن), each code point in ``opensAt``
@@ -231,7 +255,7 @@ export function verbObjectStart(text, holder, to, entities = []) {
  * another clause ("which", "while"; Arabic "في", "الذي"), at most twelve words and never ending
  * on "and" or a preposition: "the withdrawal of armed groups without their weapons", "a
  * unified position for the Palestinian forces in Syria", "… told AFP that dialogue with JNIM
- * was …" gives "dialogue with JNIM". One word alone is no phrase. Returns [{start, end}] in
+ * was …" gives "dialogue with JNIM". One word alone is no phrase, except at ``opensAt``. Returns [{start, end}] in
  * reading order, each span once.
  */
 export function nounPhrases(text, from, to, { fromStart = false, opensAt = [] } = {}) {
@@ -251,7 +275,8 @@ export function nounPhrases(text, from, to, { fromStart = false, opensAt = [] } 
       && !PHRASE_STOP.has(lower(words[last + 1]))) last += 1;
     while (last > k && PHRASE_TAIL.has(lower(words[last]))) last -= 1;
     const span = { start: word.start, end: text.withoutPossessive(words[last]) };
-    if (last > k && !seen.has(`${span.start}-${span.end}`)) {
+    // One word alone is no phrase, unless it is the object of the holder's verb: "بالدعوة".
+    if ((last > k || opensAt.includes(word.start)) && !seen.has(`${span.start}-${span.end}`)) {
       seen.add(`${span.start}-${span.end}`);
       found.push(span);
     }

@@ -286,6 +286,9 @@ function proposedTargets(text, entities, { holder, content }, entity, phrase) {
   const near = content ? others.filter(inside) : others;
   const all = [...near.map(entity), ...phrases.map(phrase)].sort(byStart);
   const after = (c) => c.start >= held.end;
+  // The object of the holder's verb first, before an adjunct it was read past ("رفضت الحكومة
+  // السودانية في بورتسودان | مقترحا أمريكيا …").
+  const isObject = (c) => c.kind === "phrase" && c.start === object;
   const rest = content ? others.filter((e) => !inside(e)).sort(byStart).map(entity) : [];
-  return [...all.filter(after), ...all.filter((c) => !after(c)), ...rest];
+  return [...all.filter(isObject), ...all.filter((c) => after(c) && !isObject(c)), ...all.filter((c) => !after(c)), ...rest];
 }
