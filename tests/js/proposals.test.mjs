@@ -257,6 +257,10 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   assert.equal(propose(rsf, "وقالت", "قواتنا ترد على مصادر النيران", actors), "قوات الدعم السريع");
   const named = "نفت قوات الدعم السريع استهداف المدنيين، وقالت منصة إكس: “قواتنا ترد على مصادر النيران”.";
   assert.equal(propose(named, "وقالت", "قواتنا ترد على مصادر النيران", actors), "إكس");
+  // A preposition right after the verb: no subject there either ("she warned in a statement that").
+  const unsmil = "دعت بعثة الأمم المتحدة للدعم في ليبيا الحكومة إلى الهدوء، وحذرت في بيان من أن «استهداف المناطق السكنية جريمة». وقال الجيش";
+  assert.equal(propose(unsmil, "وحذرت", "استهداف المناطق السكنية جريمة",
+    [["بعثة الأمم المتحدة للدعم في ليبيا", "ORGANIZATION"], ["ليبيا", "LOCATION"], ["الحكومة", "STATE_ACTOR"], ["الجيش", "STATE_ACTOR"]]), "بعثة الأمم المتحدة للدعم في ليبيا");
   const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
   assert.equal(propose(nick, "said", "the coalition was ready to talk",
     [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");

@@ -105,15 +105,17 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
 }
 
 // Right after an Arabic verb, what shows that no subject follows it: a colon, a quotation
-// mark, or "that" (أن، إن، بأن).
-const NO_SUBJECT_AFTER = /^\s*(?::|[“"«]|(?:أن|إن|بأن)(?:\s|$))/u;
+// mark, "that" (أن، إن، بأن) or a preposition ("وحذرت في بيان من أن", "she warned in a
+// statement that"; a subject would stand first: "وقال الجيش في بيان").
+const NO_SUBJECT_AFTER = /^\s*(?::|[“"«]|(?:أن|إن|بأن|في|من|عبر|خلال)(?:\s|$))/u;
 
 /**
- * Whether Arabic ``cue`` has no subject after it ("وقالت: “…”", "وأكد أن …"): Arabic puts the
- * subject after the verb, so a verb without one carries on the subject named before it.
+ * Whether Arabic ``cue`` has no subject after it ("وقالت: “…”", "وأكد أن …", "وحذرت في بيان"):
+ * Arabic puts the subject after the verb, so a verb without one carries on the subject named
+ * before it.
  */
 export function subjectDropped(cue, slice) {
-  return /\p{Script=Arabic}/u.test(slice(cue.start, cue.end)) && NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 6));
+  return /\p{Script=Arabic}/u.test(slice(cue.start, cue.end)) && NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 7));
 }
 
 /** The first of ``items`` in the text, or null. */
