@@ -45,6 +45,11 @@ test("a participle right after a quotation goes on to what follows it, not back 
   assert.equal(proposed(english, "adding"), "talks would resume on Monday");
   // A finite verb after the quotation still takes the quotation.
   assert.equal(proposed(english, "said"), "We will not leave");
+  // An Arabic verb joined to و opens a new statement: what it says follows it.
+  const unsmil = "دعت البعثة إلى «وقف فوري لإطلاق النار»، وحذرت في بيان من أن «استهداف المناطق السكنية جريمة».";
+  assert.equal(proposed(unsmil, "وحذرت"), "استهداف المناطق السكنية جريمة");
+  // Without the و, the verb after the quotation attributes it.
+  assert.equal(proposed("«لن نتراجع»، قال المتحدث.", "قال"), "لن نتراجع");
 });
 
 test("a clause right after the verb stops before another cue (“, according to”)", () => {

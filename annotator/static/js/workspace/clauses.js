@@ -79,11 +79,17 @@ export function carriesOn(cueWords) {
   return /^\p{Script=Latin}{3,}ing$/iu.test(first) || /^\p{Script=Arabic}{3,}[اة]$/u.test(bare);
 }
 
+/** Whether Arabic cue words open with a joined و or ف ("وحذرت", "فأعلن"): a new statement
+ * ("and she warned"), never the attribution of the quotation right before it. */
+export function opensWithAnd(cueWords) {
+  return /^[وف]\p{Script=Arabic}{3,}/u.test(cueWords.trim().replace(/[\u064b-\u065f\u0670\u0640]/gu, ""));
+}
+
 /**
  * The content proposed for a quote whose reporting verb is ``cue`` ({start, end}), so that
  * Q on a focused cue makes the quote without selecting it word by word:
  * - the quoted words right before the verb (“…,” said X): inside the quotation marks, unless
- *   the verb is a participle ("adding", مضيفا: see carriesOn);
+ *   the verb is a participle ("adding", مضيفا: see carriesOn) or joined to و (opensWithAnd);
  * - else the clause after "that"/إن a few words after the verb (told AFP that …), or the
  *   clause right after the verb (Umerov said Russian forces …), up to the sentence end, the
  *   closing quotation mark or a comma before another cue (", according to");
@@ -93,10 +99,12 @@ export function carriesOn(cueWords) {
 export function proposeContent(text, cue, cues = []) {
   const p = text.points;
   // “…,” said X: the quotation right before the verb; not before a participle, which goes
-  // on to what follows it ("…”، مضيفا أن …", "…,” adding that …").
+  // on to what follows it ("…”، مضيفا أن …", "…,” adding that …"), nor before a verb joined
+  // to و, which opens a new statement ("«…»، وحذرت من أن …").
   let i = cue.start - 1;
   while (i >= 0 && /[\s,.;:!?…،]/u.test(p[i])) i -= 1;
-  if (i >= 0 && CLOSING.has(p[i]) && !carriesOn(text.slice(cue.start, cue.end))) {
+  const words = text.slice(cue.start, cue.end);
+  if (i >= 0 && CLOSING.has(p[i]) && !carriesOn(words) && !opensWithAnd(words)) {
     for (let j = i - 1; j >= 0; j -= 1) {
       if (OPENING.has(p[j]) && !(p[j] === "”")) return trimmed(text, j + 1, i);
     }

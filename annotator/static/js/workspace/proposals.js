@@ -2,7 +2,7 @@
 // key) confirms it: a quote's speaker and cue, a stance's targets inside a quote. Pure.
 
 import {
-  carriesOn, endsSentence, isDeterminer, nounPhrases, sentenceEnd, sentenceStart, verbObjectStart,
+  carriesOn, endsSentence, isDeterminer, nounPhrases, opensWithAnd, sentenceEnd, sentenceStart, verbObjectStart,
 } from "./clauses.js";
 
 // Entity types that name places or times, never someone who speaks (matched on the label's key,
@@ -211,7 +211,10 @@ function proposeCue(cues, content, slice) {
     (c) => c.end <= content.start && content.start - c.end <= MOST_BETWEEN && INTRODUCES.test(slice(c.end, content.start)),
   );
   if (introducing.length) return nearest(introducing, content);
-  const attributing = cues.filter((c) => c.start < content.end || !INTRODUCES_NEXT.test(slice(c.end, c.end + 12)));
+  // After the content, a cue that introduces the next words, or opens a new statement with a
+  // joined و ("«…»، وحذرت"), does not attribute it.
+  const attributing = cues.filter((c) => c.start < content.end
+    || !(INTRODUCES_NEXT.test(slice(c.end, c.end + 12)) || opensWithAnd(slice(c.start, c.end))));
   return nearest(attributing, content) || nearest(cues, content);
 }
 
