@@ -80,6 +80,18 @@ UNSEEN = Path(__file__).resolve().parent / "data" / "unseen"
 HELD_OUT = Path(__file__).resolve().parent / "data" / "heldout"
 # A second held-out set, written the same way, measured once before the change made with it.
 HELD_OUT_2 = Path(__file__).resolve().parent / "data" / "heldout2"
+# A third, written the same way after the changes of 2026-11-28's third session: nothing was
+# changed after seeing it.
+HELD_OUT_3 = Path(__file__).resolve().parent / "data" / "heldout3"
+ARTICLE_FOLDERS = (ROOT / "seeds", UNSEEN, HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+# The report's columns: (title, the gold's "set").
+COLUMNS = (
+    ("seeds", "seeds"),
+    ("unseen", "unseen"),
+    ("held out", "heldout"),
+    ("held out 2", "heldout2"),
+    ("held out 3", "heldout3"),
+)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "benchmark password 15"  # noqa: S105 (a throwaway account on a temporary database)
 ENTITY_KEYS = {
@@ -219,7 +231,7 @@ def make_app(folder: Path) -> tuple[Any, dict[tuple[str, str], tuple[str, str]]]
         upgrade_to_head(get_engine())
         session = get_session()
         seed_default_labels(session)
-        outcome = import_paths(session, [ROOT / "seeds", UNSEEN, HELD_OUT, HELD_OUT_2])
+        outcome = import_paths(session, list(ARTICLE_FOLDERS))
         assert not outcome.rejected, outcome.rejected
         create_user(session, "annotator15", "annotator", PASSWORD)
         session.commit()
@@ -909,7 +921,9 @@ class Annotator:
         # The stances made before this one from the same quote (quotes_and_stances makes a
         # quote's stances in the gold's order, right after the quote).
         at = next(i for i, s in enumerate(gold.stances) if s is stance)
-        earlier = [s for s in gold.stances[:at] if stance.quote is not None and s.quote == stance.quote]
+        earlier = [
+            s for s in gold.stances[:at] if stance.quote is not None and s.quote == stance.quote
+        ]
         if stance.quote is not None:
             quote = gold.quotes[stance.quote]
             quote_id = view["quotes"][stance.quote]
@@ -1269,21 +1283,17 @@ def report(
         f"{seconds:.0f} s; {len(ok)} items made as the gold, {len(failed)} not"
     )
     print("   columns: items, mean actions per item, max")
-    header = (
-        f"{'layer':<8}{'case':<15}{'all':>16}{'seeds':>16}{'unseen':>16}{'held out':>16}"
-        f"{'held out 2':>16}  "
-        f"{'target (items within)':<22}baseline"
-    )
+    titles = "".join(f"{title:>16}" for title, _set in COLUMNS)
+    header = f"{'layer':<8}{'case':<15}{'all':>16}{titles}  {'target (items within)':<22}baseline"
     print(header)
     for layer in ("entity", "quote", "stance"):
         mine = [i for i in ok if i.layer == layer]
         cases = [None] + sorted({i.case for i in mine})
         for case in cases:
             chosen = [i for i in mine if case is None or i.case == case]
-            seeds = [i for i in chosen if i.set == "seeds"]
-            unseen = [i for i in chosen if i.set == "unseen"]
-            held_out = [i for i in chosen if i.set == "heldout"]
-            held_out_2 = [i for i in chosen if i.set == "heldout2"]
+            columns = "".join(
+                f"{summary([i for i in chosen if i.set == name]):>16}" for _title, name in COLUMNS
+            )
             target = target_for(layer, mode, case)
             verdict = ""
             if (
@@ -1296,8 +1306,7 @@ def report(
                 verdict = f"<={target} {passed} {within}/{len(chosen)}"
             baseline = BASELINE.get((layer, mode), "") if case is None else ""
             print(
-                f"{layer:<8}{case or 'all':<15}{summary(chosen):>16}{summary(seeds):>16}"
-                f"{summary(unseen):>16}{summary(held_out):>16}{summary(held_out_2):>16}"
+                f"{layer:<8}{case or 'all':<15}{summary(chosen):>16}{columns}"
                 f"  {verdict:<22}{baseline}"
             )
     for item in failed:

@@ -31,7 +31,7 @@ def _paragraph_texts(module: ModuleType) -> dict[tuple[str, str], tuple[str, str
 
     wanted = json.loads(module.GOLD_FILE.read_text(encoding="utf-8"))["paragraphs"]
     found = {}
-    for folder in (ROOT / "seeds", module.UNSEEN, module.HELD_OUT, module.HELD_OUT_2):
+    for folder in module.ARTICLE_FOLDERS:
         for path in sorted(folder.glob("*.txt")):
             article = parse_txt(path.read_bytes(), path.name)
             for n, paragraph in enumerate(article.paragraphs):
@@ -48,8 +48,8 @@ def test_every_gold_span_is_found_on_whole_words() -> None:
     (a drag and the word cursor select whole words only), and refers to gold entities."""
     module = _benchmark()
     paragraphs = module.read_gold(_paragraph_texts(module))
-    assert len(paragraphs) == 30
-    assert {p.set for p in paragraphs} == {"seeds", "unseen", "heldout", "heldout2"}
+    assert len(paragraphs) == 38
+    assert {p.set for p in paragraphs} == {"seeds", "unseen", "heldout", "heldout2", "heldout3"}
     edge = re.compile(r"\w")
     for paragraph in paragraphs:
         text = paragraph.text
