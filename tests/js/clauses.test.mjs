@@ -32,10 +32,32 @@ test("quoted words before the verb: inside the marks, without the comma", () => 
 test("after “that”: up to the sentence end, or a closing mark opened before the content", () => {
   const text = "\"Clashes go on,\" said Khaled Abdel Majid, head of the Front, adding that IS had withdrawn from most of it.";
   assert.equal(proposed(text, "adding"), "IS had withdrawn from most of it");
+  // A reporting verb right after the quotation ends it ("adding" is a cue suggestion, as on the page).
   const mixed = "Ahmad Majdalani told AFP that both had “agreed on a unified position, in coordination with Syria,” adding more.";
-  assert.equal(proposed(mixed, "told"), "both had “agreed on a unified position, in coordination with Syria");
+  assert.equal(proposed(mixed, "told", ["adding"]), "both had “agreed on a unified position, in coordination with Syria");
   const arabic = "قال المتحدث باسم وزارة الصحة أشرف القدرة إن 12 شخصا قتلوا في غارة على مخيم جباليا.";
   assert.equal(proposed(arabic, "قال"), "12 شخصا قتلوا في غارة على مخيم جباليا");
+});
+
+test("a quotation opened inside what was said does not end it; after it, a comma does", () => {
+  const rtb = "Kaboré said the army had “retaken control of the area” and “neutralised dozens of terrorists” in a counter-offensive backed by drones. He rejected talks.";
+  assert.equal(proposed(rtb, "said"), "the army had “retaken control of the area” and “neutralised dozens of terrorists” in a counter-offensive backed by drones");
+  const straight = "The defence ministry said troops had \"regained full control\" of Macomia by midday, without giving a toll.";
+  assert.equal(proposed(straight, "said"), "troops had \"regained full control\" of Macomia by midday");
+  const arabic = "وقالت المتحدثة إن الحكومة «لن تتفاوض مع عصابات مسلحة» تسعى إلى تقويض النظام الدستوري، في حين دعا الاتحاد الأفريقي إلى الحوار.";
+  assert.equal(proposed(arabic, "وقالت"), "الحكومة «لن تتفاوض مع عصابات مسلحة» تسعى إلى تقويض النظام الدستوري");
+  // Before any quotation has closed, a comma alone does not end it.
+  const before = "وأضاف أن مقاتلي فانو انسحبوا من دانغلا قبل يومين، وأن الجيش «يعاقب المدنيين» منذ أشهر.";
+  assert.equal(proposed(before, "وأضاف"), "مقاتلي فانو انسحبوا من دانغلا قبل يومين، وأن الجيش «يعاقب المدنيين» منذ أشهر");
+});
+
+test("a quotation right after the verb, or opening what follows 'that', is what was said, over its sentences", () => {
+  const saying = "He rejected appeals for dialogue, saying: “There will be no negotiation. The only language they understand is that of weapons.” Residents fled.";
+  assert.equal(proposed(saying, "saying"), "There will be no negotiation. The only language they understand is that of weapons");
+  const straight = "The governor said: \"An amnesty now would be an insult.\" He left.";
+  assert.equal(proposed(straight, "said"), "An amnesty now would be an insult");
+  const arabic = "وقال المتحدث إن «قواتنا سيطرت على ثلاثة مواقع» في إشارة إلى مديرية الجوبة.";
+  assert.equal(proposed(arabic, "وقال"), "قواتنا سيطرت على ثلاثة مواقع");
 });
 
 test("a participle right after a quotation goes on to what follows it, not back to the quotation", () => {

@@ -48,23 +48,43 @@ function trimmed(text, start, end) {
   return kept > 0 ? { start: s, end: s + kept } : null;
 }
 
-/** Where what was said ends, from ``start``: the sentence's end, a closing quotation mark
- * not opened inside, or a comma before another reporting verb (", according to"). */
-function contentEnd(text, start, cues) {
+/** Where what was said ends, from ``start``: the sentence's end, the closing mark of a
+ * quotation opened before ``start``, or a comma before another reporting verb (", according
+ * to"). A quotation opened inside does not end it ("the army had “retaken control” and
+ * “neutralised dozens” in a counter-offensive."); once one has closed, a comma does ("troops
+ * had "regained full control" of Macomia by midday, without giving a toll"), as does a
+ * reporting verb right after it ("“…,” adding"). ``inQuotation``: ``start`` is inside a
+ * quotation (opened by a straight mark: ``straight``), which only its closing mark ends. */
+function contentEnd(text, start, cues, { inQuotation = false, straight = false } = {}) {
   const p = text.points;
-  let openStraight = false;
+  const cueAfter = (from) => {
+    let next = from;
+    while (next < text.length && /[\s,،”»"]/u.test(p[next])) next += 1;
+    return cues.some((c) => c.start === next);
+  };
+  let open = 0; // quotations opened inside, not yet closed
+  let straightOpen = straight; // a straight mark opened the quotation ``start`` is in
+  let closedInside = false;
   for (let i = start; i < text.length; i += 1) {
-    if (p[i] === "\"") {
-      if (!openStraight) { openStraight = true; continue; }
-      return i;
+    const ch = p[i];
+    const opens = ch === "\"" ? !straightOpen : OPENING.has(ch);
+    const closes = ch === "\"" ? straightOpen : CLOSING.has(ch);
+    if (opens) {
+      if (ch === "\"") straightOpen = true;
+      open += 1;
+      continue;
     }
-    if (CLOSING.has(p[i])) return i;
+    if (closes) {
+      if (open === 0) return i; // the quotation the content is in ends
+      if (ch === "\"") straightOpen = false;
+      open -= 1;
+      closedInside = true;
+      if (open === 0 && cueAfter(i + 1)) return i;
+      continue;
+    }
+    if (inQuotation) continue; // only its closing mark ends a quotation, over sentences
     if (endsSentence(text, i)) return i;
-    if (p[i] === "," || p[i] === "،") {
-      let next = i + 1;
-      while (next < text.length && /\s/u.test(p[next])) next += 1;
-      if (cues.some((c) => c.start === next)) return i;
-    }
+    if ((ch === "," || ch === "،") && open === 0 && (closedInside || cueAfter(i + 1))) return i;
   }
   return text.length;
 }
@@ -85,12 +105,24 @@ export function opensWithAnd(cueWords) {
   return /^[وف]\p{Script=Arabic}{3,}/u.test(cueWords.trim().replace(/[\u064b-\u065f\u0670\u0640]/gu, ""));
 }
 
+/** The quotation opening at ``at`` past what ``skip`` matches (spaces, a colon …), to its
+ * closing mark over sentences, as {start, end} inside the marks; null when none opens there. */
+function quotationAt(text, at, cues, skip) {
+  const p = text.points;
+  let j = at;
+  while (j < text.length && skip.test(p[j])) j += 1;
+  if (j >= text.length || !OPENING.has(p[j])) return null;
+  return trimmed(text, j + 1, contentEnd(text, j + 1, cues, { inQuotation: true, straight: p[j] === "\"" }));
+}
+
 /**
  * The content proposed for a quote whose reporting verb is ``cue`` ({start, end}), so that
  * Q on a focused cue makes the quote without selecting it word by word:
  * - the quoted words right before the verb (“…,” said X): inside the quotation marks, unless
  *   the verb is a participle ("adding", مضيفا: see carriesOn) or joined to و (opensWithAnd);
- * - else the clause after "that"/إن a few words after the verb (told AFP that …), or the
+ * - else a quotation right after the verb ("saying: “…”"), to its closing mark;
+ * - else the clause after "that"/إن a few words after the verb (told AFP that …; a quotation
+ *   opening it, to its closing mark: إن «…»), or the
  *   clause right after the verb (Umerov said Russian forces …), up to the sentence end, the
  *   closing quotation mark or a comma before another cue (", according to");
  * - else the sentence before the verb, up to its last comma (…, a resident told AFP).
@@ -109,13 +141,17 @@ export function proposeContent(text, cue, cues = []) {
       if (OPENING.has(p[j]) && !(p[j] === "”")) return trimmed(text, j + 1, i);
     }
   }
+  // saying: “…”: the quotation right after the verb, over its sentences.
+  const quoted = quotationAt(text, cue.end, cues, /[\s:,،]/u);
+  if (quoted) return quoted;
   const after = text.words.filter((w) => w.start >= cue.end);
   const gapHasClauseEnd = (from, to) => p.slice(from, to).some((ch) => CLAUSE_END.has(ch));
   // told AFP that …: the clause after "that".
   for (const word of after.slice(0, THAT_WINDOW + 1)) {
     if (gapHasClauseEnd(cue.end, word.start)) break;
     if (THAT.has(text.slice(word.start, word.end).toLowerCase())) {
-      return trimmed(text, word.end, contentEnd(text, word.end, cues));
+      // إن «…»: a quotation opening what was said is all of it.
+      return quotationAt(text, word.end, cues, /\s/u) || trimmed(text, word.end, contentEnd(text, word.end, cues));
     }
   }
   // Umerov said Russian forces had shelled …: a clause right after the verb.
