@@ -261,6 +261,10 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const unsmil = "دعت بعثة الأمم المتحدة للدعم في ليبيا الحكومة إلى الهدوء، وحذرت في بيان من أن «استهداف المناطق السكنية جريمة». وقال الجيش";
   assert.equal(propose(unsmil, "وحذرت", "استهداف المناطق السكنية جريمة",
     [["بعثة الأمم المتحدة للدعم في ليبيا", "ORGANIZATION"], ["ليبيا", "LOCATION"], ["الحكومة", "STATE_ACTOR"], ["الجيش", "STATE_ACTOR"]]), "بعثة الأمم المتحدة للدعم في ليبيا");
+  // Who stands in the cue's own clause speaks, before a person named in the clause before it.
+  const au = "وقالت المتحدثة هيروت ألمايهو إن الحكومة «لن تتفاوض»، في حين دعا الاتحاد الأفريقي والاتحاد الأوروبي الحكومة الإثيوبية إلى «وقف فوري للأعمال العدائية».";
+  assert.equal(propose(au, "دعا", "وقف فوري للأعمال العدائية", [["هيروت ألمايهو", "PERSON"], ["الحكومة", "STATE_ACTOR"],
+    ["الاتحاد الأفريقي", "ORGANIZATION"], ["والاتحاد الأوروبي", "ORGANIZATION"], ["الحكومة الإثيوبية", "STATE_ACTOR"]]), "الاتحاد الأفريقي");
   const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
   assert.equal(propose(nick, "said", "the coalition was ready to talk",
     [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");
@@ -311,6 +315,12 @@ test("a cue said by a pronoun ('he said') or 'the statement' takes the last spea
   assert.ok(saidByPronoun(text, at("said", s.indexOf("said he"))));
   assert.ok(!saidByPronoun(text, at("said")), "Ti Lapli”, said: a name, not a pronoun");
   assert.ok(!saidByPronoun(text, at("said", s.indexOf("said Ti"))));
+  // A participle whose sentence a pronoun opens: "He rejected …, saying:".
+  const he = "Kaboré said the army held. He rejected appeals by religious leaders for dialogue, saying: “No talks.”";
+  const saying = { start: he.indexOf("saying"), end: he.indexOf("saying") + 6 };
+  assert.ok(saidByPronoun(new CodePointText(he), saying));
+  const they = "The leaders rejected the appeals, saying: “No talks.”";
+  assert.ok(!saidByPronoun(new CodePointText(they), { start: they.indexOf("saying"), end: they.indexOf("saying") + 6 }));
   // "The statement said", "واتهم البيان" (the statement accused): whoever issued it, named before.
   const statement = "The army issued a statement. The statement said troops held the bridge.";
   assert.ok(saidByPronoun(new CodePointText(statement), { start: statement.lastIndexOf("said"), end: statement.lastIndexOf("said") + 4 }));

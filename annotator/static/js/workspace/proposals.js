@@ -100,8 +100,26 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const carried = cue && slice && (carriesOn(slice(cue.start, cue.end)) || subjectDropped(cue, slice))
     ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
     : null;
-  const speaker = carried || nearestSpeaker(candidates, cue || content, tiers);
+  // Else who stands in the cue's own clause, when anyone does: "…، في حين دعا الاتحاد الأفريقي
+  // …" is the union's call, not that of a person named in the clause before.
+  const clause = cue && slice ? clauseAround(options.text, cue) : null;
+  const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end) : [];
+  const speaker = carried || nearestSpeaker(inClause.length ? inClause : candidates, cue || content, tiers);
   return { speaker: speaker ? speaker.id : null, cue };
+}
+
+const CLAUSE_MARKS = new Set([",", "،", ";", "؛", ":"]);
+
+/** The clause holding ``span`` ({start, end}) in its sentence: from the punctuation mark
+ * before it to the one after it. */
+function clauseAround(text, span) {
+  let start = span.start;
+  const from = sentenceStart(text, span.start);
+  while (start > from && !CLAUSE_MARKS.has(text.points[start - 1])) start -= 1;
+  let end = span.end;
+  const to = sentenceEnd(text, span.end);
+  while (end < to && !CLAUSE_MARKS.has(text.points[end])) end += 1;
+  return { start, end };
 }
 
 // Right after an Arabic verb, what shows that no subject follows it: a colon, a quotation
@@ -134,15 +152,19 @@ const PRONOUNS = new Set(["he", "she", "they", "we", "i", "statement", "البي
 
 /**
  * Whether a pronoun, or "the statement", says ``cue`` (the word right before it, or right
- * after a cue that comes first: "he said", "said he", "واتهم البيان"), so that who speaks was
- * named before, not next to the cue. ``text`` is the paragraph's CodePointText.
+ * after a cue that comes first: "he said", "said he", "واتهم البيان"; or the subject of the
+ * sentence a participle carries on: "He rejected …, saying"), so that who speaks was named
+ * before, not next to the cue. ``text`` is the paragraph's CodePointText.
  */
 export function saidByPronoun(text, cue) {
   const before = text.words.filter((w) => w.end <= cue.start).at(-1);
   const after = text.words.find((w) => w.start >= cue.end);
   const isPronoun = (w) => Boolean(w) && PRONOUNS.has(text.slice(w.start, w.end).toLowerCase());
   const next = (a, b) => !/[^\s]/u.test(text.slice(a, b)); // only spaces between
-  return (isPronoun(before) && next(before.end, cue.start)) || (isPronoun(after) && next(cue.end, after.start));
+  if ((isPronoun(before) && next(before.end, cue.start)) || (isPronoun(after) && next(cue.end, after.start))) return true;
+  // A participle carries on its sentence's subject: "He rejected the appeals, saying: …".
+  const first = text.words.find((w) => w.start >= sentenceStart(text, cue.start));
+  return carriesOn(text.slice(cue.start, cue.end)) && isPronoun(first) && first.end <= cue.start;
 }
 
 /** The speaker of the last quote before ``content`` that has one, or null. */
