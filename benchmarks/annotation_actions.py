@@ -320,16 +320,24 @@ CONTENT_FROM_CUE = """async ([cue, cues]) => {
 
 # What Tab offers as a stance's target, in order (proposals.js stanceTargets on the page's
 # text and entities): entities and noun phrases.
-STANCE_TARGETS = """async ([spans, holder, content, shared]) => {
+STANCE_TARGETS = """async ([spans, holder, content, shared, done]) => {
   const text = await import(new URL("/static/js/workspace/text.js", location.href));
   const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
   const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
   const entities = Object.entries(spans).map(([id, [start, end]]) => ({id, start, end}));
-  const sharedTargets = shared.map((x) => (typeof x === "string" ? x : {start: x[0], end: x[1]}));
   const options = content
-    ? {holder, content: {start: content[0], end: content[1]}, shared: sharedTargets}
+    ? {holder, content: {start: content[0], end: content[1]}, shared, done}
     : {holder};
   return proposals.stanceTargets(t, entities, options).map((c) => [c.start, c.end]);
+}"""
+
+# Whom S (or Shift+S: ``bySubject``) on a quote gives the stance to, and the targets offered
+# first and last (proposals.js stanceFromQuote, on the page's text).
+STANCE_FROM_QUOTE = """async ([entities, stances, quote, bySubject]) => {
+  const text = await import(new URL("/static/js/workspace/text.js", location.href));
+  const proposals = await import(new URL("/static/js/workspace/proposals.js", location.href));
+  const t = new text.CodePointText(document.getElementById("paragraph-text").textContent);
+  return proposals.stanceFromQuote(t, entities, stances, quote, {bySubject});
 }"""
 
 # The keys that widen or narrow a focused candidate at its end (selection.js
@@ -340,8 +348,6 @@ EXTEND_KEYS = (
     "Control+Shift+ArrowRight",
     "Control+Shift+ArrowLeft",
 )
-# Entity types that name places: never a quote's subject holding a stance (proposals.js).
-PLACES = {"LOCATION"}
 
 # The keys that move the word cursor or the selection (keyboard.js, selection.js).
 CURSOR_KEYS = (
@@ -433,6 +439,7 @@ class Annotator:
         self.anchor: int | None = None
         self.suggestions: dict[str, dict[str, Any]] = {}
         self.shown: Counter[str] = Counter()  # suggestions the page showed, per kind
+        self.stances_done: list[GoldStance] = []  # the paragraph's stances made so far
 
     # -- actions: each one is counted
 
@@ -756,15 +763,18 @@ class Annotator:
     def quotes_and_stances(self, gold: GoldParagraph) -> None:
         """Each gold quote, then at once the stances it expresses; then the other stances."""
         done: set[int] = set()
+        self.stances_done = []
         for index, quote in enumerate(gold.quotes):
             self.quote(gold, quote)
             for s_index, stance in enumerate(gold.stances):
                 if stance.quote == index:
                     self.stance(gold, stance)
+                    self.stances_done.append(stance)
                     done.add(s_index)
         for s_index, stance in enumerate(gold.stances):
             if s_index not in done:
                 self.stance(gold, stance)
+                self.stances_done.append(stance)
 
     def quote(self, gold: GoldParagraph, quote: GoldQuote) -> None:
         """Make the content (keyboard: Tab to a reporting verb whose proposed content is the
@@ -903,6 +913,38 @@ class Annotator:
         self.select_words(quote.cue, focused)
         self.press("Enter")
 
+    def _page_entities(self, gold: GoldParagraph) -> list[dict[str, Any]]:
+        """The page's entities with the gold's labels, as proposals.js reads them."""
+        labels = {(start, end): label for start, end, label in gold.entities}
+        return [
+            {"id": entity_id, "start": start, "end": end, "label": labels.get((start, end))}
+            for entity_id, (start, end) in self.view()["entities"].items()
+        ]
+
+    def _page_quote(self, gold: GoldParagraph, index: int, view: dict[str, Any]) -> dict[str, Any]:
+        """Gold quote ``index`` as the page holds it."""
+        quote = gold.quotes[index]
+        start, end = quote.content
+        return {
+            "id": view["quotes"][index],
+            "speaker": self.entity_id(quote.speaker) if quote.speaker else None,
+            "content": {"start": start, "end": end},
+        }
+
+    def _stances_made(self, gold: GoldParagraph, view: dict[str, Any]) -> list[dict[str, Any]]:
+        """The stances the page has so far (the gold's, in the order they are made:
+        quotes_and_stances), as the page holds them."""
+        made = []
+        for stance in self.stances_done:
+            target: Any = (
+                self.entity_id(stance.target)
+                if stance.target_is_entity
+                else {"start": stance.target[0], "end": stance.target[1]}
+            )
+            quote = view["quotes"][stance.quote] if stance.quote is not None else None
+            made.append({"holder": self.entity_id(stance.holder), "target": target, "quote": quote})
+        return made
+
     def stance(self, gold: GoldParagraph, stance: GoldStance) -> None:
         """From its quote when it is selected (or, with the mouse, one click selects it):
         S, target, polarity; otherwise from its holder, then the quote step if the page asks
@@ -918,27 +960,27 @@ class Annotator:
         view = self.view()
         from_quote = False
         start_key = "s"
-        # The stances made before this one from the same quote (quotes_and_stances makes a
-        # quote's stances in the gold's order, right after the quote).
-        at = next(i for i, s in enumerate(gold.stances) if s is stance)
-        earlier = [
-            s for s in gold.stances[:at] if stance.quote is not None and s.quote == stance.quote
-        ]
+        plan: dict[str, Any] = {"shared": [], "done": []}
         if stance.quote is not None:
-            quote = gold.quotes[stance.quote]
             quote_id = view["quotes"][stance.quote]
-            # Shift+S on the quote: held by the first actor its content names that holds no
-            # stance from it yet (proposals.js quoteSubject).
-            named = sorted(
-                (e for e in gold.entities if e[0] >= quote.content[0] and e[1] <= quote.content[1]),
-                key=lambda e: (e[0], -e[1]),
-            )
-            actors = [tuple(e[:2]) for e in named if e[2] not in PLACES]
-            held = {tuple(s.holder) for s in earlier}
-            subject = next((a for a in actors if a not in held), actors[0] if actors else None)
-            if quote.speaker != stance.holder and subject == tuple(stance.holder):
-                start_key = "Shift+S"
-            if quote.speaker == stance.holder or start_key == "Shift+S":
+            # S on the quote, or Shift+S: whom the page gives the stance to, and the targets
+            # it offers first and last (proposals.js stanceFromQuote).
+            for key, by_subject in (("s", False), ("Shift+S", True)):
+                plan = self.page.evaluate(
+                    STANCE_FROM_QUOTE,
+                    [
+                        self._page_entities(gold),
+                        self._stances_made(gold, view),
+                        self._page_quote(gold, stance.quote, view),
+                        by_subject,
+                    ],
+                )
+                if plan["holder"] == self.entity_id(stance.holder):
+                    start_key = key
+                    break
+            else:
+                plan = {"holder": None, "shared": [], "done": []}
+            if plan["holder"] is not None:
                 if view["selected"] == {"kind": "quote", "id": quote_id}:
                     from_quote = True
                 elif self.mode == "mouse":
@@ -973,13 +1015,10 @@ class Annotator:
         view = self.view()
         holder_id = self.entity_id(stance.holder)
         content = gold.quotes[stance.quote].content if from_quote else None
-        # From the quote, its earlier stances' targets come first (proposals.js stanceTargets).
-        shared = [
-            self.entity_id(s.target) if s.target_is_entity else list(s.target) for s in earlier
-        ]
+        shared, done = (plan["shared"], plan["done"]) if from_quote else ([], [])
         order = self.page.evaluate(
             STANCE_TARGETS,
-            [view["entities"], holder_id, list(content) if content else None, shared],
+            [view["entities"], holder_id, list(content) if content else None, shared, done],
         )
         focus = order.index(view["candidateFocus"]) if view["candidateFocus"] in order else -1
         target = list(stance.target)

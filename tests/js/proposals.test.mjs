@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { proposeSpeakerAndCue, quoteSubject, speakerTiers, stanceTargets } from "../../annotator/static/js/workspace/proposals.js";
+import {
+  proposeSpeakerAndCue, quoteSubject, sharingSubject, speakerTiers, stanceFromQuote, stanceTargets,
+} from "../../annotator/static/js/workspace/proposals.js";
 import { CodePointText } from "../../annotator/static/js/workspace/text.js";
 
 const TEXT = "“Syria and the PLO fight terrorism,” said Meqdad, the minister, in Damascus.";
@@ -33,10 +35,10 @@ test("without a cue, the nearest person or organisation outside the content spea
   assert.deepEqual(proposeSpeakerAndCue([entity("e5", "Damascus", "LOCATION")], [], CONTENT), { speaker: "e5", cue: null });
 });
 
-test("Shift+S again on a quote: the next actor it names holds the stance, the first one's target offered first", () => {
+test("S or Shift+S again on a quote: an actor sharing the subject holds the stance, the other's target first", () => {
   const raw = "“Syria and the PLO are determined to fight terrorism in Yarmouk,” said Meqdad.";
   const at = (words) => ({ start: raw.indexOf(words), end: raw.indexOf(words) + words.length });
-  const content = at("Syria and the PLO are determined to fight terrorism in Yarmouk");
+  const quote = { id: "q1", speaker: "e5", content: at("Syria and the PLO are determined to fight terrorism in Yarmouk") };
   const entities = [
     { id: "e1", ...at("Syria"), label: "STATE_ACTOR" },
     { id: "e2", ...at("PLO"), label: "ORGANIZATION" },
@@ -44,24 +46,45 @@ test("Shift+S again on a quote: the next actor it names holds the stance, the fi
     { id: "e4", ...at("Yarmouk"), label: "LOCATION" },
     { id: "e5", ...at("Meqdad"), label: "PERSON" },
   ];
-  const tiers = speakerTiers();
-  // Syria first; once Syria holds a stance from the quote, the PLO; once every actor does, Syria again.
-  assert.equal(quoteSubject(entities, content, tiers), "e1");
-  assert.equal(quoteSubject(entities, content, tiers, new Set(["e1"])), "e2");
-  assert.equal(quoteSubject(entities, content, tiers, new Set(["e1", "e2", "e3"])), "e1");
-  // A place is never the subject: a content naming only a place has none.
-  assert.equal(quoteSubject([entities[3]], content, tiers), null);
   const text = new CodePointText(raw);
-  const words = (options) => stanceTargets(text, entities, { holder: "e2", content, ...options }).map((c) => raw.slice(c.start, c.end));
+  const tiers = speakerTiers();
+  const stance = (holder, target) => ({ id: `s-${holder}`, holder, target, polarity: "OPPOSE", quote: "q1" });
+  const plan = (stances, bySubject = true) => stanceFromQuote(text, entities, stances, quote, { bySubject, tiers });
+  // Syria first; once Syria holds a stance from the quote, the PLO ("Syria and the PLO"), with Syria's target first.
+  assert.equal(plan([]).holder, "e1");
+  assert.deepEqual(plan([stance("e1", "e3")]), { holder: "e2", shared: ["e3"], done: [] });
+  // Once both do, Syria again; terrorism, which it already targets, is no longer shared.
+  assert.deepEqual(plan([stance("e1", "e3"), stance("e2", "e3")]), { holder: "e1", shared: [], done: ["e3"] });
+  // "terrorism" is named after "fight", not joined to the PLO: never a holder sharing the subject.
+  assert.deepEqual(sharingSubject(text, entities, "e1", tiers), ["e1", "e2"]);
+  // S: the speaker, who shares his subject with nobody.
+  assert.equal(plan([stance("e5", "e3")], false).holder, "e5");
+  // A place is never the subject: a content naming only a place has none.
+  assert.equal(quoteSubject([entities[3]], quote.content, tiers), null);
+  const words = (options) => stanceTargets(text, entities, { holder: "e2", content: quote.content, ...options }).map((c) => raw.slice(c.start, c.end));
   // Alone, the PLO's words propose their verb's object first …
   assert.equal(words({})[0], "fight terrorism in Yarmouk");
-  // … but Syria's stance from the same quote targets "terrorism": that comes first, once.
+  // … shared, Syria's "terrorism" comes first, once; done, it goes last.
   const shared = words({ shared: ["e3"] });
   assert.equal(shared[0], "terrorism");
   assert.equal(shared.filter((w) => w === "terrorism").length, 1);
+  assert.equal(words({ done: [at("fight terrorism in Yarmouk")] }).at(-1), "fight terrorism in Yarmouk");
   // A span target is shared as well; the holder itself never is.
   assert.equal(words({ shared: [at("fight terrorism")] })[0], "fight terrorism");
   assert.ok(!words({ shared: ["e2"] }).includes("PLO"));
+});
+
+test("actors sharing a subject: joined by and, a comma or a joined و; not across other words", () => {
+  const tiers = speakerTiers();
+  const chain = (raw, names, first = "e1") => {
+    const entities = names.map((w, k) => ({ id: `e${k + 1}`, start: raw.indexOf(w), end: raw.indexOf(w) + w.length, label: "ORGANIZATION" }));
+    return sharingSubject(new CodePointText(raw), entities, first, tiers);
+  };
+  assert.deepEqual(chain("دعا الاتحاد الأفريقي والاتحاد الأوروبي الحكومة إلى الحوار", ["الاتحاد الأفريقي", "والاتحاد الأوروبي", "الحكومة"]), ["e1", "e2"]);
+  assert.deepEqual(chain("دعا الاتحاد الأفريقي و الاتحاد الأوروبي إلى الحوار", ["الاتحاد الأفريقي", "الاتحاد الأوروبي"]), ["e1", "e2"]);
+  assert.deepEqual(chain("The AU, the EU and IGAD urged talks", ["AU", "EU", "IGAD"]), ["e1", "e2", "e3"]);
+  assert.deepEqual(chain("The AU urged the EU to act", ["AU", "EU"]), ["e1"]);
+  assert.deepEqual(chain("The AU urged the EU to act", ["AU", "EU"], "e9"), []);
 });
 
 test("with a cue, the person nearest it speaks before a nearer organisation, state or group", () => {

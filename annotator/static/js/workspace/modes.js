@@ -2,7 +2,7 @@
 
 import { proposeContent } from "./clauses.js";
 import {
-  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, quoteSubject, saidByPronoun, speakerTiers, stanceTargets,
+  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, saidByPronoun, speakerTiers, stanceFromQuote, stanceTargets,
 } from "./proposals.js";
 import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
@@ -110,9 +110,9 @@ export function createModes({ state, changed, render, selectSpan }) {
    * holds one that the quote expresses, its entities offered as targets (the first focused).
    * Shift+S (``bySubject``) on a quote: the stance is held by the first actor the quote's
    * content names, its subject as a rule (guidelines §2: "“Syria and the PLO are determined to
-   * fight terrorism,” said Meqdad" is Syria's stance), what follows it offered first; again,
-   * the next actor named (the PLO: proposals.js quoteSubject). From a quote, the targets of
-   * the stances it already expresses are offered first. The target is asked for next; a
+   * fight terrorism,” said Meqdad" is Syria's stance), what follows it offered first. Again,
+   * either gives an actor sharing that subject (the PLO), with the target the other holder
+   * took offered first (proposals.js stanceFromQuote). The target is asked for next; a
    * polarity key then makes the stance at once.
    */
   function startStance(bySubject = false) {
@@ -120,18 +120,14 @@ export function createModes({ state, changed, render, selectSpan }) {
     const quote = state.selectedItem("quote");
     if (quote) {
       const a = state.annotation;
-      const fromQuote = a.stances.filter((s) => s.quote === quote.id);
-      const holder = bySubject
-        ? quoteSubject(a.entities, quote.content, tiers, new Set(fromQuote.map((s) => s.holder)))
-        : quote.speaker;
+      const { holder, shared, done } = stanceFromQuote(state.text, a.entities, a.stances, quote, { bySubject, tiers });
       if (!holder) {
         showMessage(bySubject
           ? `What quote ${quote.id} says names no actor to hold a stance: select the holder entity and press S.`
           : `Quote ${quote.id} has no speaker to hold a stance: give it one first, or select the holder entity and press S.`);
         return;
       }
-      const shared = fromQuote.map((s) => s.target);
-      const targets = stanceTargets(state.text, a.entities, { holder, content: quote.content, shared });
+      const targets = stanceTargets(state.text, a.entities, { holder, content: quote.content, shared, done });
       enter({ kind: "stance-target", holder, holderText: wordsOf(holder), quote: quote.id, targets });
       const first = targets[0];
       if (first && first.start >= quote.content.start && first.end <= quote.content.end) state.candidateIndex = 0;

@@ -243,18 +243,64 @@ function proposeCue(cues, content, slice) {
 const byStart = (a, b) => a.start - b.start || b.end - a.end;
 
 /**
- * Who holds the stance a quote's words express when its speaker does not (Shift+S): the
- * first actor (``tiers``: speakerTiers, so never a place) that the ``content`` names, its
- * subject as a rule. Actors that already hold a stance from this quote (``held``, ids) are
- * passed over, so that Shift+S again on "“Syria and the PLO are determined to fight
- * terrorism”" gives the PLO once Syria's stance is made; when all hold one, the first again.
- * Null when the content names no actor.
+ * The first actor (``tiers``: speakerTiers, so never a place) that a quote's ``content``
+ * names, its subject as a rule (guidelines §2: "“Syria and the PLO are determined to fight
+ * terrorism,” said Meqdad" is Syria's stance); null when it names none.
  */
-export function quoteSubject(entities, content, tiers, held = new Set()) {
+export function quoteSubject(entities, content, tiers) {
   const actor = (e) => tiers.some((tier) => tier.has(e.label));
   const named = entities.filter((e) => e.start >= content.start && e.end <= content.end && actor(e)).sort(byStart);
-  const subject = named.find((e) => !held.has(e.id)) || named[0];
-  return subject ? subject.id : null;
+  return named.length ? named[0].id : null;
+}
+
+// What joins actors that share a subject: "and", "or", a comma, "the" ("Syria and the PLO",
+// "A, B and C", "الاتحاد الأفريقي و الاتحاد الأوروبي").
+const JOINS_SUBJECT = /^\s*[,،]?\s*(?:(?:and|or|و|أو)\s*)?(?:the\s+)?$/iu;
+
+/**
+ * The ids of the actors sharing a subject with entity ``first``, ``first`` first: the actors
+ * that follow it one after another, joined by "and", "or" or a comma, or by a و written
+ * joined to the next ("الاتحاد الأفريقي والاتحاد الأوروبي").
+ */
+export function sharingSubject(text, entities, first, tiers) {
+  const actor = (e) => tiers.some((tier) => tier.has(e.label));
+  const start = entities.find((e) => e.id === first);
+  if (!start) return [];
+  const chain = [start];
+  for (;;) {
+    const last = chain.at(-1);
+    const next = entities.filter((e) => e.start >= last.end && actor(e)).sort(byStart)[0];
+    if (!next) break;
+    const between = text.slice(last.end, next.start);
+    const joined = /\S/u.test(between) || /^[وف]/u.test(text.slice(next.start, next.end));
+    if (!joined || !JOINS_SUBJECT.test(between)) break;
+    chain.push(next);
+  }
+  return chain.map((e) => e.id);
+}
+
+/**
+ * S (or Shift+S, ``bySubject``) on ``quote``: who holds the stance and which targets come
+ * first. The holder is the speaker (or the first actor the content names), or the actor
+ * sharing its subject that holds the fewest stances from this quote yet: S again on "said
+ * the African Union and the European Union" gives the EU, Shift+S again on "“Syria and the
+ * PLO …”" the PLO. ``shared``: the targets the quote's other holders' stances have and this
+ * holder's lack (one target for both, as a rule), offered first; ``done``: this holder's own
+ * targets from the quote, offered last. ``stances`` are the annotation's.
+ * Returns {holder: id | null, shared, done}.
+ */
+export function stanceFromQuote(text, entities, stances, quote, { bySubject = false, tiers = speakerTiers() } = {}) {
+  const base = bySubject ? quoteSubject(entities, quote.content, tiers) : quote.speaker;
+  if (!base) return { holder: null, shared: [], done: [] };
+  const fromQuote = stances.filter((s) => s.quote === quote.id);
+  const count = (id) => fromQuote.filter((s) => s.holder === id).length;
+  const chain = sharingSubject(text, entities, base, tiers);
+  const holder = chain.length ? chain.reduce((best, id) => (count(id) < count(best) ? id : best)) : base;
+  const key = (target) => (typeof target === "string" ? target : `${target.start}-${target.end}`);
+  const done = fromQuote.filter((s) => s.holder === holder).map((s) => s.target);
+  const doneKeys = new Set(done.map(key));
+  const shared = fromQuote.filter((s) => s.holder !== holder && !doneKeys.has(key(s.target))).map((s) => s.target);
+  return { holder, shared, done };
 }
 
 /**
@@ -266,10 +312,10 @@ export function quoteSubject(entities, content, tiers, held = new Set()) {
  * among them (clauses.js verbObjectStart: "the M23 wanted direct talks …"), then what comes
  * before it, then (from a quote) the entities outside it. Never the holder, nor a phrase that
  * is only an article before an entity ("the PLO": the entity is offered). Before all of
- * these, ``shared``: the targets (entity ids or {start, end}) of the stances the same quote
- * already expresses. ``text`` is a CodePointText, ``entities`` the annotation's.
+ * these, ``shared``, and after them ``done`` (targets as entity ids or {start, end}: see
+ * stanceFromQuote). ``text`` is a CodePointText, ``entities`` the annotation's.
  */
-export function stanceTargets(text, entities, { holder, content = null, shared = [] }) {
+export function stanceTargets(text, entities, { holder, content = null, shared = [], done = [] }) {
   const entity = (e) => ({ kind: "entity", id: e.id, start: e.start, end: e.end });
   const phrase = (p) => ({ kind: "phrase", id: `${p.start}-${p.end}`, start: p.start, end: p.end });
   const proposed = proposedTargets(text, entities, { holder, content }, entity, phrase);
@@ -283,7 +329,10 @@ export function stanceTargets(text, entities, { holder, content = null, shared =
     first.push(candidate);
   }
   const same = (a, b) => a.start === b.start && a.end === b.end && a.kind === b.kind;
-  return [...first, ...proposed.filter((c) => !first.some((f) => same(f, c)))];
+  const rest = proposed.filter((c) => !first.some((f) => same(f, c)));
+  // What the holder already targets from this quote goes last: a second stance is another target.
+  const made = (c) => done.some((t) => (typeof t === "string" ? t === c.id : t.start === c.start && t.end === c.end));
+  return [...first, ...rest.filter((c) => !made(c)), ...rest.filter(made)];
 }
 
 /** stanceTargets without ``shared``: what the words around the holder propose. */
