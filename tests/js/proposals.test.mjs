@@ -288,6 +288,15 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const au = "وقالت المتحدثة هيروت ألمايهو إن الحكومة «لن تتفاوض»، في حين دعا الاتحاد الأفريقي والاتحاد الأوروبي الحكومة الإثيوبية إلى «وقف فوري للأعمال العدائية».";
   assert.equal(propose(au, "دعا", "وقف فوري للأعمال العدائية", [["هيروت ألمايهو", "PERSON"], ["الحكومة", "STATE_ACTOR"],
     ["الاتحاد الأفريقي", "ORGANIZATION"], ["والاتحاد الأوروبي", "ORGANIZATION"], ["الحكومة الإثيوبية", "STATE_ACTOR"]]), "الاتحاد الأفريقي");
+  // Of actors sharing a subject, the first speaks for them.
+  const bishops = "The Catholic bishops’ conference and the Federation of Islamic Associations (FAIB) said in a statement that peace could only come through dialogue.";
+  assert.equal(propose(bishops, "said", "peace could only come through dialogue",
+    [["Catholic bishops’ conference", "ORGANIZATION"], ["Federation of Islamic Associations", "ORGANIZATION"], ["FAIB", "ORGANIZATION"]]),
+  "Catholic bishops’ conference");
+  // Of the people between the cue and what it introduces, the last: the name after its titles.
+  const office = "وقالت المتحدثة باسم مكتب رئيس الوزراء هيروت ألمايهو إن الحكومة لن تتفاوض مع العصابات.";
+  assert.equal(propose(office, "وقالت", "الحكومة لن تتفاوض مع العصابات",
+    [["مكتب رئيس الوزراء", "STATE_ACTOR"], ["رئيس الوزراء", "PERSON"], ["هيروت ألمايهو", "PERSON"]]), "هيروت ألمايهو");
   const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
   assert.equal(propose(nick, "said", "the coalition was ready to talk",
     [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");
@@ -338,6 +347,9 @@ test("a cue said by a pronoun ('he said') or 'the statement' takes the last spea
   assert.ok(saidByPronoun(text, at("said", s.indexOf("said he"))));
   assert.ok(!saidByPronoun(text, at("said")), "Ti Lapli”, said: a name, not a pronoun");
   assert.ok(!saidByPronoun(text, at("said", s.indexOf("said Ti"))));
+  // "said he would": the pronoun opens what was said; who said it is named before "said".
+  const would = "Kachalla, who backs the vigilantes, said he would ask for funds.";
+  assert.ok(!saidByPronoun(new CodePointText(would), { start: would.indexOf("said"), end: would.indexOf("said") + 4 }));
   // A participle whose sentence a pronoun opens: "He rejected …, saying:".
   const he = "Kaboré said the army held. He rejected appeals by religious leaders for dialogue, saying: “No talks.”";
   const saying = { start: he.indexOf("saying"), end: he.indexOf("saying") + 6 };

@@ -104,8 +104,23 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   // …" is the union's call, not that of a person named in the clause before.
   const clause = cue && slice ? clauseAround(options.text, cue) : null;
   const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end) : [];
-  const speaker = carried || nearestSpeaker(inClause.length ? inClause : candidates, cue || content, tiers);
-  return { speaker: speaker ? speaker.id : null, cue };
+  const near = inClause.length ? inClause : candidates;
+  // Of the people named between a cue and the words it introduces, who speaks comes last,
+  // after the titles ("وقالت المتحدثة باسم مكتب رئيس الوزراء هيروت ألمايهو إن …").
+  const between = cue && cue.end <= content.start
+    ? near.filter((e) => e.start >= cue.end && e.end <= content.start && tiers[0].has(e.label)) : [];
+  const last = between.reduce((best, e) => (best === null || e.start > best.start ? e : best), null);
+  const speaker = carried || last || nearestSpeaker(near, cue || content, tiers);
+  // Of actors sharing a subject, the first speaks for them ("The bishops' conference and the
+  // Federation … said": the conference).
+  const head = speaker && options.text ? subjectHead(options.text, entities, speaker, tiers) : speaker;
+  return { speaker: head ? head.id : null, cue };
+}
+
+/** The first actor of the subject ``entity`` shares (sharingSubject), or ``entity``. */
+function subjectHead(text, entities, entity, tiers) {
+  const before = entities.filter((e) => e.end <= entity.start).sort(byStart);
+  return before.find((e) => sharingSubject(text, entities, e.id, tiers).includes(entity.id)) || entity;
 }
 
 const CLAUSE_MARKS = new Set([",", "،", ";", "؛", ":"]);
@@ -161,7 +176,11 @@ export function saidByPronoun(text, cue) {
   const after = text.words.find((w) => w.start >= cue.end);
   const isPronoun = (w) => Boolean(w) && PRONOUNS.has(text.slice(w.start, w.end).toLowerCase());
   const next = (a, b) => !/[^\s]/u.test(text.slice(a, b)); // only spaces between
-  if ((isPronoun(before) && next(before.end, cue.start)) || (isPronoun(after) && next(cue.end, after.start))) return true;
+  // "said he." but not "said he would": there the pronoun opens what was said (Arabic puts
+  // the subject after its verb: "واتهم البيان الجيش").
+  const endsAfter = (w) => /\p{Script=Arabic}/u.test(text.slice(w.start, w.end))
+    || !text.words.some((x) => x.start >= w.end && next(w.end, x.start));
+  if ((isPronoun(before) && next(before.end, cue.start)) || (isPronoun(after) && next(cue.end, after.start) && endsAfter(after))) return true;
   // A participle carries on its sentence's subject: "He rejected the appeals, saying: …".
   const first = text.words.find((w) => w.start >= sentenceStart(text, cue.start));
   return carriesOn(text.slice(cue.start, cue.end)) && isPronoun(first) && first.end <= cue.start;
