@@ -84,6 +84,10 @@ test("actors sharing a subject: joined by and, a comma or a joined و; not acros
   assert.deepEqual(chain("دعا الاتحاد الأفريقي و الاتحاد الأوروبي إلى الحوار", ["الاتحاد الأفريقي", "الاتحاد الأوروبي"]), ["e1", "e2"]);
   assert.deepEqual(chain("The AU, the EU and IGAD urged talks", ["AU", "EU", "IGAD"]), ["e1", "e2", "e3"]);
   assert.deepEqual(chain("The AU urged the EU to act", ["AU", "EU"]), ["e1"]);
+  // Commas alone set off an apposition, not a list.
+  assert.deepEqual(chain("Spokesman for Operation Hadin Kai, Lieutenant Colonel Musa Danladi, disputed the toll",
+    ["Operation Hadin Kai", "Lieutenant Colonel Musa Danladi"]), ["e1"]);
+  assert.deepEqual(chain("The AU, the EU, IGAD and the UN urged talks", ["AU", "EU", "IGAD", "UN"]), ["e1", "e2", "e3", "e4"]);
   assert.deepEqual(chain("The AU urged the EU to act", ["AU", "EU"], "e9"), []);
 });
 
@@ -288,6 +292,10 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const au = "وقالت المتحدثة هيروت ألمايهو إن الحكومة «لن تتفاوض»، في حين دعا الاتحاد الأفريقي والاتحاد الأوروبي الحكومة الإثيوبية إلى «وقف فوري للأعمال العدائية».";
   assert.equal(propose(au, "دعا", "وقف فوري للأعمال العدائية", [["هيروت ألمايهو", "PERSON"], ["الحكومة", "STATE_ACTOR"],
     ["الاتحاد الأفريقي", "ORGANIZATION"], ["والاتحاد الأوروبي", "ORGANIZATION"], ["الحكومة الإثيوبية", "STATE_ACTOR"]]), "الاتحاد الأفريقي");
+  // An English verb right after "and" shares the subject before it.
+  const urged = "The Catholic bishops’ conference said on Monday that peace could only come through dialogue with the junta, and urged the authorities to open talks.";
+  assert.equal(propose(urged, "urged", "the authorities to open talks",
+    [["Catholic bishops’ conference", "ORGANIZATION"], ["junta", "STATE_ACTOR"], ["authorities", "STATE_ACTOR"]]), "Catholic bishops’ conference");
   // Of actors sharing a subject, the first speaks for them.
   const bishops = "The Catholic bishops’ conference and the Federation of Islamic Associations (FAIB) said in a statement that peace could only come through dialogue.";
   assert.equal(propose(bishops, "said", "peace could only come through dialogue",

@@ -143,13 +143,18 @@ function clauseAround(text, span) {
 const NO_SUBJECT_AFTER = /^\s*(?::|[“"«]|(?:أن|إن|بأن|في|من|عبر|خلال)(?:\s|$))/u;
 
 /**
- * Whether Arabic ``cue`` has no subject after it ("وقالت: “…”", "وأكد أن …", "وحذرت في بيان"):
- * Arabic puts the subject after the verb, so a verb without one carries on the subject named
- * before it.
+ * Whether ``cue`` has no subject of its own, and so carries on the subject named before it:
+ * an Arabic verb with none after it ("وقالت: “…”", "وأكد أن …", "وحذرت في بيان"; Arabic puts
+ * the subject after the verb), or an English one right after "and" ("…, and urged").
  */
 export function subjectDropped(cue, slice) {
-  return /\p{Script=Arabic}/u.test(slice(cue.start, cue.end)) && NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 7));
+  if (!/\p{Script=Arabic}/u.test(slice(cue.start, cue.end))) return AND_BEFORE.test(slice(Math.max(0, cue.start - 6), cue.start));
+  return NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 7));
 }
+
+// Right before an English verb: "and", so the verb shares the subject before it ("…, and
+// urged the authorities to …").
+const AND_BEFORE = /(?:^|[\s,])and\s+$/iu;
 
 /** The first of ``items`` in the text, or null. */
 const earliest = (items) => items.reduce((best, item) => (best === null || item.start < best.start ? item : best), null);
@@ -279,23 +284,26 @@ const JOINS_SUBJECT = /^\s*[,،]?\s*(?:(?:and|or|و|أو)\s*)?(?:the\s+)?$/iu;
 /**
  * The ids of the actors sharing a subject with entity ``first``, ``first`` first: the actors
  * that follow it one after another, joined by "and", "or" or a comma, or by a و written
- * joined to the next ("الاتحاد الأفريقي والاتحاد الأوروبي").
+ * joined to the next ("الاتحاد الأفريقي والاتحاد الأوروبي"), up to the last "and": commas
+ * alone set off an apposition ("Operation Hadin Kai, Lieutenant Colonel Musa Danladi,").
  */
 export function sharingSubject(text, entities, first, tiers) {
   const actor = (e) => tiers.some((tier) => tier.has(e.label));
   const start = entities.find((e) => e.id === first);
   if (!start) return [];
   const chain = [start];
+  let listed = 1; // the chain up to its last "and": a comma alone sets off an apposition
   for (;;) {
     const last = chain.at(-1);
     const next = entities.filter((e) => e.start >= last.end && actor(e)).sort(byStart)[0];
     if (!next) break;
     const between = text.slice(last.end, next.start);
-    const joined = /\S/u.test(between) || /^[وف]/u.test(text.slice(next.start, next.end));
-    if (!joined || !JOINS_SUBJECT.test(between)) break;
+    const joinedWaw = /^[وف]/u.test(text.slice(next.start, next.end));
+    if (!(/\S/u.test(between) || joinedWaw) || !JOINS_SUBJECT.test(between)) break;
     chain.push(next);
+    if (joinedWaw || /(?:^|\s)(?:and|or|و|أو)(?:\s|$)/iu.test(between)) listed = chain.length;
   }
-  return chain.map((e) => e.id);
+  return chain.slice(0, listed).map((e) => e.id);
 }
 
 /**
