@@ -296,6 +296,20 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const urged = "The Catholic bishops’ conference said on Monday that peace could only come through dialogue with the junta, and urged the authorities to open talks.";
   assert.equal(propose(urged, "urged", "the authorities to open talks",
     [["Catholic bishops’ conference", "ORGANIZATION"], ["junta", "STATE_ACTOR"], ["authorities", "STATE_ACTOR"]]), "Catholic bishops’ conference");
+  // A place in the cue's clause is no speaker: the general before his title and the city.
+  const general = "Major General Antonio Villareal, commander of the 6th Infantry Division, told reporters in Cotabato City that the militants had fled.";
+  assert.equal(propose(general, "told reporters", "the militants had fled", [["Major General Antonio Villareal", "PERSON"],
+    ["6th Infantry Division", "STATE_ACTOR"], ["Cotabato City", "LOCATION"], ["militants", "ARMED_GROUP"]]), "Major General Antonio Villareal");
+  // "but said" shares the subject, as "and urged" does.
+  const but = "The Bangsamoro Transition Authority said it stands with the security forces, but said civilians must be spared.";
+  assert.equal(propose(but, "said", "civilians must be spared", [["Bangsamoro Transition Authority", "STATE_ACTOR"], ["security forces", "STATE_ACTOR"]]),
+    "Bangsamoro Transition Authority");
+  // A long title and an adjunct between the verb and أن: the verb still introduces what follows.
+  const rabat = "من جهته، أكد الناطق الرسمي باسم الحكومة المغربية مصطفى بنعلي، في ندوة صحافية عقب اجتماع مجلس الحكومة في الرباط، أن الرباط «ماضية في الدفاع عن مبادرة الحكم الذاتي»، داعياً الجزائر إلى الحوار.";
+  const rabatCues = [{ id: "c1", kind: "cue", start: rabat.indexOf("أكد"), end: rabat.indexOf("أكد") + 3 },
+    { id: "c2", kind: "cue", start: rabat.indexOf("داعياً"), end: rabat.indexOf("داعياً") + 6 }];
+  const rabatSaid = { start: rabat.indexOf("الرباط «"), end: rabat.indexOf("»،") };
+  assert.equal(proposeSpeakerAndCue([], rabatCues, rabatSaid, { text: new CodePointText(rabat) }).cue.id, "c1");
   // Of actors sharing a subject, the first speaks for them.
   const bishops = "The Catholic bishops’ conference and the Federation of Islamic Associations (FAIB) said in a statement that peace could only come through dialogue.";
   assert.equal(propose(bishops, "said", "peace could only come through dialogue",
@@ -308,6 +322,28 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
   const nick = "Viv Ansanm leader Ronald Saintil, known as “Ti Lapli”, said the coalition was ready to talk.";
   assert.equal(propose(nick, "said", "the coalition was ready to talk",
     [["Viv Ansanm", "ARMED_GROUP"], ["Ronald Saintil", "PERSON"], ["Ti Lapli", "PERSON"]]), "Ronald Saintil");
+});
+
+test("a cue with no subject of its own right after another quote's cue, or opening its sentence, carries on that quote's speaker", () => {
+  const raw = "Villareal spoke in Cotabato. The offensive would continue “until the last terrorist surrenders”, he said, adding that the army was coordinating with the MILF.";
+  const text = new CodePointText(raw);
+  const at = (w) => ({ start: raw.indexOf(w), end: raw.indexOf(w) + w.length });
+  const entities = [{ id: "e1", ...at("terrorist"), label: "ARMED_GROUP" }, { id: "e2", ...at("army"), label: "STATE_ACTOR" },
+    { id: "e3", ...at("MILF"), label: "ARMED_GROUP" }, { id: "e9", ...at("Villareal"), label: "PERSON" }];
+  const earlier = { id: "q1", speaker: "e9", cue: at("said"), content: at("until the last terrorist surrenders") };
+  const adding = { id: "c1", kind: "cue", ...at("adding") };
+  const propose = (quotes) => proposeSpeakerAndCue(entities, [adding], at("the army was coordinating with the MILF"), { text, quotes, cue: adding }).speaker;
+  assert.equal(propose([earlier]), "e9");
+  assert.notEqual(propose([]), "e9");
+  // Arabic: "وأضاف أن" opening a sentence, nobody before it: the last quote's speaker.
+  const ar = "قال الوزير محمد الخوالدة إن «الأردن لن يسمح بذلك». وأضاف أن عمّان ودمشق اتفقتا على تشكيل لجنة.";
+  const inAr = (w) => ({ start: ar.indexOf(w), end: ar.indexOf(w) + w.length });
+  const arEntities = [{ id: "e1", ...inAr("محمد الخوالدة"), label: "PERSON" }, { id: "e2", ...inAr("عمّان"), label: "STATE_ACTOR" },
+    { id: "e3", ...inAr("ودمشق"), label: "STATE_ACTOR" }, { id: "e4", ...inAr("الأردن"), label: "STATE_ACTOR" }];
+  const first = { id: "q1", speaker: "e1", cue: inAr("قال"), content: inAr("الأردن لن يسمح بذلك") };
+  const added = { id: "c1", kind: "cue", ...inAr("وأضاف") };
+  const options = { text: new CodePointText(ar), quotes: [first], cue: added };
+  assert.equal(proposeSpeakerAndCue(arEntities, [added], inAr("عمّان ودمشق اتفقتا على تشكيل لجنة"), options).speaker, "e1");
 });
 
 test("participles: English -ing and Arabic forms in ا or ة carry on; finite verbs do not", async () => {
@@ -355,6 +391,8 @@ test("a cue said by a pronoun ('he said') or 'the statement' takes the last spea
   assert.ok(saidByPronoun(text, at("said", s.indexOf("said he"))));
   assert.ok(!saidByPronoun(text, at("said")), "Ti Lapli”, said: a name, not a pronoun");
   assert.ok(!saidByPronoun(text, at("said", s.indexOf("said Ti"))));
+  const it = "The ISPR said troops responded. It said Pakistan would not tolerate it.";
+  assert.ok(saidByPronoun(new CodePointText(it), { start: it.lastIndexOf("said"), end: it.lastIndexOf("said") + 4 }));
   // "said he would": the pronoun opens what was said; who said it is named before "said".
   const would = "Kachalla, who backs the vigilantes, said he would ask for funds.";
   assert.ok(!saidByPronoun(new CodePointText(would), { start: would.indexOf("said"), end: would.indexOf("said") + 4 }));

@@ -58,6 +58,7 @@ export function createModes({ state, changed, render, selectSpan }) {
       tiers,
       cue: fromCue,
       text: state.text,
+      quotes: state.annotation.quotes.filter((q) => q.id !== quote.id),
     });
     // A quotation with no reporting verb of its own right after a quote goes on with it:
     // that quote's speaker and cue are proposed ("… told AFP. “No supplies …”").

@@ -69,7 +69,8 @@ function nearestSpeaker(candidates, span, tiers) {
  * ``entities`` are the annotation's, ``cues`` the open cue suggestions. ``options.text`` (the
  * paragraph's CodePointText) lets the proposal read the words: the cue that introduces the
  * content, the cue's sentence searched first, an aside before the cue passed over; without
- * it, the nearest cue and speaker.
+ * it, the nearest cue and speaker. ``options.quotes`` (the paragraph's other quotes) let a cue
+ * with no subject of its own carry on an earlier quote's speaker.
  * Returns {speaker: entity id | null, cue: suggestion | null}.
  */
 export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
@@ -97,20 +98,28 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   // A participle carries on its sentence's subject ("The Islamic State group claimed the raid
   // through its Amaq news agency, saying …", "…، مضيفا أن"), as does an Arabic verb with no
   // subject after it ("نفت قوات الدعم السريع …، وقالت: “…”"): the first who can speak before it.
-  const carried = cue && slice && (carriesOn(slice(cue.start, cue.end)) || subjectDropped(cue, slice))
+  const carries = Boolean(cue && slice && (carriesOn(slice(cue.start, cue.end)) || subjectDropped(cue, slice)));
+  // Right after another quote's cue ("…, he said, adding that"), or with nobody before it in
+  // its sentence ("وأضاف أن …" opening one), it carries on that quote's speaker.
+  const quotes = (options.quotes || []).filter((q) => q.speaker && entities.some((e) => e.id === q.speaker));
+  const afterCue = carries ? quotes.find((q) => q.cue && q.cue.end <= cue.start && /^[\s,،]*$/u.test(slice(q.cue.end, cue.start))) : null;
+  const carried = carries
     ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
     : null;
-  // Else who stands in the cue's own clause, when anyone does: "…، في حين دعا الاتحاد الأفريقي
-  // …" is the union's call, not that of a person named in the clause before.
+  const previous = carries && !afterCue && !carried ? quotesBefore(quotes, content)[0] : null;
+  const carriedOn = afterCue || previous ? entities.find((e) => e.id === (afterCue || previous).speaker) : carried;
+  // Else who can speak in the cue's own clause, when anyone does: "…، في حين دعا الاتحاد
+  // الأفريقي …" is the union's call, not that of a person named in the clause before.
   const clause = cue && slice ? clauseAround(options.text, cue) : null;
-  const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end) : [];
+  const canSpeak = (e) => tiers.some((tier) => tier.has(e.label));
+  const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end && canSpeak(e)) : [];
   const near = inClause.length ? inClause : candidates;
   // Of the people named between a cue and the words it introduces, who speaks comes last,
   // after the titles ("وقالت المتحدثة باسم مكتب رئيس الوزراء هيروت ألمايهو إن …").
   const between = cue && cue.end <= content.start
     ? near.filter((e) => e.start >= cue.end && e.end <= content.start && tiers[0].has(e.label)) : [];
   const last = between.reduce((best, e) => (best === null || e.start > best.start ? e : best), null);
-  const speaker = carried || last || nearestSpeaker(near, cue || content, tiers);
+  const speaker = carriedOn || last || nearestSpeaker(near, cue || content, tiers);
   // Of actors sharing a subject, the first speaks for them ("The bishops' conference and the
   // Federation … said": the conference).
   const head = speaker && options.text ? subjectHead(options.text, entities, speaker, tiers) : speaker;
@@ -152,9 +161,9 @@ export function subjectDropped(cue, slice) {
   return NO_SUBJECT_AFTER.test(slice(cue.end, cue.end + 7));
 }
 
-// Right before an English verb: "and", so the verb shares the subject before it ("…, and
-// urged the authorities to …").
-const AND_BEFORE = /(?:^|[\s,])and\s+$/iu;
+// Right before an English verb: "and" or "but", so the verb shares the subject before it
+// ("…, and urged the authorities to …", "but said civilians must be spared").
+const AND_BEFORE = /(?:^|[\s,])(?:and|but)\s+$/iu;
 
 /** The first of ``items`` in the text, or null. */
 const earliest = (items) => items.reduce((best, item) => (best === null || item.start < best.start ? item : best), null);
@@ -166,9 +175,9 @@ function quotesBefore(quotes, content) {
 
 const MOST_AFTER_CUE = 80; // code points from a quote (or its cue) to the quotation it goes on with
 
-// Words that stand for someone already named: pronouns ("he said", "said she", "they told
-// AFP") and their statement ("the statement said", "واتهم البيان": the statement accused).
-const PRONOUNS = new Set(["he", "she", "they", "we", "i", "statement", "البيان"]);
+// Words that stand for someone already named: pronouns ("he said", "said she", "It said",
+// "they told AFP") and their statement ("the statement said", "واتهم البيان": the statement accused).
+const PRONOUNS = new Set(["he", "she", "it", "they", "we", "i", "statement", "البيان"]);
 
 /**
  * Whether a pronoun, or "the statement", says ``cue`` (the word right before it, or right
@@ -243,7 +252,9 @@ export function asideBefore(cue, slice) {
 // the next words instead (", adding that …", "adding: “…").
 const INTRODUCES = /^[^.!?]*(?:\bthat|(?:^|\s)(?:أن|إن|إلى)|:)\s*[“"«]?\s*$/u;
 const INTRODUCES_NEXT = /^\s*,?\s*(?:that\b|(?:أن|إن)(?:\s|$)|:)/u;
-const MOST_BETWEEN = 80; // code points from a cue to the content it introduces
+// Code points from a cue to the content it introduces: room for a long title and an adjunct
+// ("أكد الناطق الرسمي باسم الحكومة المغربية مصطفى بنعلي، في ندوة صحافية عقب اجتماع …، أن").
+const MOST_BETWEEN = 160;
 
 /**
  * The reporting verb of ``content`` among ``cues`` (outside it): one before it in the same
