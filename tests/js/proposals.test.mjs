@@ -382,7 +382,7 @@ test("a quotation right after a quote, with no verb of its own, goes on with tha
 
 test("a cue said by a pronoun ('he said') or 'the statement' takes the last speaker before, not the nearest name", async () => {
   const { CodePointText } = await import("../../annotator/static/js/workspace/text.js");
-  const { lastSpeakerBefore, saidByPronoun } = await import("../../annotator/static/js/workspace/proposals.js");
+  const { lastSpeakerBefore, pronounSpeaker, saidByPronoun } = await import("../../annotator/static/js/workspace/proposals.js");
   const s = "Ronald Saintil, known as “Ti Lapli”, said the coalition was ready. “We are not the enemy,” he said. "
     + "“Never,” said he. “No,” said Ti Lapli.";
   const text = new CodePointText(s);
@@ -410,6 +410,16 @@ test("a cue said by a pronoun ('he said') or 'the statement' takes the last spea
   assert.ok(!saidByPronoun(new CodePointText(ar), { start: 0, end: 5 }), "وقالت قوات: a name after the verb");
   const first = { id: "q1", speaker: "e1", content: at("the coalition was ready") };
   const later = { id: "q2", speaker: null, content: at("No") };
+  // Who the pronoun is: the speaker of a quote in the sentence before, else the last person named there.
+  const tiers = speakerTiers();
+  const people = [{ id: "e1", ...at("Ronald Saintil"), label: "PERSON" }, { id: "e2", ...at("Ti Lapli"), label: "PERSON" }];
+  assert.equal(pronounSpeaker(text, people, [first], at("We are not the enemy"), tiers), "e1");
+  const two = "Minister Kamran Afridi said talks remained possible. Spokeswoman Sadia Noorani welcomed the calls for a ceasefire. “Pakistan wants no war,” she said.";
+  const in2 = (w) => ({ start: two.indexOf(w), end: two.indexOf(w) + w.length });
+  const afridi = { id: "q1", speaker: "e1", content: in2("talks remained possible") };
+  const named = [{ id: "e1", ...in2("Kamran Afridi"), label: "PERSON" }, { id: "e2", ...in2("Sadia Noorani"), label: "PERSON" },
+    { id: "e3", ...in2("Pakistan"), label: "STATE_ACTOR" }];
+  assert.equal(pronounSpeaker(new CodePointText(two), named, [afridi], in2("Pakistan wants no war"), tiers), "e2");
   assert.equal(lastSpeakerBefore([first, later], at("We are not the enemy")), "e1");
   assert.equal(lastSpeakerBefore([first], at("Ronald")), null);
 });

@@ -2,7 +2,7 @@
 
 import { proposeContent } from "./clauses.js";
 import {
-  continuedQuote, lastSpeakerBefore, proposeSpeakerAndCue, saidByPronoun, speakerTiers, stanceFromQuote, stanceTargets,
+  continuedQuote, pronounSpeaker, proposeSpeakerAndCue, saidByPronoun, speakerTiers, stanceFromQuote, stanceTargets,
 } from "./proposals.js";
 import { quotesRelatedTo } from "./state.js";
 import { suggestQuoteType } from "./text.js";
@@ -67,9 +67,10 @@ export function createModes({ state, changed, render, selectSpan }) {
       const suggested = state.suggestions.find((s) => s.kind === "cue" && s.start === earlier.cue.start && s.end === earlier.cue.end);
       proposal = { speaker: earlier.speaker ?? proposal.speaker, cue: suggested ?? { kind: "cue", ...earlier.cue } };
     } else if (proposal.cue && saidByPronoun(state.text, proposal.cue)) {
-      // "…,” he said: the one who spoke last before, not the nearest name.
+      // "…,” he said: who was named or spoke just before, not the nearest name.
       const others = state.annotation.quotes.filter((q) => q.id !== quote.id);
-      proposal = { ...proposal, speaker: lastSpeakerBefore(others, quote.content) ?? proposal.speaker };
+      const speaker = pronounSpeaker(state.text, state.annotation.entities, others, quote.content, tiers);
+      proposal = { ...proposal, speaker: speaker ?? proposal.speaker };
     }
     startSpeakerMode(quote.id, proposal);
     changed();

@@ -200,6 +200,27 @@ export function saidByPronoun(text, cue) {
   return carriesOn(text.slice(cue.start, cue.end)) && isPronoun(first) && first.end <= cue.start;
 }
 
+/**
+ * Who the pronoun is that says the quote of ``content`` (saidByPronoun): in the sentence
+ * before it (and its own sentence up to it), the speaker of the last quote there, else the
+ * last person named there outside what was quoted, else the last actor; else the speaker of
+ * the last quote before. "Foreign Office spokeswoman Sadia Noorani welcomed the calls. “…,”
+ * she said" is hers, not the minister's quoted two sentences earlier. Returns an id or null.
+ */
+export function pronounSpeaker(text, entities, quotes, content, tiers) {
+  let end = sentenceStart(text, content.start) - 1; // back to the sentence before's last mark
+  while (end > 0 && /[\s"“”«»„’)]/u.test(text.points[end])) end -= 1;
+  const from = end > 0 ? sentenceStart(text, end) : 0;
+  const inRange = (span) => span.start >= from && span.end <= content.start;
+  const said = quotesBefore(quotes, content).filter((q) => q.speaker && inRange(q.content));
+  if (said.length) return said[0].speaker;
+  const quoted = (e) => quotes.some((q) => e.start >= q.content.start && e.end <= q.content.end);
+  const named = entities.filter((e) => inRange(e) && !quoted(e) && !(e.start >= content.start && e.end <= content.end));
+  const last = (items) => items.reduce((best, e) => (best === null || e.start > best.start ? e : best), null);
+  const person = last(named.filter((e) => tiers[0].has(e.label))) || last(named.filter((e) => tiers[1].has(e.label)));
+  return person ? person.id : lastSpeakerBefore(quotes, content);
+}
+
 /** The speaker of the last quote before ``content`` that has one, or null. */
 export function lastSpeakerBefore(quotes, content) {
   const said = quotesBefore(quotes, content).find((q) => q.speaker);
