@@ -335,6 +335,15 @@ test("a cue with no subject of its own right after another quote's cue, or openi
   const propose = (quotes) => proposeSpeakerAndCue(entities, [adding], at("the army was coordinating with the MILF"), { text, quotes, cue: adding }).speaker;
   assert.equal(propose([earlier]), "e9");
   assert.notEqual(propose([]), "e9");
+  // Not only right after it: anywhere after the earlier cue in the sentence ("…, but said").
+  const bta = "In a statement posted on Facebook, the Authority said it “stands with the security forces” against the group, but said civilians must be spared.";
+  const inBta = (w) => ({ start: bta.indexOf(w), end: bta.indexOf(w) + w.length });
+  const btaEntities = [{ id: "e1", ...inBta("Facebook"), label: "MEDIA" }, { id: "e2", ...inBta("Authority"), label: "STATE_ACTOR" },
+    { id: "e3", ...inBta("security forces"), label: "STATE_ACTOR" }];
+  const stands = { id: "q1", speaker: "e2", cue: inBta("said"), content: inBta("it “stands with the security forces” against the group") };
+  const butSaid = { id: "c2", kind: "cue", start: bta.lastIndexOf("said"), end: bta.lastIndexOf("said") + 4 };
+  assert.equal(proposeSpeakerAndCue(btaEntities, [butSaid], inBta("civilians must be spared"),
+    { text: new CodePointText(bta), quotes: [stands], cue: butSaid }).speaker, "e2");
   // Arabic: "وأضاف أن" opening a sentence, nobody before it: the last quote's speaker.
   const ar = "قال الوزير محمد الخوالدة إن «الأردن لن يسمح بذلك». وأضاف أن عمّان ودمشق اتفقتا على تشكيل لجنة.";
   const inAr = (w) => ({ start: ar.indexOf(w), end: ar.indexOf(w) + w.length });

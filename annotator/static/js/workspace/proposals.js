@@ -99,10 +99,14 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   // through its Amaq news agency, saying …", "…، مضيفا أن"), as does an Arabic verb with no
   // subject after it ("نفت قوات الدعم السريع …، وقالت: “…”"): the first who can speak before it.
   const carries = Boolean(cue && slice && (carriesOn(slice(cue.start, cue.end)) || subjectDropped(cue, slice)));
-  // Right after another quote's cue ("…, he said, adding that"), or with nobody before it in
-  // its sentence ("وأضاف أن …" opening one), it carries on that quote's speaker.
+  // After another quote's cue in its sentence ("…, he said, adding that", "said it “stands
+  // with …”, but said"), or with nobody before it in its sentence ("وأضاف أن …" opening one),
+  // it carries on that quote's speaker.
   const quotes = (options.quotes || []).filter((q) => q.speaker && entities.some((e) => e.id === q.speaker));
-  const afterCue = carries ? quotes.find((q) => q.cue && q.cue.end <= cue.start && /^[\s,،]*$/u.test(slice(q.cue.end, cue.start))) : null;
+  const ownSentence = carries ? sentenceStart(options.text, cue.start) : 0;
+  const afterCue = carries
+    ? quotes.filter((q) => q.cue && q.cue.end <= cue.start && q.cue.start >= ownSentence).sort((a, b) => b.cue.end - a.cue.end)[0]
+    : null;
   const carried = carries
     ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
     : null;
