@@ -3,6 +3,7 @@ or names it (guidelines §2), with that quote focused; Q on a selected stance as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -25,23 +26,31 @@ CONTENT = (
 )
 
 
-def _meqdad_quoted(page: Page, db: Session, stances: list[dict[str, Any]]) -> str:
+def _meqdad_quoted(
+    page: Page,
+    db: Session,
+    stances: list[dict[str, Any]],
+    more: Sequence[tuple[str, str, str]] = (),
+) -> str:
     """Seed 001's Meqdad paragraph with his quote q1 made, "SANA" (named outside the quote),
-    "Syria" (named inside it) and ``stances``; opened in the page. Returns the paragraph's id."""
+    "Syria" (named inside it), ``more`` entities (id, words, label) and ``stances``; opened in
+    the page. Returns the paragraph's id."""
     paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
     text = db.get(Paragraph, paragraph_id).text
     span = _spans_in(text)
+    named = [
+        ("e1", "terrorism", "ARMED_GROUP"),
+        ("e2", "Meqdad", "PERSON"),
+        ("e3", "Syrian Arab News Agency", "MEDIA"),
+        ("e4", "Syria", "STATE_ACTOR"),
+        *more,
+    ]
 
     _open(page, paragraph_id)
     _save_first_draft(
         page,
         paragraph_id,
-        [
-            {"id": "e1", **span("terrorism"), "label": "ARMED_GROUP", "actor": None},
-            {"id": "e2", **span("Meqdad"), "label": "PERSON", "actor": None},
-            {"id": "e3", **span("Syrian Arab News Agency"), "label": "MEDIA", "actor": None},
-            {"id": "e4", **span("Syria"), "label": "STATE_ACTOR", "actor": None},
-        ],
+        [{"id": key, **span(words), "label": label, "actor": None} for key, words, label in named],
         quotes=[
             {
                 "id": "q1",

@@ -15,10 +15,8 @@ from sqlalchemy.orm import Session
 
 from annotator.models import Paragraph
 
-from .test_stance_quote import CONTENT as MEQDAD_SAID
 from .test_stance_quote import _meqdad_quoted
 from .test_workspace import (
-    MEQDAD,
     _import_article,
     _open,
     _paragraph_id,
@@ -309,31 +307,9 @@ def test_shift_s_again_gives_the_next_actor_named_the_same_target_focused(
     and the PLO's. With Syria's made, Shift+S on the quote again holds the stance by the PLO
     with "terrorism" (Syria's target) focused: one polarity key makes the second stance."""
     page = annotator
-    paragraph_id = _paragraph_id(db, "001_781f2796c57e0874.txt", MEQDAD)
+    syria = {"id": "s1", "holder": "e4", "target": "e1", "polarity": "OPPOSE", "quote": "q1"}
+    paragraph_id = _meqdad_quoted(page, db, [syria], more=[("e5", "PLO", "ORGANIZATION")])
     text = db.get(Paragraph, paragraph_id).text
-    span = _spans_in(text)
-    _open(page, paragraph_id)
-    entities = [("e1", "terrorism", "ARMED_GROUP"), ("e2", "Meqdad", "PERSON")]
-    entities += [("e3", "Syria", "STATE_ACTOR"), ("e4", "PLO", "ORGANIZATION")]
-    _save_first_draft(
-        page,
-        paragraph_id,
-        [
-            {"id": key, **span(words), "label": label, "actor": None}
-            for key, words, label in entities
-        ],
-        quotes=[
-            {
-                "id": "q1",
-                "speaker": "e2",
-                "cue": span("said"),
-                "content": span(MEQDAD_SAID),
-                "type": "DIRECT",
-            }
-        ],
-        stances=[{"id": "s1", "holder": "e3", "target": "e1", "polarity": "OPPOSE", "quote": "q1"}],
-    )
-    _open(page, paragraph_id)
     page.locator("#quote-list button.item[data-id='q1']").click()
     page.keyboard.press("Shift+S")
     expect(page.locator("#mode-line")).to_contain_text("Stance held by “PLO”, in q1")
