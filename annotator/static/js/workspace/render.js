@@ -67,10 +67,35 @@ export function itemButton(text, { selected = false, title = "", data = {} } = {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "item" + (selected ? " is-selected" : "");
-  button.textContent = text;
+  for (const run of bidiRuns(text)) {
+    if (!run.isolate) {
+      button.append(run.text);
+      continue;
+    }
+    const isolated = document.createElement("bdi");
+    isolated.textContent = run.text;
+    button.append(isolated);
+  }
   if (title) button.title = title;
   for (const [key, value] of Object.entries(data)) button.dataset[key] = value;
   return button;
+}
+
+/**
+ * ``text`` of a panel row as runs, the paragraph's words to be isolated (``<bdi>``): what
+ * stands inside “…” and any field between " · " written right to left. An Arabic speaker, cue
+ * and content then keep their order in a row that reads left to right ("q3: “محمد الخوالدة” ·
+ * وأضاف · “عمّان …” · INDIRECT"); the runs' texts join to ``text``.
+ */
+export function bidiRuns(text) {
+  const runs = [];
+  for (const piece of text.split(/(“[^”]*”| · )/u)) {
+    if (!piece) continue;
+    const quoted = /^“([^”]*)”$/u.exec(piece);
+    if (quoted) runs.push({ text: "“", isolate: false }, { text: quoted[1], isolate: true }, { text: "”", isolate: false });
+    else runs.push({ text: piece, isolate: piece !== " · " && /[\u0590-\u08ff]/u.test(piece) });
+  }
+  return runs;
 }
 
 /** Shorten long spans for lists: "first words … last words". */
