@@ -60,6 +60,19 @@ test("a quotation right after the verb, or opening what follows 'that', is what 
   assert.equal(proposed(arabic, "وقال"), "قواتنا سيطرت على ثلاثة مواقع");
 });
 
+test("Arabic: إن or بأن past a title, a name and an adjunct set off by commas opens what was said", () => {
+  const petra = "وقال مصدر عسكري مسؤول في القيادة العامة، في تصريح أوردته وكالة الأنباء الأردنية (بترا)، إن قوات حرس الحدود رصدت محاولة تسلل.";
+  assert.equal(proposed(petra, "وقال"), "قوات حرس الحدود رصدت محاولة تسلل");
+  const mahbes = "في المقابل، أفاد مصدر عسكري مغربي، في اتصال هاتفي مع الوكالة، بأن المقذوفات سقطت في منطقة خالية.";
+  assert.equal(proposed(mahbes, "أفاد"), "المقذوفات سقطت في منطقة خالية");
+  // Not past another reporting verb, nor into the next sentence.
+  const two = "وقال الوزير في مؤتمر صحافي عقده في العاصمة. وأكد المتحدث أن الوضع مستقر.";
+  assert.notEqual(proposed(two, "وقال"), "الوضع مستقر");
+  // The narrator's comment after a comma is not what was said.
+  const comment = "وأضاف أن عمّان ودمشق اتفقتا على تشكيل لجنة أمنية مشتركة، وهو ما رحبت به وزارة الداخلية السورية.";
+  assert.equal(proposed(comment, "وأضاف"), "عمّان ودمشق اتفقتا على تشكيل لجنة أمنية مشتركة");
+});
+
 test("a participle right after a quotation goes on to what follows it, not back to the quotation", () => {
   const arabic = "أكد العبيدي أن \"الدولة لن تسمح بوجود أي سلاح\"، مضيفا أن الحكومة ملتزمة بتطبيق الاتفاق.";
   assert.equal(proposed(arabic, "مضيفا"), "الحكومة ملتزمة بتطبيق الاتفاق");

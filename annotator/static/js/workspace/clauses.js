@@ -9,8 +9,12 @@ const OPENING = new Set(["“", "«", "„", "\""]);
 const TRIM_END = /[\s,.;:!?…،؛"“”«»]+$/u;
 const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "gen", "lt", "col", "st", "sgt", "capt", "maj", "prof", "no", "vs"]);
 // Words after a reporting verb that open what was said: "told AFP that …", "قال … إن …".
-const THAT = new Set(["that", "إن", "أن", "que", "dass"]);
+const THAT = new Set(["that", "إن", "أن", "بأن", "que", "dass"]);
 const THAT_WINDOW = 8; // words between the verb and "that"
+// In Arabic, where a title, a name and an adjunct set off by commas may stand between the
+// verb and إن ("وقال مصدر عسكري مسؤول في القيادة العامة، في تصريح أوردته وكالة الأنباء
+// الأردنية (بترا)، إن …"), up to this many words, within the sentence.
+const ARABIC_THAT_WINDOW = 30;
 const CLAUSE_AFTER = 4; // words a clause after the verb needs to be taken as what was said
 
 /** Whether the mark at ``i`` ends a sentence (not "Mr." nor "1.5"). */
@@ -48,12 +52,17 @@ function trimmed(text, start, end) {
   return kept > 0 ? { start: s, end: s + kept } : null;
 }
 
+// After a comma, the words with which Arabic news comments on what was said: "، وهو ما رحبت
+// به …" ("which is what … welcomed"), "، الأمر الذي …".
+const NARRATOR_AFTER_COMMA = /^\s*(?:وهو ما|وهذا ما|وهو أمر|الأمر الذي)(?:\s|$)/u;
+
 /** Where what was said ends, from ``start``: the sentence's end, the closing mark of a
  * quotation opened before ``start``, or a comma before another reporting verb (", according
  * to"). A quotation opened inside does not end it ("the army had “retaken control” and
  * “neutralised dozens” in a counter-offensive."); once one has closed, a comma does ("troops
  * had "regained full control" of Macomia by midday, without giving a toll"), as does a
- * reporting verb right after it ("“…,” adding"). ``inQuotation``: ``start`` is inside a
+ * reporting verb right after it ("“…,” adding"). A comma before the narrator's comment ends it
+ * too ("، وهو ما …"). ``inQuotation``: ``start`` is inside a
  * quotation (opened by a straight mark: ``straight``), which only its closing mark ends. */
 function contentEnd(text, start, cues, { inQuotation = false, straight = false } = {}) {
   const p = text.points;
@@ -84,7 +93,8 @@ function contentEnd(text, start, cues, { inQuotation = false, straight = false }
     }
     if (inQuotation) continue; // only its closing mark ends a quotation, over sentences
     if (endsSentence(text, i)) return i;
-    if ((ch === "," || ch === "،") && open === 0 && (closedInside || cueAfter(i + 1))) return i;
+    if ((ch === "," || ch === "،") && open === 0
+      && (closedInside || cueAfter(i + 1) || NARRATOR_AFTER_COMMA.test(text.slice(i + 1, i + 12)))) return i;
   }
   return text.length;
 }
@@ -147,8 +157,12 @@ export function proposeContent(text, cue, cues = []) {
   const after = text.words.filter((w) => w.start >= cue.end);
   const gapHasClauseEnd = (from, to) => p.slice(from, to).some((ch) => CLAUSE_END.has(ch));
   // told AFP that …: the clause after "that".
-  for (const word of after.slice(0, THAT_WINDOW + 1)) {
-    if (gapHasClauseEnd(cue.end, word.start)) break;
+  const arabic = /\p{Script=Arabic}/u.test(words);
+  const stops = (from, to) => (arabic
+    ? p.slice(from, to).some((ch, k) => endsSentence(text, from + k)) || cues.some((c) => c.start >= from && c.start < to)
+    : gapHasClauseEnd(from, to));
+  for (const word of after.slice(0, (arabic ? ARABIC_THAT_WINDOW : THAT_WINDOW) + 1)) {
+    if (stops(cue.end, word.start)) break;
     if (THAT.has(text.slice(word.start, word.end).toLowerCase())) {
       // إن «…»: a quotation opening what was said is all of it.
       return quotationAt(text, word.end, cues, /\s/u) || trimmed(text, word.end, contentEnd(text, word.end, cues));
