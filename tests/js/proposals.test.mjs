@@ -310,6 +310,10 @@ test("a participle cue carries on its sentence's subject; a nickname set off by 
     { id: "c2", kind: "cue", start: rabat.indexOf("داعياً"), end: rabat.indexOf("داعياً") + 6 }];
   const rabatSaid = { start: rabat.indexOf("الرباط «"), end: rabat.indexOf("»،") };
   assert.equal(proposeSpeakerAndCue([], rabatCues, rabatSaid, { text: new CodePointText(rabat) }).cue.id, "c1");
+  // An apposition before the cue is passed over, and an abbreviation in brackets stands for its name.
+  const ispr = "Inter-Services Public Relations (ISPR), the media wing of the armed forces, said in a statement that troops responded.";
+  assert.equal(propose(ispr, "said", "troops responded", [["Inter-Services Public Relations", "STATE_ACTOR"], ["ISPR", "STATE_ACTOR"],
+    ["armed forces", "STATE_ACTOR"], ["troops", "STATE_ACTOR"]]), "Inter-Services Public Relations");
   // Of actors sharing a subject, the first speaks for them.
   const bishops = "The Catholic bishops’ conference and the Federation of Islamic Associations (FAIB) said in a statement that peace could only come through dialogue.";
   assert.equal(propose(bishops, "said", "peace could only come through dialogue",

@@ -126,8 +126,16 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
   const speaker = carriedOn || last || nearestSpeaker(near, cue || content, tiers);
   // Of actors sharing a subject, the first speaks for them ("The bishops' conference and the
   // Federation … said": the conference).
-  const head = speaker && options.text ? subjectHead(options.text, entities, speaker, tiers) : speaker;
+  const head = speaker && options.text ? subjectHead(options.text, entities, named(options.text, entities, speaker), tiers) : speaker;
   return { speaker: head ? head.id : null, cue };
+}
+
+/** The entity an abbreviation in brackets right after it stands for ("Inter-Services Public
+ * Relations (ISPR)": the name), or ``entity`` itself. */
+function named(text, entities, entity) {
+  if (text.slice(entity.end, entity.end + 1) !== ")") return entity;
+  const name = entities.find((e) => e.end < entity.start && /^\s*\($/u.test(text.slice(e.end, entity.start)));
+  return name || entity;
 }
 
 /** The first actor of the subject ``entity`` shares (sharingSubject), or ``entity``. */
@@ -260,13 +268,15 @@ export function continuedQuote(quotes, content, text) {
 // (", known as “Ti Lapli”,") between commas.
 const BRACKETED_ASIDE = /\([^()]*\)\s*$/u;
 const RELATIVE_ASIDE = /,\s*(?:which|who|whose|whom|where|(?:also\s+)?(?:known|called|dubbed|nicknamed)\b)[^,.;:!?]*,\s*$/iu;
+// An apposition: ", the media wing of the armed forces," right before the cue.
+const APPOSITION_ASIDE = /,\s*(?:the|a|an)\s[^,.;:!?]*,\s*$/iu;
 const LONGEST_ASIDE = 200; // code points looked back from the cue
 
 /** The aside ({start, end}, code points) that ends right before ``cue``, or null. */
 export function asideBefore(cue, slice) {
   const from = Math.max(0, cue.start - LONGEST_ASIDE);
   const before = slice(from, cue.start);
-  const match = BRACKETED_ASIDE.exec(before) || RELATIVE_ASIDE.exec(before);
+  const match = BRACKETED_ASIDE.exec(before) || RELATIVE_ASIDE.exec(before) || APPOSITION_ASIDE.exec(before);
   if (!match) return null;
   const start = from + Array.from(before.slice(0, match.index)).length;
   return { start, end: cue.start };
