@@ -916,37 +916,35 @@ class Annotator:
         self.select_words(quote.cue, focused)
         self.press("Enter")
 
-    def _page_entities(self, gold: GoldParagraph) -> list[dict[str, Any]]:
-        """The page's entities with the gold's labels, as proposals.js reads them."""
+    def _quote_plan_args(
+        self, gold: GoldParagraph, index: int, view: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+        """What proposals.js stanceFromQuote reads, as the page holds it (``view``): its
+        entities with the gold's labels, the stances made so far (the gold's, in the order
+        quotes_and_stances makes them), and gold quote ``index``."""
+        ids = {tuple(span): entity_id for entity_id, span in view["entities"].items()}
         labels = {(start, end): label for start, end, label in gold.entities}
-        return [
+        entities = [
             {"id": entity_id, "start": start, "end": end, "label": labels.get((start, end))}
-            for entity_id, (start, end) in self.view()["entities"].items()
+            for (start, end), entity_id in ids.items()
         ]
-
-    def _page_quote(self, gold: GoldParagraph, index: int, view: dict[str, Any]) -> dict[str, Any]:
-        """Gold quote ``index`` as the page holds it."""
+        stances = [
+            {
+                "holder": ids[tuple(s.holder)],
+                "target": ids[tuple(s.target)]
+                if s.target_is_entity
+                else {"start": s.target[0], "end": s.target[1]},
+                "quote": view["quotes"][s.quote] if s.quote is not None else None,
+            }
+            for s in self.stances_done
+        ]
         quote = gold.quotes[index]
-        start, end = quote.content
-        return {
+        page_quote = {
             "id": view["quotes"][index],
-            "speaker": self.entity_id(quote.speaker) if quote.speaker else None,
-            "content": {"start": start, "end": end},
+            "speaker": ids[tuple(quote.speaker)] if quote.speaker else None,
+            "content": {"start": quote.content[0], "end": quote.content[1]},
         }
-
-    def _stances_made(self, gold: GoldParagraph, view: dict[str, Any]) -> list[dict[str, Any]]:
-        """The stances the page has so far (the gold's, in the order they are made:
-        quotes_and_stances), as the page holds them."""
-        made = []
-        for stance in self.stances_done:
-            target: Any = (
-                self.entity_id(stance.target)
-                if stance.target_is_entity
-                else {"start": stance.target[0], "end": stance.target[1]}
-            )
-            quote = view["quotes"][stance.quote] if stance.quote is not None else None
-            made.append({"holder": self.entity_id(stance.holder), "target": target, "quote": quote})
-        return made
+        return entities, stances, page_quote
 
     def stance(self, gold: GoldParagraph, stance: GoldStance) -> None:
         """From its quote when it is selected (or, with the mouse, one click selects it):
@@ -968,17 +966,11 @@ class Annotator:
             quote_id = view["quotes"][stance.quote]
             # S on the quote, or Shift+S: whom the page gives the stance to, and the targets
             # it offers first and last (proposals.js stanceFromQuote).
+            args = self._quote_plan_args(gold, stance.quote, view)
+            holder = self.entity_id(stance.holder)
             for key, by_subject in (("s", False), ("Shift+S", True)):
-                plan = self.page.evaluate(
-                    STANCE_FROM_QUOTE,
-                    [
-                        self._page_entities(gold),
-                        self._stances_made(gold, view),
-                        self._page_quote(gold, stance.quote, view),
-                        by_subject,
-                    ],
-                )
-                if plan["holder"] == self.entity_id(stance.holder):
+                plan = self.page.evaluate(STANCE_FROM_QUOTE, [*args, by_subject])
+                if plan["holder"] == holder:
                     start_key = key
                     break
             else:

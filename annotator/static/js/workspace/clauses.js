@@ -99,11 +99,14 @@ function contentEnd(text, start, cues, { inQuotation = false, straight = false }
   return text.length;
 }
 
+/** ``word`` without its Arabic short vowels, shadda, sukun and tatweel. */
+const withoutVowels = (word) => word.replace(/[\u064b-\u065f\u0670\u0640]/gu, "");
+
 /** Whether cue words open with a participle: English "-ing" ("saying", "adding"), or an
  * Arabic form ending in ا or ة (مضيفا، مؤكدة; also قالوا, written after its subject). */
 export function carriesOn(cueWords) {
   const first = cueWords.trim().split(/\s+/u)[0] || "";
-  const bare = first.replace(/[\u064b-\u065f\u0670\u0640]/gu, "");
+  const bare = withoutVowels(first);
   // "according to" names a source that follows it.
   if (first.toLowerCase() === "according") return false;
   return /^\p{Script=Latin}{3,}ing$/iu.test(first) || /^\p{Script=Arabic}{3,}[اة]$/u.test(bare);
@@ -112,7 +115,7 @@ export function carriesOn(cueWords) {
 /** Whether Arabic cue words open with a joined و or ف ("وحذرت", "فأعلن"): a new statement
  * ("and she warned"), never the attribution of the quotation right before it. */
 export function opensWithAnd(cueWords) {
-  return /^[وف]\p{Script=Arabic}{3,}/u.test(cueWords.trim().replace(/[\u064b-\u065f\u0670\u0640]/gu, ""));
+  return /^[وف]\p{Script=Arabic}{3,}/u.test(withoutVowels(cueWords.trim()));
 }
 
 /** The quotation opening at ``at`` past what ``skip`` matches (spaces, a colon …), to its
@@ -157,12 +160,18 @@ export function proposeContent(text, cue, cues = []) {
   const after = text.words.filter((w) => w.start >= cue.end);
   const gapHasClauseEnd = (from, to) => p.slice(from, to).some((ch) => CLAUSE_END.has(ch));
   // told AFP that …: the clause after "that".
-  const arabic = /\p{Script=Arabic}/u.test(words);
-  const stops = (from, to) => (arabic
-    ? p.slice(from, to).some((ch, k) => endsSentence(text, from + k)) || cues.some((c) => c.start >= from && c.start < to)
-    : gapHasClauseEnd(from, to));
+  // Where the search for "that" stops: English at the clause's end, Arabic at the sentence's
+  // end or the next reporting verb.
+  const arabic = ARABIC.test(words);
+  let stop = cue.end;
+  if (arabic) {
+    const nextCue = Math.min(...cues.filter((c) => c.start >= cue.end).map((c) => c.start));
+    while (stop < Math.min(text.length, nextCue) && !endsSentence(text, stop)) stop += 1;
+  } else {
+    while (stop < text.length && !CLAUSE_END.has(p[stop])) stop += 1;
+  }
   for (const word of after.slice(0, (arabic ? ARABIC_THAT_WINDOW : THAT_WINDOW) + 1)) {
-    if (stops(cue.end, word.start)) break;
+    if (word.start > stop) break;
     if (THAT.has(text.slice(word.start, word.end).toLowerCase())) {
       // إن «…»: a quotation opening what was said is all of it.
       return quotationAt(text, word.end, cues, /\s/u) || trimmed(text, word.end, contentEnd(text, word.end, cues));

@@ -54,21 +54,21 @@ export function createModes({ state, changed, render, selectSpan }) {
     state.focusedSuggestion = null;
     state.selected = { kind: "quote", id: quote.id };
     // The speaker and the cue are proposed, so that Enter takes both.
+    const others = state.annotation.quotes.filter((q) => q.id !== quote.id);
     let proposal = proposeSpeakerAndCue(state.annotation.entities, cues, quote.content, {
       tiers,
       cue: fromCue,
       text: state.text,
-      quotes: state.annotation.quotes.filter((q) => q.id !== quote.id),
+      quotes: others,
     });
     // A quotation with no reporting verb of its own right after a quote goes on with it:
     // that quote's speaker and cue are proposed ("… told AFP. “No supplies …”").
-    const earlier = proposal.cue ? null : continuedQuote(state.annotation.quotes.filter((q) => q.id !== quote.id), quote.content, state.text);
+    const earlier = proposal.cue ? null : continuedQuote(others, quote.content, state.text);
     if (earlier) {
       const suggested = state.suggestions.find((s) => s.kind === "cue" && s.start === earlier.cue.start && s.end === earlier.cue.end);
       proposal = { speaker: earlier.speaker ?? proposal.speaker, cue: suggested ?? { kind: "cue", ...earlier.cue } };
     } else if (proposal.cue && saidByPronoun(state.text, proposal.cue)) {
       // "…,” he said: who was named or spoke just before, not the nearest name.
-      const others = state.annotation.quotes.filter((q) => q.id !== quote.id);
       const speaker = pronounSpeaker(state.text, state.annotation.entities, others, quote.content, tiers);
       proposal = { ...proposal, speaker: speaker ?? proposal.speaker };
     }
@@ -211,7 +211,6 @@ export function createModes({ state, changed, render, selectSpan }) {
     }
   }
 
-  /** The first entity inside ``quote``'s content that can hold a stance (not a place), or null. */
   /** Whether the words ``target`` take in the holder's own (a proposition never holds the one
    * whose stance it is: "الدولة لن تسمح بوجود"); if so the step stays and says why. */
   function takesInHolder(target, holderId) {

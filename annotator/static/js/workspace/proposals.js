@@ -44,6 +44,9 @@ function nearest(items, span) {
   return best;
 }
 
+/** Whether entity ``e`` can speak or hold a stance: its type is in one of ``tiers``. */
+const canSpeak = (e, tiers) => tiers.some((tier) => tier.has(e.label));
+
 /** ``pick`` (of a list: one of it or null) among ``candidates`` in the first tier that has
  * one, else null. */
 function inFirstTier(candidates, tiers, pick) {
@@ -108,22 +111,20 @@ export function proposeSpeakerAndCue(entities, cues, content, options = {}) {
     ? quotes.filter((q) => q.cue && q.cue.end <= cue.start && q.cue.start >= ownSentence).sort((a, b) => b.cue.end - a.cue.end)[0]
     : null;
   const carried = carries
-    ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= sentenceStart(options.text, cue.start)), tiers, earliest)
+    ? inFirstTier(candidates.filter((e) => e.end <= cue.start && e.start >= ownSentence), tiers, earliest)
     : null;
   const previous = carries && !afterCue && !carried ? quotesBefore(quotes, content)[0] : null;
   const carriedOn = afterCue || previous ? entities.find((e) => e.id === (afterCue || previous).speaker) : carried;
   // Else who can speak in the cue's own clause, when anyone does: "…، في حين دعا الاتحاد
   // الأفريقي …" is the union's call, not that of a person named in the clause before.
   const clause = cue && slice ? clauseAround(options.text, cue) : null;
-  const canSpeak = (e) => tiers.some((tier) => tier.has(e.label));
-  const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end && canSpeak(e)) : [];
+  const inClause = clause ? candidates.filter((e) => e.start >= clause.start && e.end <= clause.end && canSpeak(e, tiers)) : [];
   const near = inClause.length ? inClause : candidates;
   // Of the people named between a cue and the words it introduces, who speaks comes last,
   // after the titles ("وقالت المتحدثة باسم مكتب رئيس الوزراء هيروت ألمايهو إن …").
   const between = cue && cue.end <= content.start
     ? near.filter((e) => e.start >= cue.end && e.end <= content.start && tiers[0].has(e.label)) : [];
-  const last = between.reduce((best, e) => (best === null || e.start > best.start ? e : best), null);
-  const speaker = carriedOn || last || nearestSpeaker(near, cue || content, tiers);
+  const speaker = carriedOn || latest(between) || nearestSpeaker(near, cue || content, tiers);
   // Of actors sharing a subject, the first speaks for them ("The bishops' conference and the
   // Federation … said": the conference).
   const head = speaker && options.text ? subjectHead(options.text, entities, named(options.text, entities, speaker), tiers) : speaker;
@@ -180,6 +181,9 @@ const AND_BEFORE = /(?:^|[\s,])(?:and|but)\s+$/iu;
 /** The first of ``items`` in the text, or null. */
 const earliest = (items) => items.reduce((best, item) => (best === null || item.start < best.start ? item : best), null);
 
+/** The last of ``items`` in the text, or null. */
+const latest = (items) => items.reduce((best, item) => (best === null || item.start > best.start ? item : best), null);
+
 /** The quotes whose content ends before ``content`` starts, the nearest first. */
 function quotesBefore(quotes, content) {
   return quotes.filter((q) => q.content.end <= content.start).sort((a, b) => b.content.end - a.content.end);
@@ -228,8 +232,7 @@ export function pronounSpeaker(text, entities, quotes, content, tiers) {
   if (said.length) return said[0].speaker;
   const quoted = (e) => quotes.some((q) => e.start >= q.content.start && e.end <= q.content.end);
   const named = entities.filter((e) => inRange(e) && !quoted(e) && !(e.start >= content.start && e.end <= content.end));
-  const last = (items) => items.reduce((best, e) => (best === null || e.start > best.start ? e : best), null);
-  const person = last(named.filter((e) => tiers[0].has(e.label))) || last(named.filter((e) => tiers[1].has(e.label)));
+  const person = inFirstTier(named, tiers, latest);
   return person ? person.id : lastSpeakerBefore(quotes, content);
 }
 
@@ -318,8 +321,7 @@ const byStart = (a, b) => a.start - b.start || b.end - a.end;
  * terrorism,” said Meqdad" is Syria's stance); null when it names none.
  */
 export function quoteSubject(entities, content, tiers) {
-  const actor = (e) => tiers.some((tier) => tier.has(e.label));
-  const named = entities.filter((e) => e.start >= content.start && e.end <= content.end && actor(e)).sort(byStart);
+  const named = entities.filter((e) => e.start >= content.start && e.end <= content.end && canSpeak(e, tiers)).sort(byStart);
   return named.length ? named[0].id : null;
 }
 
@@ -334,14 +336,13 @@ const JOINS_SUBJECT = /^\s*[,،]?\s*(?:(?:and|or|و|أو)\s*)?(?:the\s+)?$/iu;
  * alone set off an apposition ("Operation Hadin Kai, Lieutenant Colonel Musa Danladi,").
  */
 export function sharingSubject(text, entities, first, tiers) {
-  const actor = (e) => tiers.some((tier) => tier.has(e.label));
   const start = entities.find((e) => e.id === first);
   if (!start) return [];
   const chain = [start];
   let listed = 1; // the chain up to its last "and": a comma alone sets off an apposition
   for (;;) {
     const last = chain.at(-1);
-    const next = entities.filter((e) => e.start >= last.end && actor(e)).sort(byStart)[0];
+    const next = entities.filter((e) => e.start >= last.end && canSpeak(e, tiers)).sort(byStart)[0];
     if (!next) break;
     const between = text.slice(last.end, next.start);
     const joinedWaw = /^[وف]/u.test(text.slice(next.start, next.end));
@@ -369,11 +370,15 @@ export function stanceFromQuote(text, entities, stances, quote, { bySubject = fa
   const count = (id) => fromQuote.filter((s) => s.holder === id).length;
   const chain = sharingSubject(text, entities, base, tiers);
   const holder = chain.length ? chain.reduce((best, id) => (count(id) < count(best) ? id : best)) : base;
-  const key = (target) => (typeof target === "string" ? target : `${target.start}-${target.end}`);
   const done = fromQuote.filter((s) => s.holder === holder).map((s) => s.target);
-  const doneKeys = new Set(done.map(key));
-  const shared = fromQuote.filter((s) => s.holder !== holder && !doneKeys.has(key(s.target))).map((s) => s.target);
+  const shared = fromQuote.filter((s) => s.holder !== holder && !done.some((t) => sameTarget(t, s.target))).map((s) => s.target);
   return { holder, shared, done };
+}
+
+/** Whether two stance targets (entity ids or {start, end}) are the same. */
+function sameTarget(a, b) {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  return a.start === b.start && a.end === b.end;
 }
 
 /**
@@ -404,7 +409,7 @@ export function stanceTargets(text, entities, { holder, content = null, shared =
   const same = (a, b) => a.start === b.start && a.end === b.end && a.kind === b.kind;
   const rest = proposed.filter((c) => !first.some((f) => same(f, c)));
   // What the holder already targets from this quote goes last: a second stance is another target.
-  const made = (c) => done.some((t) => (typeof t === "string" ? t === c.id : t.start === c.start && t.end === c.end));
+  const made = (c) => done.some((t) => sameTarget(t, typeof t === "string" ? c.id : c));
   return [...first, ...rest.filter((c) => !made(c)), ...rest.filter(made)];
 }
 
