@@ -319,3 +319,16 @@ def test_shift_s_again_gives_the_next_actor_named_the_same_target_focused(
         ("Syria", "terrorism", "OPPOSE", "q1"),
         ("PLO", "terrorism", "OPPOSE", "q1"),
     ]
+
+
+def test_arabic_words_in_panel_rows_are_isolated(annotator: Page, app: Flask, db: Session) -> None:
+    """A quote row reads "q1: “حازم العبيدي” · أكد · “…” · DIRECT": the speaker, the cue and
+    the content each stand in their own <bdi>, so the row keeps its order left to right."""
+    page = annotator
+    _iraq_quoted(page, app, db)
+    row = page.locator("#quote-list button.item[data-id='q1']")
+    expect(row).to_contain_text("q1: “حازم العبيدي” · أكد · “الدولة")
+    isolated = row.locator("bdi")
+    expect(isolated.nth(0)).to_have_text("حازم العبيدي")
+    expect(isolated.nth(1)).to_have_text("أكد")
+    expect(isolated.nth(2)).to_contain_text("الدولة لن تسمح")
